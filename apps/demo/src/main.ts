@@ -1,0 +1,2 @@
+/** Placeholder. */
+export const main: true = true;

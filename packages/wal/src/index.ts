@@ -1,0 +1,2 @@
+/** Placeholder until this layer lands. */
+export const placeholder: true = true;
