@@ -69,7 +69,11 @@ export interface LockableStore extends Store {
    * Runs `critical` holding `mode` access to the lock(s) that guard `keys` (`'all'`: every lock,
    * as `clear` and snapshots need). Locks are taken in a fixed order, so this never deadlocks.
    */
-  withLock<T>(keys: readonly string[] | 'all', mode: LockMode, critical: () => Promise<T>): Promise<T>;
+  withLock<T>(
+    keys: readonly string[] | 'all',
+    mode: LockMode,
+    critical: () => Promise<T>,
+  ): Promise<T>;
   /**
    * Applies ops at once, synchronously, with no locking and no durability: for a decorator that
    * already holds the lock. Returns, for each op, whether its key was present before it.

@@ -1,2 +1,1 @@
-/** Placeholder until this layer lands. */
-export const placeholder: true = true;
+export type * from './contract.js';

@@ -108,7 +108,12 @@ export interface OpenReport {
   readonly fromSnapshot: boolean;
   readonly durationMs: number;
   /** The torn tail that was cut, if any. */
-  readonly tornTail: { readonly file: string; readonly offset: number; readonly bytes: number; readonly brokenFile: string } | null;
+  readonly tornTail: {
+    readonly file: string;
+    readonly offset: number;
+    readonly bytes: number;
+    readonly brokenFile: string;
+  } | null;
   /** Damaged records skipped (`salvage` mode only). */
   readonly skipped: number;
   /** True when the directory held a log in the seed's legacy format (`SET <key> <base64>` lines). */
