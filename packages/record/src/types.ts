@@ -1,7 +1,7 @@
 /** One mutation of one key. */
 export type Op =
   | { readonly type: 'set'; readonly key: string; readonly value: Uint8Array }
-  | { readonly type: 'del'; readonly key: string };
+  | { readonly type: 'delete'; readonly key: string };
 
 /** What one log line holds: a single mutation, or an atomic batch of them (applied whole or not at all). */
 export type LogRecord = Op | { readonly type: 'batch'; readonly ops: readonly Op[] };

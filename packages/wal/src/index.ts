@@ -1,1 +1,3 @@
+export * from './errors.js';
+export * from './layout.js';
 export * from './types.js';

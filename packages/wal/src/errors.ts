@@ -1,0 +1,30 @@
+/** Stable codes of {@link WalError}. */
+export type WalErrorCode =
+  /** Another process (or this one) holds the directory: close it, or wait for it to exit. */
+  | 'WAL_LOCKED'
+  /** The log was closed: open it again to append. */
+  | 'WAL_CLOSED'
+  /** A write failed (EIO, ENOSPC, a short write): the appends waiting on it were not stored. */
+  | 'WAL_WRITE_FAILED'
+  /** An fsync failed: what it covered may be lost. */
+  | 'WAL_SYNC_FAILED'
+  /** An earlier write or fsync failed; the log takes no more appends until it is reopened. */
+  | 'WAL_POISONED'
+  /** `close()` could not drain within its timeout. */
+  | 'WAL_CLOSE_TIMEOUT'
+  /** Replay found damage it may not repair under the recovery mode (file, offset and reason given). */
+  | 'WAL_CORRUPT'
+  /** The options are invalid. */
+  | 'WAL_INVALID_OPTIONS';
+
+/** Every error the log raises itself; record-level refusals keep their `RecordError`. */
+export class WalError extends Error {
+  /** Stable code to branch on. */
+  readonly code: WalErrorCode;
+
+  constructor(code: WalErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WalError';
+    this.code = code;
+  }
+}
