@@ -28,3 +28,24 @@ export class WalError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * `WAL_CORRUPT`: replay found damage the recovery mode may not repair. Names the damaged file,
+ * the byte offset of the damaged line in it, and why it failed to decode.
+ */
+export class WalCorruptError extends WalError {
+  /** Full path of the damaged segment or snapshot. */
+  readonly file: string;
+  /** Byte offset of the damaged line's first byte in `file`. */
+  readonly offset: number;
+  /** Why the line failed to decode (a `DecodeFailureReason` of `@hermes/record`). */
+  readonly reason: string;
+
+  constructor(file: string, offset: number, reason: string, message: string) {
+    super('WAL_CORRUPT', message);
+    this.name = 'WalCorruptError';
+    this.file = file;
+    this.offset = offset;
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,180 @@
+import { FILE_HEADER, type LogFormat, type LogRecord, type RecordLimits } from '@hermes/record';
+import { segmentName, snapshotName } from './layout.js';
+import { cutTail, nextBrokenName } from './repair.js';
+import { corruptError, type Damage } from './replay/damage.js';
+import { listLogDir } from './replay/list-dir.js';
+import { ProgressMeter } from './replay/progress.js';
+import { replayFile } from './replay/replay-file.js';
+import { REPLAY_READ_BYTES } from './segment-reader.js';
+import type { FileSystem, LogPosition, OpenReport, RecoveryMode, ReplayProgress } from './types.js';
+
+export type { Damage } from './replay/damage.js';
+
+/** Options of {@link recoverLog}. */
+export interface RecoverOptions {
+  readonly fs: FileSystem;
+  readonly dir: string;
+  readonly recovery: RecoveryMode;
+  readonly limits: RecordLimits;
+  readonly onRecord?: (record: LogRecord, position: LogPosition) => void;
+  readonly onProgress?: (progress: ReplayProgress) => void;
+  /** Report damage and what repair would do, but change no file (for `verify`). @default false */
+  readonly readOnly?: boolean;
+}
+
+/** What {@link recoverLog} found and did. */
+export interface RecoveredLog {
+  readonly report: OpenReport;
+  /** The last segment after repair, which W may keep appending to (if v1 and not full). */
+  readonly lastSegment: {
+    readonly seq: number;
+    readonly size: number;
+    readonly format: LogFormat;
+  } | null;
+  /** The newest snapshot's seq, or null. */
+  readonly snapshotSeq: number | null;
+  /** Segment seqs that remain, in order. */
+  readonly segments: readonly number[];
+  /** Every damaged span found (torn tail and skipped records), in log order; at most 1000. */
+  readonly damage: readonly Damage[];
+  /** Leftover file names tidied away (or, when `readOnly`, that would be). */
+  readonly obsolete: readonly string[];
+}
+
+const MAX_DAMAGE_LISTED = 1000;
+
+function isHeaderPrefix(bytes: Uint8Array): boolean {
+  if (bytes.length >= FILE_HEADER.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== FILE_HEADER[i]) return false;
+  return true;
+}
+
+/**
+ * Replays a log directory (the newest snapshot, then the segments in order) and repairs a torn
+ * tail under the recovery mode: the cut bytes go to `<segment>.broken` (fsynced) and the
+ * truncation is fsynced before this resolves. Then removes leftovers of an interrupted snapshot
+ * install and fsyncs the directory. The caller holds the directory lock.
+ * @throws WalCorruptError (`WAL_CORRUPT`) for damage the mode may not repair; I/O errors as is.
+ */
+export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog> {
+  const { fs, dir, recovery, limits, onRecord, readOnly = false } = options;
+  const started = performance.now();
+  const listing = await listLogDir(fs, dir);
+  const { snapshotSeq, segments } = listing;
+  const join = (name: string): string => `${dir}/${name}`;
+
+  const files: { seq: number; path: string; kind: 'snapshot' | 'segment'; size: number }[] = [];
+  if (snapshotSeq !== null) {
+    const path = join(snapshotName(snapshotSeq));
+    files.push({ seq: snapshotSeq, path, kind: 'snapshot', size: (await fs.size(path)) ?? 0 });
+  }
+  for (const seq of segments) {
+    const path = join(segmentName(seq));
+    files.push({ seq, path, kind: 'segment', size: (await fs.size(path)) ?? 0 });
+  }
+  const meter = new ProgressMeter(
+    files.reduce((sum, f) => sum + f.size, 0),
+    options.onProgress,
+  );
+  const buffer = new Uint8Array(REPLAY_READ_BYTES);
+  const damage: Damage[] = [];
+  const note = (d: Damage): void => {
+    if (damage.length < MAX_DAMAGE_LISTED) damage.push(d);
+  };
+
+  let records = 0;
+  let skipped = 0;
+  let legacy = false;
+  let tornTail: OpenReport['tornTail'] = null;
+  let lastSegment: RecoveredLog['lastSegment'] = null;
+  const lastSeq = segments.at(-1);
+
+  for (const file of files) {
+    const isLast = file.kind === 'segment' && file.seq === lastSeq;
+    if (isLast && file.size > 0 && file.size < FILE_HEADER.length) {
+      const bytes = await fs.readFile(file.path);
+      if (isHeaderPrefix(bytes)) {
+        // Torn at creation: the header itself never fully reached the disk.
+        const failure = {
+          ok: false as const,
+          reason: 'bad-header' as const,
+          offset: 0,
+          length: bytes.length,
+          message: `segment torn at creation: ${bytes.length} of ${FILE_HEADER.length} header bytes`,
+        };
+        if (recovery === 'strict')
+          throw corruptError(file.path, failure, 'strict recovery cuts nothing');
+        note({
+          file: file.path,
+          offset: 0,
+          length: bytes.length,
+          reason: failure.reason,
+          message: failure.message,
+          kind: 'torn-tail',
+        });
+        tornTail = await cut(file.path, 0, bytes.length);
+        meter.add(bytes.length);
+        lastSegment = { seq: file.seq, size: 0, format: 'v1' };
+        continue;
+      }
+    }
+    const outcome = await replayFile({
+      fs,
+      path: file.path,
+      limits,
+      buffer,
+      recovery,
+      tailMayBeTorn: isLast,
+      position: file.seq,
+      onRecord,
+      onBytes: (n) => meter.add(n),
+      onDamage: note,
+    });
+    records += outcome.records;
+    skipped += outcome.skipped;
+    if (file.kind === 'segment' && outcome.format === 'legacy') legacy = true;
+    let size = outcome.size;
+    if (outcome.tail !== null) {
+      tornTail = await cut(file.path, outcome.tail.offset, outcome.size);
+      size = outcome.tail.offset;
+    }
+    if (isLast) lastSegment = { seq: file.seq, size, format: outcome.format ?? 'v1' };
+  }
+  meter.finish();
+
+  if (!readOnly && listing.obsolete.length > 0) {
+    for (const name of listing.obsolete) await fs.unlink(join(name));
+    await fs.syncDir(dir);
+  }
+
+  return {
+    report: {
+      records,
+      bytes: meter.done,
+      segments: segments.length,
+      fromSnapshot: snapshotSeq !== null,
+      durationMs: performance.now() - started,
+      tornTail,
+      skipped,
+      legacy,
+    },
+    lastSegment,
+    snapshotSeq,
+    segments,
+    damage,
+    obsolete: listing.obsolete,
+  };
+
+  async function cut(path: string, offset: number, size: number): Promise<OpenReport['tornTail']> {
+    if (readOnly) {
+      return {
+        file: path,
+        offset,
+        bytes: size - offset,
+        brokenFile: await nextBrokenName(fs, path),
+      };
+    }
+    const done = await cutTail(fs, dir, path, offset, size);
+    return { file: path, offset, bytes: done.bytes, brokenFile: done.brokenFile };
+  }
+}
