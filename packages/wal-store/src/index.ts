@@ -1,2 +1,18 @@
-/** Placeholder until this layer lands. */
-export const placeholder: true = true;
+export { DurableStoreError, type DurableStoreErrorCode } from './errors.js';
+export { openDurableStore } from './open.js';
+export {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_COMPACTION_RATIO,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MIN_LOG_BYTES,
+} from './options.js';
+export type {
+  CompactionOptions,
+  CompactionReport,
+  DurableHealth,
+  DurableStats,
+  DurableStore,
+  DurableStoreEmitter,
+  DurableStoreEvents,
+  DurableStoreOptions,
+} from './types.js';

@@ -1,0 +1,307 @@
+import { EventEmitter } from 'node:events';
+import { type BatchOp, type LockableStore, type ScanOptions, StoreError } from '@hermes/store';
+import type { OpenReport, Wal } from '@hermes/wal';
+import { DurableStoreError } from './errors.js';
+import { Mutex } from './mutex.js';
+import { compactionDue, type ResolvedCompaction } from './options.js';
+import { writeLiveEntries } from './snapshot.js';
+import type {
+  CompactionReport,
+  DurableHealth,
+  DurableStats,
+  DurableStore,
+  DurableStoreEvents,
+} from './types.js';
+import { checkBatch, checkKey, checkValue, copyValue, sameBytes } from './validate.js';
+
+/** Appends between two cheap checks of whether automatic compaction is due. */
+const CHECK_EVERY_APPENDS = 32;
+
+/**
+ * The durable decorator: writes go to the log first and reach the wrapped store only once
+ * durable (in the log's `onDurable` callback, which runs in log order); reads are served by the
+ * wrapped store. Built by {@link openDurableStore}.
+ */
+export class DurableStoreImpl<S extends LockableStore>
+  extends EventEmitter<DurableStoreEvents>
+  implements DurableStore<S>
+{
+  /** What opening did. */
+  readonly report: OpenReport;
+  /** The wrapped in-memory store. */
+  readonly inner: S;
+  readonly #wal: Wal;
+  readonly #compaction: ResolvedCompaction;
+  /** Serializes compactions and `clear()` (both install snapshots). */
+  readonly #maintenance = new Mutex();
+  #closing: Promise<void> | undefined;
+  #compactions = 0;
+  #compactionFailures = 0;
+  #failuresInRow = 0;
+  #lastCompaction: CompactionReport | null = null;
+  #lastCompactionError: Error | null = null;
+  #nextAutoAt = 0;
+  #appendsSinceCheck = 0;
+  #autoRunning = false;
+
+  constructor(inner: S, wal: Wal, report: OpenReport, compaction: ResolvedCompaction) {
+    super();
+    this.inner = inner;
+    this.#wal = wal;
+    this.report = report;
+    this.#compaction = compaction;
+  }
+
+  /** Called by the log's observer when it is poisoned; emits `poisoned` outside the log's actor. */
+  notifyPoisoned(error: Error): void {
+    process.nextTick(() => this.emit('poisoned', error));
+  }
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  get(key: string): Uint8Array | undefined {
+    return this.inner.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.inner.has(key);
+  }
+
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+    return this.inner.entries(options);
+  }
+
+  keys(options?: ScanOptions): IterableIterator<string> {
+    return this.inner.keys(options);
+  }
+
+  async set(key: string, value: Uint8Array): Promise<void> {
+    this.#checkOpen();
+    checkKey(key);
+    checkValue(value);
+    const ops: BatchOp[] = [{ type: 'set', key, value: copyValue(value) }];
+    const record = ops[0]!;
+    await this.inner.withLock([key], 'shared', () =>
+      this.#wal.append(record, () => {
+        this.inner.applyUnlocked(ops);
+      }),
+    );
+    this.#afterAppend();
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.#checkOpen();
+    checkKey(key);
+    const ops: BatchOp[] = [{ type: 'delete', key }];
+    const record = ops[0]!;
+    let existed = false;
+    await this.inner.withLock([key], 'shared', () =>
+      this.#wal.append(record, () => {
+        existed = this.inner.applyUnlocked(ops)[0] === true;
+      }),
+    );
+    this.#afterAppend();
+    return existed;
+  }
+
+  async batch(ops: readonly BatchOp[]): Promise<void> {
+    this.#checkOpen();
+    const own = checkBatch(ops);
+    if (own.length === 0) return;
+    const keys = own.map((op) => op.key);
+    await this.inner.withLock(keys, 'shared', () =>
+      this.#wal.append({ type: 'batch', ops: own }, () => {
+        this.inner.applyUnlocked(own);
+      }),
+    );
+    this.#afterAppend();
+  }
+
+  async putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
+    this.#checkOpen();
+    checkKey(key);
+    checkValue(value);
+    const ops: BatchOp[] = [{ type: 'set', key, value: copyValue(value) }];
+    const done = await this.inner.withLock([key], 'exclusive', async () => {
+      if (this.inner.has(key)) return false;
+      await this.#wal.append(ops[0]!, () => {
+        this.inner.applyUnlocked(ops);
+      });
+      return true;
+    });
+    if (done) this.#afterAppend();
+    return done;
+  }
+
+  async compareAndSet(
+    key: string,
+    expected: Uint8Array | undefined,
+    next: Uint8Array | undefined,
+  ): Promise<boolean> {
+    this.#checkOpen();
+    checkKey(key);
+    if (expected !== undefined) checkValue(expected);
+    if (next !== undefined) checkValue(next);
+    const ops: BatchOp[] = [
+      next === undefined ? { type: 'delete', key } : { type: 'set', key, value: copyValue(next) },
+    ];
+    const want = expected === undefined ? undefined : copyValue(expected);
+    let appended = false;
+    const done = await this.inner.withLock([key], 'exclusive', async () => {
+      const current = this.inner.get(key);
+      if (!sameBytes(current, want)) return false;
+      // Absent stays absent: the check is the whole effect, nothing to log.
+      if (current === undefined && next === undefined) return true;
+      await this.#wal.append(ops[0]!, () => {
+        this.inner.applyUnlocked(ops);
+      });
+      appended = true;
+      return true;
+    });
+    if (appended) this.#afterAppend();
+    return done;
+  }
+
+  async clear(): Promise<void> {
+    this.#checkOpen();
+    await this.#maintenance.run(() =>
+      this.inner.withLock('all', 'exclusive', async () => {
+        // No write holds a lock now, so nothing is in flight: an empty snapshot at a fresh cut
+        // removes everything durably without writing one huge record.
+        const cut = await this.#wal.rotate();
+        await this.#wal.installSnapshot(cut, async () => {});
+        this.inner.clearUnlocked();
+      }),
+    );
+  }
+
+  compact(): Promise<CompactionReport> {
+    if (this.#closing) return Promise.reject(closedError());
+    return this.#maintenance.run(() => this.#compactNow());
+  }
+
+  stats(): DurableStats {
+    return {
+      ...this.#wal.stats(),
+      compactions: this.#compactions,
+      compactionFailures: this.#compactionFailures,
+      lastCompaction: this.#lastCompaction,
+      lastCompactionError: this.#lastCompactionError,
+      compacting: this.#maintenance.busy,
+    };
+  }
+
+  health(): DurableHealth {
+    const { poisoned, closed } = this.#wal.stats();
+    if (poisoned) {
+      const code = (poisoned as { code?: unknown }).code;
+      return {
+        ok: false,
+        code: typeof code === 'string' ? code : 'WAL_POISONED',
+        message: `The log is poisoned, writes are refused (reads still work): ${poisoned.message}. Reopen the store to recover.`,
+      };
+    }
+    if (this.#closing || closed) {
+      return {
+        ok: false,
+        code: 'STORE_CLOSED',
+        message: 'The store is closed: open it again to write.',
+      };
+    }
+    return { ok: true };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#closeNow();
+    return this.#closing;
+  }
+
+  async #closeNow(): Promise<void> {
+    // Let writes that started before close() finish: they hold (or queue for) key locks.
+    await this.inner.withLock('all', 'exclusive', async () => {}).catch(() => {});
+    // A running compaction notices `#closing` at its next slice and stops.
+    await this.#maintenance.run(async () => {}).catch(() => {});
+    let failure: unknown;
+    try {
+      await this.#wal.close();
+    } catch (error) {
+      failure = error;
+    }
+    await this.inner.close();
+    if (failure !== undefined) throw failure;
+  }
+
+  #checkOpen(): void {
+    if (this.#closing) throw closedError();
+  }
+
+  async #compactNow(): Promise<CompactionReport> {
+    if (this.#closing) throw closedError();
+    const started = performance.now();
+    const bytesBefore = this.#wal.stats().logBytes;
+    let entries = 0;
+    try {
+      const cut = await this.inner.withLock('all', 'exclusive', () => this.#wal.rotate());
+      await this.#wal.installSnapshot(cut, async (writer) => {
+        entries = await writeLiveEntries(this.inner, writer, () =>
+          this.#closing
+            ? new DurableStoreError(
+                'DURABLE_COMPACTION_ABORTED',
+                'Compaction stopped because the store is closing; the old log is intact.',
+              )
+            : undefined,
+        );
+      });
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      // Stopped by close(): not a failure of the log, nothing to back off from.
+      if (this.#closing) throw err;
+      this.#compactionFailures++;
+      this.#failuresInRow++;
+      this.#lastCompactionError = err;
+      const { backoffMs, maxBackoffMs } = this.#compaction;
+      const wait = Math.min(maxBackoffMs, backoffMs * 2 ** (this.#failuresInRow - 1));
+      this.#nextAutoAt = Date.now() + wait;
+      this.emit('compaction-failed', err);
+      throw err;
+    }
+    const report: CompactionReport = {
+      bytesBefore,
+      bytesAfter: this.#wal.stats().logBytes,
+      entries,
+      durationMs: performance.now() - started,
+    };
+    this.#compactions++;
+    this.#failuresInRow = 0;
+    this.#nextAutoAt = 0;
+    this.#lastCompaction = report;
+    this.#lastCompactionError = null;
+    this.emit('compaction', report);
+    return report;
+  }
+
+  /** Cheap check after appends: starts one automatic compaction when the log outgrew the data. */
+  #afterAppend(): void {
+    if (!this.#compaction.enabled || this.#autoRunning) return;
+    if (++this.#appendsSinceCheck < CHECK_EVERY_APPENDS) return;
+    this.#appendsSinceCheck = 0;
+    if (this.#closing || this.#maintenance.busy) return;
+    if (this.#nextAutoAt !== 0 && Date.now() < this.#nextAutoAt) return;
+    const { logBytes, snapshotBytes, poisoned } = this.#wal.stats();
+    if (poisoned || !compactionDue(this.#compaction, logBytes, snapshotBytes)) return;
+    this.#autoRunning = true;
+    this.compact()
+      .catch(() => {
+        // Reported through 'compaction-failed' and stats(); the old log stays in use.
+      })
+      .finally(() => {
+        this.#autoRunning = false;
+      });
+  }
+}
+
+function closedError(): StoreError {
+  return new StoreError('STORE_CLOSED', 'The durable store is closed: open it again to write.');
+}

@@ -1,0 +1,26 @@
+/**
+ * Stable codes of {@link DurableStoreError}. Errors the store contract defines keep their
+ * `StoreError` codes (`STORE_CLOSED`, `STORE_INVALID_KEY`, `STORE_INVALID_VALUE`,
+ * `STORE_INVALID_BATCH`), and the log's failures keep their `WalError` codes (`WAL_POISONED`, ...),
+ * so code written against any Hermes store branches the same way.
+ */
+export type DurableStoreErrorCode =
+  /** The options are invalid (the message names the option). */
+  | 'DURABLE_INVALID_OPTIONS'
+  /** The store handed to `openDurableStore` was not empty: pass a fresh store, the log fills it. */
+  | 'DURABLE_STORE_NOT_EMPTY'
+  /** A compaction was stopped because the store is closing; the old log is intact. */
+  | 'DURABLE_COMPACTION_ABORTED';
+
+/** An error raised by the durable store itself, with a stable `code`. */
+export class DurableStoreError extends Error {
+  /** Stable code to branch on. */
+  readonly code: DurableStoreErrorCode;
+
+  /** Creates an error with a stable `code` and a message that says what to do. */
+  constructor(code: DurableStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DurableStoreError';
+    this.code = code;
+  }
+}

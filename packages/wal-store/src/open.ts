@@ -1,0 +1,63 @@
+import type { BatchOp, LockableStore } from '@hermes/store';
+import { type LogRecord, openWal, type WalObserver } from '@hermes/wal';
+import { DurableStoreImpl } from './durable-store.js';
+import { DurableStoreError } from './errors.js';
+import { resolveCompaction } from './options.js';
+import type { DurableStore, DurableStoreOptions } from './types.js';
+
+/**
+ * Opens (creating if missing) the log directory `options.dir`, locks it, replays it into
+ * `options.store`, and returns that store made durable.
+ *
+ * Throws `DURABLE_STORE_NOT_EMPTY` if the store holds keys, `DURABLE_INVALID_OPTIONS` for bad
+ * compaction settings, and the log's `WalError` (`WAL_LOCKED`, `WAL_CORRUPT`,
+ * `WAL_INVALID_OPTIONS`, ...) if the log cannot be opened; in that case the store is left empty.
+ */
+export async function openDurableStore<S extends LockableStore>(
+  options: DurableStoreOptions<S>,
+): Promise<DurableStore<S>> {
+  const { store, compaction, observer, ...walOptions } = options;
+  if (store === null || typeof store !== 'object' || typeof store.applyUnlocked !== 'function') {
+    throw new DurableStoreError(
+      'DURABLE_INVALID_OPTIONS',
+      'options.store must be a LockableStore (e.g. new ShardedStore()).',
+    );
+  }
+  if (store.size !== 0) {
+    throw new DurableStoreError(
+      'DURABLE_STORE_NOT_EMPTY',
+      `options.store holds ${store.size} keys: pass an empty store, the log fills it.`,
+    );
+  }
+  const settings = resolveCompaction(compaction);
+
+  // Replay fast path: one reused one-op array, no allocation per record.
+  const one: BatchOp[] = [];
+  const onRecord = (record: LogRecord): void => {
+    if (record.type === 'batch') {
+      store.applyUnlocked(record.ops);
+    } else {
+      one[0] = record;
+      store.applyUnlocked(one);
+    }
+  };
+
+  let durable: DurableStoreImpl<S> | undefined;
+  const walObserver: WalObserver = {
+    ...observer,
+    poisoned(error: Error): void {
+      observer?.poisoned?.(error);
+      durable?.notifyPoisoned(error);
+    },
+  };
+
+  let opened: Awaited<ReturnType<typeof openWal>>;
+  try {
+    opened = await openWal({ ...walOptions, observer: walObserver, onRecord });
+  } catch (error) {
+    store.clearUnlocked();
+    throw error;
+  }
+  durable = new DurableStoreImpl(store, opened.wal, opened.report, settings);
+  return durable;
+}

@@ -1,0 +1,73 @@
+import { DurableStoreError } from './errors.js';
+import type { CompactionOptions } from './types.js';
+
+/** Compaction settings with every default filled in; `enabled: false` means no automatic runs. */
+export interface ResolvedCompaction {
+  readonly enabled: boolean;
+  readonly minLogBytes: number;
+  readonly ratio: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+/** Default of `compaction.minLogBytes`: 64 MiB. */
+export const DEFAULT_MIN_LOG_BYTES: number = 64 * 1024 * 1024;
+/** Default of `compaction.ratio`. */
+export const DEFAULT_COMPACTION_RATIO: number = 2;
+/** Default of `compaction.backoffMs`. */
+export const DEFAULT_BACKOFF_MS: number = 1000;
+/** Default of `compaction.maxBackoffMs`. */
+export const DEFAULT_MAX_BACKOFF_MS: number = 60_000;
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new DurableStoreError(
+      'DURABLE_INVALID_OPTIONS',
+      `compaction.${name} must be a finite number >= 0, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** Fills in compaction defaults; throws `DURABLE_INVALID_OPTIONS` for bad numbers. */
+export function resolveCompaction(
+  options: false | CompactionOptions | undefined,
+): ResolvedCompaction {
+  if (options === false) {
+    return {
+      enabled: false,
+      minLogBytes: DEFAULT_MIN_LOG_BYTES,
+      ratio: DEFAULT_COMPACTION_RATIO,
+      backoffMs: DEFAULT_BACKOFF_MS,
+      maxBackoffMs: DEFAULT_MAX_BACKOFF_MS,
+    };
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new DurableStoreError(
+      'DURABLE_INVALID_OPTIONS',
+      'compaction must be false or an object { minLogBytes?, ratio?, backoffMs?, maxBackoffMs? }.',
+    );
+  }
+  const o = options ?? {};
+  const backoffMs = nonNegative('backoffMs', o.backoffMs, DEFAULT_BACKOFF_MS);
+  return {
+    enabled: true,
+    minLogBytes: nonNegative('minLogBytes', o.minLogBytes, DEFAULT_MIN_LOG_BYTES),
+    ratio: nonNegative('ratio', o.ratio, DEFAULT_COMPACTION_RATIO),
+    backoffMs,
+    maxBackoffMs: Math.max(
+      backoffMs,
+      nonNegative('maxBackoffMs', o.maxBackoffMs, DEFAULT_MAX_BACKOFF_MS),
+    ),
+  };
+}
+
+/** Whether a log of `logBytes` whose last snapshot holds `snapshotBytes` is due for compaction. */
+export function compactionDue(
+  settings: ResolvedCompaction,
+  logBytes: number,
+  snapshotBytes: number,
+): boolean {
+  return logBytes > settings.minLogBytes && logBytes > settings.ratio * snapshotBytes;
+}

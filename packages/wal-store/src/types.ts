@@ -1,0 +1,105 @@
+import type { LockableStore, Store } from '@hermes/store';
+import type { OpenReport, WalOptions, WalStats } from '@hermes/wal';
+
+/** When automatic compaction runs and how it backs off after a failure. */
+export interface CompactionOptions {
+  /** No automatic compaction while the log (snapshot plus segments) is at most this many bytes. @default 64 MiB */
+  readonly minLogBytes?: number;
+  /** Compact once the log is more than `ratio` times the last snapshot. @default 2 */
+  readonly ratio?: number;
+  /** Wait after a failed compaction before trying again; doubles after each failure in a row. @default 1000 */
+  readonly backoffMs?: number;
+  /** Longest wait after failures in a row. @default 60000 */
+  readonly maxBackoffMs?: number;
+}
+
+/** Options of {@link openDurableStore}: the log's options plus the store to make durable. */
+export interface DurableStoreOptions<S extends LockableStore> extends Omit<WalOptions, 'onRecord'> {
+  /** The in-memory store to make durable; must be empty. */
+  readonly store: S;
+  /**
+   * Automatic compaction, or `false` to switch it off (`compact()` still works).
+   * @default { minLogBytes: 64 MiB, ratio: 2, backoffMs: 1000, maxBackoffMs: 60000 }
+   */
+  readonly compaction?: false | CompactionOptions;
+}
+
+/** What one compaction did. */
+export interface CompactionReport {
+  /** Log bytes (snapshot plus segments) before the compaction. */
+  readonly bytesBefore: number;
+  /** Log bytes right after the new snapshot was installed. */
+  readonly bytesAfter: number;
+  /** Entries written to the snapshot. */
+  readonly entries: number;
+  readonly durationMs: number;
+}
+
+/** The log's stats plus the durable store's compaction counters. */
+export interface DurableStats extends WalStats {
+  /** Compactions that succeeded (manual and automatic). */
+  readonly compactions: number;
+  /** Compactions that failed. */
+  readonly compactionFailures: number;
+  /** The last successful compaction, or `null`. */
+  readonly lastCompaction: CompactionReport | null;
+  /** The error of the last failed compaction, or `null` (reset by a success). */
+  readonly lastCompactionError: Error | null;
+  /** Whether a compaction is running now. */
+  readonly compacting: boolean;
+}
+
+/** Whether the store can take writes, and if not, why. */
+export type DurableHealth =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/** The events of a {@link DurableStore}. */
+export interface DurableStoreEvents {
+  /** A compaction succeeded. */
+  compaction: [report: CompactionReport];
+  /** A compaction failed; the old log is intact and the store keeps working. */
+  'compaction-failed': [error: Error];
+  /** The log was poisoned (a write or fsync failed): writes reject from now on, reads work. */
+  poisoned: [error: Error];
+}
+
+/** Minimal typed event-emitter surface of a {@link DurableStore}. */
+export interface DurableStoreEmitter {
+  on<E extends keyof DurableStoreEvents>(
+    event: E,
+    listener: (...args: DurableStoreEvents[E]) => void,
+  ): this;
+  once<E extends keyof DurableStoreEvents>(
+    event: E,
+    listener: (...args: DurableStoreEvents[E]) => void,
+  ): this;
+  off<E extends keyof DurableStoreEvents>(
+    event: E,
+    listener: (...args: DurableStoreEvents[E]) => void,
+  ): this;
+}
+
+/**
+ * A store made durable by a write-ahead log: every write is appended to the log before it is
+ * applied to the wrapped in-memory store, reads are served from memory.
+ */
+export interface DurableStore<S extends LockableStore = LockableStore>
+  extends Store,
+    DurableStoreEmitter {
+  /** What opening did: records and bytes replayed, time taken, whether a torn tail was cut. */
+  readonly report: OpenReport;
+  /** The wrapped in-memory store (read from it freely; writing to it directly bypasses the log). */
+  readonly inner: S;
+  /**
+   * Writes the live state as a new base snapshot and drops the log segments it replaces, while
+   * writes continue (they wait only for the brief segment cut). Rejects with the log's error if
+   * it failed (the old log stays intact), `STORE_CLOSED` once closed, or
+   * `DURABLE_COMPACTION_ABORTED` when `close()` stopped it.
+   */
+  compact(): Promise<CompactionReport>;
+  /** The log's stats plus compaction counters. */
+  stats(): DurableStats;
+  /** `{ ok: true }` while writes can succeed; otherwise the code and message of why not. */
+  health(): DurableHealth;
+}

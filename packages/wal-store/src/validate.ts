@@ -1,0 +1,70 @@
+import { type BatchOp, StoreError } from '@hermes/store';
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Throws `STORE_INVALID_KEY` unless `key` is a well-formed string (sizes are the codec's job). */
+export function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') {
+    throw new StoreError('STORE_INVALID_KEY', `Key must be a string, got ${typeof key}.`);
+  }
+  if (LONE_SURROGATE.test(key)) {
+    throw new StoreError(
+      'STORE_INVALID_KEY',
+      'Key contains a lone UTF-16 surrogate and cannot be stored as UTF-8: fix the string.',
+    );
+  }
+}
+
+/** Throws `STORE_INVALID_VALUE` unless `value` is a `Uint8Array`. */
+export function checkValue(value: unknown): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new StoreError(
+      'STORE_INVALID_VALUE',
+      'Value must be a Uint8Array (a Buffer is one): encode it before storing.',
+    );
+  }
+}
+
+/** A private copy of `value`, so later changes to the caller's buffer never reach the log. */
+export function copyValue(value: Uint8Array): Uint8Array {
+  return new Uint8Array(value);
+}
+
+/**
+ * Checks every op of a batch and returns a copy whose values are private copies.
+ * Throws the store contract's `STORE_INVALID_BATCH`, `STORE_INVALID_KEY` or `STORE_INVALID_VALUE`.
+ */
+export function checkBatch(ops: unknown): BatchOp[] {
+  if (!Array.isArray(ops)) {
+    throw new StoreError('STORE_INVALID_BATCH', 'A batch must be an array of ops.');
+  }
+  const out: BatchOp[] = new Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const op: unknown = ops[i];
+    if (typeof op !== 'object' || op === null) {
+      throw new StoreError('STORE_INVALID_BATCH', `Batch op ${i} is not an object.`);
+    }
+    const { type, key, value } = op as { type?: unknown; key?: unknown; value?: unknown };
+    checkKey(key);
+    if (type === 'set') {
+      checkValue(value);
+      out[i] = { type: 'set', key, value: copyValue(value) };
+    } else if (type === 'delete') {
+      out[i] = { type: 'delete', key };
+    } else {
+      throw new StoreError(
+        'STORE_INVALID_BATCH',
+        `Batch op ${i} has type ${String(type)}: use 'set' or 'delete'.`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Whether two optional byte strings are equal (`undefined` equals only `undefined`). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
