@@ -1,3 +1,4 @@
+import { join as joinPath } from 'node:path';
 import { FILE_HEADER, type LogFormat, type LogRecord, type RecordLimits } from '@hermes/record';
 import { segmentName, snapshotName } from './layout.js';
 import { cutTail, nextBrokenName } from './repair.js';
@@ -61,7 +62,7 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
   const started = performance.now();
   const listing = await listLogDir(fs, dir);
   const { snapshotSeq, segments } = listing;
-  const join = (name: string): string => `${dir}/${name}`;
+  const join = (name: string): string => joinPath(dir, name);
 
   const files: { seq: number; path: string; kind: 'snapshot' | 'segment'; size: number }[] = [];
   if (snapshotSeq !== null) {

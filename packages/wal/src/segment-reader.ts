@@ -16,6 +16,8 @@ export interface ScanFileOptions {
   readonly onResult: (result: DecodeResult) => void;
   /** Called after each read with the number of bytes it returned. */
   readonly onBytes?: (bytes: number) => void;
+  /** Awaited after each chunk's lines were emitted (lets a consumer wait for its output). */
+  readonly afterChunk?: () => Promise<void>;
 }
 
 /** What {@link scanFile} found besides the lines it emitted. */
@@ -31,7 +33,7 @@ export interface ScannedFile {
  * so memory stays bounded by the longest line, not by the file. Throws only I/O errors.
  */
 export async function scanFile(options: ScanFileOptions): Promise<ScannedFile> {
-  const { fs, path, limits, buffer, onResult, onBytes } = options;
+  const { fs, path, limits, buffer, onResult, onBytes, afterChunk } = options;
   const file = await fs.openRead(path);
   try {
     const decoder = new LogDecoder({ limits });
@@ -45,6 +47,7 @@ export async function scanFile(options: ScanFileOptions): Promise<ScannedFile> {
       decoder.push(n === view.length ? view : view.subarray(0, n), onResult);
       position += n;
       onBytes?.(n);
+      if (afterChunk !== undefined) await afterChunk();
     }
     decoder.end(onResult);
     return { size: position, format: position === 0 ? null : decoder.format };

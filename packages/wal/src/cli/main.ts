@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { WalError } from '../errors.js';
+import { DUMP_HELP, dump } from './dump.js';
+import { type CliIo, Exit } from './io.js';
+import { REPAIR_HELP, repair } from './repair.js';
+import { VERIFY_HELP, verify } from './verify.js';
+
+/** Help text of `hermes-wal` itself. */
+export const MAIN_HELP = `Usage: hermes-wal <command> <dir> [options]
+
+Inspect and repair a Hermes write-ahead log directory.
+
+Commands:
+  verify <dir>          replay read-only and report damage (exit 0 clean, 1 torn tail, 2 corrupt)
+  dump <dir> [--json]   print every record with its file and offset
+  repair <dir>          cut a torn tail (kept in a .broken file), under the directory's lock
+
+Run \`hermes-wal <command> --help\` for details. Exit status 64 means a usage error.
+`;
+
+const HELP: Record<string, string> = { verify: VERIFY_HELP, dump: DUMP_HELP, repair: REPAIR_HELP };
+
+function describe(error: unknown): string {
+  if (error instanceof WalError) return `${error.code}: ${error.message}`;
+  const e = error as NodeJS.ErrnoException | null;
+  if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') return `cannot read the log: ${e.message}`;
+  return e instanceof Error ? e.message : String(error);
+}
+
+/** Runs `hermes-wal` with `args` (without `node` and the script); resolves the exit status. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    await (command === undefined ? io.err(MAIN_HELP) : io.out(MAIN_HELP));
+    return command === undefined ? Exit.usage : Exit.ok;
+  }
+  const help = HELP[command];
+  if (help === undefined) {
+    await io.err(`hermes-wal: unknown command '${command}'\n\n${MAIN_HELP}`);
+    return Exit.usage;
+  }
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(rest, command === 'dump');
+  } catch (error) {
+    await io.err(`hermes-wal ${command}: ${describe(error)}\n\n${help}`);
+    return Exit.usage;
+  }
+  if (parsed.values.help === true) {
+    await io.out(help);
+    return Exit.ok;
+  }
+  const dir = parsed.positionals[0];
+  if (dir === undefined || parsed.positionals.length > 1) {
+    await io.err(`hermes-wal ${command}: expected exactly one <dir>\n\n${help}`);
+    return Exit.usage;
+  }
+  try {
+    if (command === 'verify') return await verify(dir, io);
+    if (command === 'dump') return await dump(dir, parsed.values.json === true, io);
+    return await repair(dir, io);
+  } catch (error) {
+    await io.err(`hermes-wal ${command}: ${describe(error)}\n`);
+    return Exit.attention;
+  }
+}
+
+function parse(args: readonly string[], allowJson: boolean) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: allowJson
+      ? { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }
+      : { help: { type: 'boolean', short: 'h' } },
+  });
+}
