@@ -26,7 +26,8 @@ export type RecordErrorCode =
   | 'RECORD_BATCH_EMPTY'
   | 'RECORD_BATCH_TOO_LARGE'
   | 'RECORD_LINE_TOO_LARGE'
-  | 'RECORD_INVALID';
+  | 'RECORD_INVALID'
+  | 'RECORD_INVALID_LIMITS';
 
 /** Why a line failed to decode; every malformed input maps to exactly one of these. */
 export type DecodeFailureReason =

@@ -1,0 +1,108 @@
+import { checksum, readHex32 } from './checksum.js';
+import { failure, LineFault } from './failure.js';
+import { CRC_PREFIX, type LogFormat, SPACE } from './format.js';
+import { decodeLegacyBody } from './legacy.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { fieldEnd, opEnd, parseOp } from './parse-op.js';
+import type { DecodeResult, LogRecord, Op, RecordLimits } from './types.js';
+
+const BATCH = Buffer.from('BATCH ', 'latin1');
+
+/**
+ * Decodes one line given WITHOUT its newline. `offset` is where the line starts in the stream;
+ * it is copied into the result, whose `length` counts the newline. Never throws: every malformed
+ * line yields a `DecodeFailure` naming the reason (see FORMAT.md for which reason when).
+ * @param limits Sizes to enforce (`too-large` beyond them). @default DEFAULT_LIMITS
+ */
+export function decodeLine(
+  line: Uint8Array,
+  offset: number,
+  format: LogFormat,
+  limits: RecordLimits = DEFAULT_LIMITS,
+): DecodeResult {
+  const length = line.length + 1;
+  try {
+    if (length > limits.maxLineBytes) {
+      return failure(
+        'too-large',
+        offset,
+        length,
+        `The line takes ${length} bytes, over maxLineBytes ${limits.maxLineBytes}.`,
+      );
+    }
+    const bytes = Buffer.isBuffer(line)
+      ? line
+      : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+    const record = format === 'legacy' ? decodeLegacyBody(bytes, limits) : decodeV1(bytes, limits);
+    return { ok: true, record, offset, length };
+  } catch (e) {
+    if (e instanceof LineFault) return failure(e.reason, offset, length, e.message);
+    return failure('malformed', offset, length, `The line could not be decoded: ${String(e)}`);
+  }
+}
+
+function decodeV1(line: Buffer, limits: RecordLimits): LogRecord {
+  const end = line.length;
+  if (end < CRC_PREFIX || line[CRC_PREFIX - 1] !== SPACE) {
+    throw new LineFault('malformed', 'The line does not start with an 8-hex-digit checksum field.');
+  }
+  const stored = readHex32(line, 0);
+  if (stored < 0) {
+    throw new LineFault('malformed', 'The checksum field is not 8 lowercase hex digits.');
+  }
+  const actual = checksum(line, CRC_PREFIX, end);
+  if (stored !== actual) {
+    throw new LineFault(
+      'checksum',
+      `Checksum mismatch: the line says ${line.toString('latin1', 0, 8)}, its bytes give ${actual.toString(16).padStart(8, '0')}.`,
+    );
+  }
+  if (
+    end >= CRC_PREFIX + BATCH.length &&
+    line.compare(BATCH, 0, BATCH.length, CRC_PREFIX, CRC_PREFIX + BATCH.length) === 0
+  ) {
+    return decodeBatch(line, CRC_PREFIX + BATCH.length, end, limits);
+  }
+  const op = parseOp(line, CRC_PREFIX, end, limits, 'unknown-op');
+  if (opEnd !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');
+  return op;
+}
+
+function decodeBatch(line: Buffer, at: number, end: number, limits: RecordLimits): LogRecord {
+  const countEnd = fieldEnd(line, at, end);
+  const count = readCount(line, at, countEnd);
+  if (count < 1)
+    throw new LineFault('bad-batch', 'The batch count is not a positive decimal number.');
+  if (count > limits.maxBatchOps) {
+    throw new LineFault(
+      'too-large',
+      `The batch has ${count} ops, over maxBatchOps ${limits.maxBatchOps}.`,
+    );
+  }
+  const ops: Op[] = new Array(count);
+  let pos = countEnd;
+  for (let i = 0; i < count; i++) {
+    if (pos >= end) {
+      throw new LineFault('bad-batch', `The batch announces ${count} ops but holds ${i}.`);
+    }
+    ops[i] = parseOp(line, pos + 1, end, limits, 'bad-batch');
+    pos = opEnd;
+  }
+  if (pos !== end) {
+    throw new LineFault('bad-batch', `The batch holds more than the ${count} ops it announces.`);
+  }
+  return { type: 'batch', ops };
+}
+
+/** A canonical decimal count (no sign, no leading zero, at most 9 digits), or -1. */
+function readCount(line: Buffer, start: number, end: number): number {
+  const n = end - start;
+  if (n < 1 || n > 9 || (n > 1 && line[start] === 48)) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = line[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
