@@ -1,0 +1,46 @@
+import { StoreError } from './errors.js';
+import { hashString } from './hash.js';
+import { MapStore } from './map-store.js';
+
+/** Options of {@link ShardedStore}. */
+export interface ShardedStoreOptions {
+  /**
+   * How many shards (each its own `Map` and its own lock): an integer from 1 to 65536; a power
+   * of two picks the shard with a mask instead of a division. @default 16
+   */
+  readonly shards?: number;
+}
+
+/** The default shard count of {@link ShardedStore}. */
+export const DEFAULT_SHARDS = 16;
+
+/**
+ * An in-memory store split into shards by a hash of the key, each with its own `Map` and its own
+ * readers-writer lock: conditional writes on different shards run concurrently, no single `Map`
+ * nears V8's limit of 2^24 entries, and a growing shard rehashes only its share of the data.
+ * Multi-shard locks are taken in ascending shard order, so they never deadlock.
+ *
+ * Throws `STORE_INVALID_OPTION` for a bad shard count.
+ */
+export class ShardedStore extends MapStore {
+  /** The number of shards. */
+  readonly shards: number;
+
+  /** Creates an empty store with `options.shards` shards (default 16). */
+  constructor(options: ShardedStoreOptions = {}) {
+    const shards = options.shards ?? DEFAULT_SHARDS;
+    if (!Number.isInteger(shards) || shards < 1 || shards > 65536) {
+      throw new StoreError(
+        'STORE_INVALID_OPTION',
+        `shards must be an integer from 1 to 65536, got ${String(shards)}.`,
+      );
+    }
+    const mask = shards - 1;
+    const shardOf =
+      (shards & mask) === 0
+        ? (key: string): number => hashString(key) & mask
+        : (key: string): number => hashString(key) % shards;
+    super(shards, shardOf);
+    this.shards = shards;
+  }
+}
