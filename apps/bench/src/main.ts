@@ -1,2 +1,28 @@
-/** Placeholder. */
-export const main: true = true;
+import { parseArgs } from './cli.js';
+import { runBench, selectScenarios } from './run.js';
+
+/** `pnpm bench [--smoke|--full] [--scale] [--only <pattern>] [--json <path>]`. */
+async function main(argv: readonly string[]): Promise<number> {
+  let options: ReturnType<typeof parseArgs>;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 2;
+  }
+  if (options.list) {
+    for (const s of selectScenarios({ ...options, scale: true }))
+      process.stdout.write(`${s.id}${s.scaleOnly ? ' (--scale)' : ''}\n`);
+    return 0;
+  }
+  const outcome = await runBench(options, argv);
+  if (outcome.failures.length > 0) {
+    process.stderr.write(
+      `\n${outcome.failures.length} scenario(s) failed: ${outcome.failures.map((f) => f.scenario).join(', ')}\n`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

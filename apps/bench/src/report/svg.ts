@@ -1,0 +1,117 @@
+import type { Results } from '../types.js';
+import { num } from './format.js';
+
+const PALETTE = [
+  '#111111',
+  '#888888',
+  '#d62728',
+  '#ff7f0e',
+  '#2ca02c',
+  '#98df8a',
+  '#1f77b4',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#bcbd22',
+  '#7f7f7f',
+];
+
+const esc = (s: string): string =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** Points of each chart series: (concurrency, median ops/s). */
+export function chartSeries(results: Pick<Results, 'rows'>): Map<string, [number, number][]> {
+  const series = new Map<string, [number, number][]>();
+  for (const r of results.rows) {
+    if (!r.series || r.concurrency === undefined || !r.value || r.skipped) continue;
+    const points = series.get(r.series) ?? [];
+    points.push([r.concurrency, r.value.median]);
+    series.set(r.series, points);
+  }
+  for (const points of series.values()) points.sort((a, b) => a[0] - b[0]);
+  return series;
+}
+
+/**
+ * A hand-written SVG line chart of throughput against concurrency (both axes logarithmic):
+ * Hermes beside the baseline and the peers. Solid lines are durable modes, dashed ones are not.
+ */
+export function renderSvg(results: Pick<Results, 'rows' | 'startedAt' | 'machine'>): string {
+  const series = chartSeries(results);
+  const W = 900;
+  const H = 520;
+  const left = 80;
+  const right = 250;
+  const top = 50;
+  const bottom = 60;
+  const all = [...series.values()].flat();
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]).filter((y) => y > 0);
+  const xMin = Math.min(1, ...xs);
+  const xMax = Math.max(2, ...xs);
+  const yMin = 10 ** Math.floor(Math.log10(Math.min(...ys, 1e6)));
+  const yMax = 10 ** Math.ceil(Math.log10(Math.max(...ys, 10)));
+  const px = (x: number): number =>
+    left +
+    ((Math.log(x) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (W - left - right);
+  const py = (y: number): number =>
+    H -
+    bottom -
+    ((Math.log10(Math.max(y, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) *
+      (H - top - bottom);
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${left}" y="24" font-size="16" font-weight="bold">Writes/s against concurrency (100 B values)</text>`,
+    `<text x="${left}" y="40" fill="#555">${esc(`${results.startedAt} · ${results.machine.cpu} · ${results.machine.cores} cores · ${results.machine.filesystem} · Node ${results.machine.node}`)}</text>`,
+  );
+  for (let e = Math.log10(yMin); e <= Math.log10(yMax); e++) {
+    const y = py(10 ** e);
+    out.push(
+      `<line x1="${left}" x2="${W - right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${left - 8}" y="${y + 4}" text-anchor="end">${num(10 ** e)}</text>`,
+    );
+  }
+  const ticks = [...new Set(xs)].sort((a, b) => a - b);
+  for (const t of ticks) {
+    const x = px(t);
+    out.push(
+      `<line x1="${x}" x2="${x}" y1="${top}" y2="${H - bottom}" stroke="#eee"/>`,
+      `<text x="${x}" y="${H - bottom + 18}" text-anchor="middle">${t}</text>`,
+    );
+  }
+  out.push(
+    `<text x="${(left + W - right) / 2}" y="${H - 20}" text-anchor="middle">concurrent writers (log scale)</text>`,
+    `<text transform="translate(20 ${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle">writes/s (log scale)</text>`,
+    `<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="#333"/>`,
+  );
+  let i = 0;
+  for (const [name, points] of series) {
+    const color = PALETTE[i % PALETTE.length]!;
+    const dashed = /no fsync|nosync|everysec|SyncEverySecond|nedb/i.test(name);
+    const hermes = /hermes/i.test(name);
+    const d = points
+      .map((p, k) => `${k === 0 ? 'M' : 'L'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`)
+      .join(' ');
+    out.push(
+      `<path d="${d}" fill="none" stroke="${color}" stroke-width="${hermes ? 3 : 1.5}"${dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      ...points.map(
+        (p) =>
+          `<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${color}"/>`,
+      ),
+    );
+    const ly = top + 10 + i * 18;
+    out.push(
+      `<line x1="${W - right + 15}" x2="${W - right + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="${hermes ? 3 : 1.5}"${dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      `<text x="${W - right + 46}" y="${ly + 4}"${hermes ? ' font-weight="bold"' : ''}>${esc(name)}</text>`,
+    );
+    i++;
+  }
+  out.push(
+    `<text x="${W - right + 15}" y="${H - bottom}" fill="#555">solid: durable · dashed: not</text>`,
+    '</svg>',
+  );
+  return `${out.join('\n')}\n`;
+}

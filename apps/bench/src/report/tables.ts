@@ -1,0 +1,86 @@
+import type { Results, Row } from '../types.js';
+import { mark, num, ratio } from './format.js';
+import { DURABLE_PEERS } from './targets.js';
+
+/** Header and body of the table of every row. */
+export function rowsTable(rows: readonly Row[]): { header: string[]; body: string[][] } {
+  const header = ['row', 'median', 'min', 'max', 'unit', 'p50 ms', 'p99 ms', 'p99.9 ms'];
+  const body = rows.map((r) =>
+    r.skipped || !r.value
+      ? [r.label, 'skipped', '', '', '', '', '', r.skipped ?? '']
+      : [
+          r.label,
+          num(r.value.median),
+          num(r.value.min),
+          num(r.value.max),
+          r.unit,
+          num(r.latency?.p50),
+          num(r.latency?.p99),
+          num(r.latency?.p999),
+        ],
+  );
+  return { header, body };
+}
+
+/** Hermes write paths compared in the ratio table, by row id prefix. */
+const HERMES: readonly {
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly name: string;
+}[] = [
+  { prefix: 'wal.every', suffix: '.v100', name: 'wal SyncEveryWrite' },
+  { prefix: 'wal-store.sharded', suffix: '', name: 'durable Sharded set' },
+  { prefix: 'wal-store.locked', suffix: '', name: 'durable Locked set' },
+  { prefix: 'wal.everysec', suffix: '.v100', name: 'wal SyncEverySecond' },
+];
+
+/** What each Hermes write path is divided by. */
+const DIVISORS: readonly { readonly prefix: string; readonly name: string }[] = [
+  { prefix: 'baseline.fsync', name: 'baseline' },
+  ...DURABLE_PEERS.map((p) => ({ prefix: p.id, name: p.id.slice(5) })),
+  { prefix: 'peer.level-nosync', name: 'level-nosync' },
+  { prefix: 'peer.nedb', name: 'nedb' },
+  { prefix: 'peer.redis-everysec', name: 'redis-everysec' },
+];
+
+/**
+ * Header and body of the ratio table: each Hermes write path at each concurrency, divided by the
+ * baseline and by each peer at the same concurrency (values above 1 mean Hermes is faster).
+ */
+export function ratioTable(
+  rows: readonly Row[],
+  concurrency: readonly number[],
+): { header: string[]; body: string[][] } {
+  const med = new Map(rows.map((r) => [r.id, r.skipped ? undefined : r.value?.median] as const));
+  const header = ['Hermes / ...', ...DIVISORS.map((d) => d.name)];
+  const body: string[][] = [];
+  for (const h of HERMES) {
+    for (const n of concurrency) {
+      const top = med.get(`${h.prefix}.n${n}${h.suffix}`);
+      if (top === undefined) continue;
+      body.push([
+        `${h.name} N=${n}`,
+        ...DIVISORS.map((d) => {
+          const bottom = med.get(`${d.prefix}.n${n}`);
+          return bottom ? ratio(top / bottom) : '-';
+        }),
+      ]);
+    }
+  }
+  return { header, body };
+}
+
+/** Header and body of the targets table: each target beside its measured ratio and a mark. */
+export function targetsTable(results: Pick<Results, 'targets'>): {
+  header: string[];
+  body: string[][];
+} {
+  const header = ['target', 'measured', 'wanted', ''];
+  const body = results.targets.map((t) => [
+    t.text,
+    t.measured === null ? (t.missing ?? 'not measured') : num(t.measured),
+    `${t.op} ${t.bound}`,
+    mark(t.holds),
+  ]);
+  return { header, body };
+}

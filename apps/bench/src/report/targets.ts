@@ -1,0 +1,168 @@
+import type { Row, TargetResult } from '../types.js';
+
+/** A target: a ratio of two rows' figures (or one row's figure) against a bound. */
+export interface Target {
+  readonly id: string;
+  readonly text: string;
+  readonly op: '>=' | '<=';
+  readonly bound: number;
+  /** The row whose figure is on top. */
+  readonly numerator: RowRef;
+  /** The row it is divided by; absent for an absolute target. */
+  readonly denominator?: RowRef;
+}
+
+/** A row's median (`value`) or one of its latency percentiles. */
+export interface RowRef {
+  readonly id: string;
+  readonly figure?: 'value' | 'p99';
+}
+
+const v = (id: string): RowRef => ({ id });
+const p99 = (id: string): RowRef => ({ id, figure: 'p99' });
+
+/** Peers' durable modes that Hermes SyncEveryWrite must beat at N=256. */
+export const DURABLE_PEERS: readonly { readonly id: string; readonly name: string }[] = [
+  { id: 'peer.lmdb', name: 'lmdb (default durability)' },
+  { id: 'peer.level-sync', name: 'classic-level { sync: true }' },
+  { id: 'peer.sqlite-full', name: 'better-sqlite3 WAL synchronous=FULL' },
+  { id: 'peer.redis-always', name: 'Redis appendfsync always' },
+];
+
+/** Every target of issues 2-7, as printed at the end of a run. */
+export const TARGETS: readonly Target[] = [
+  ...(['100', '4096'] as const).flatMap((size) =>
+    (['encode', 'decode'] as const).map(
+      (dir): Target => ({
+        id: `record.${dir}.v${size}`,
+        text: `record ${dir} ${size === '100' ? '100 B' : '4 KiB'} / bare base64 ${dir}`,
+        op: '>=',
+        bound: 0.5,
+        numerator: v(`record.${dir}.v${size}`),
+        denominator: v(`record.base64-${dir}.v${size}`),
+      }),
+    ),
+  ),
+  ...[1, 256].map(
+    (n): Target => ({
+      id: `wal.every.n${n}`,
+      text: `wal SyncEveryWrite N=${n} / baseline fdatasync N=${n}`,
+      op: '>=',
+      bound: 0.8,
+      numerator: v(`wal.every.n${n}.v100`),
+      denominator: v(`baseline.fsync.n${n}`),
+    }),
+  ),
+  {
+    id: 'wal.every.scaling',
+    text: 'wal SyncEveryWrite N=256 / N=1',
+    op: '>=',
+    bound: 20,
+    numerator: v('wal.every.n256.v100'),
+    denominator: v('wal.every.n1.v100'),
+  },
+  ...[1, 256].map(
+    (n): Target => ({
+      id: `wal.every.p99.n${n}`,
+      text: `wal SyncEveryWrite p99 N=${n} / baseline p99 N=${n}`,
+      op: '<=',
+      bound: 2,
+      numerator: p99(`wal.every.n${n}.v100`),
+      denominator: p99(`baseline.fsync.n${n}`),
+    }),
+  ),
+  {
+    id: 'wal.everysec.n256',
+    text: 'wal SyncEverySecond N=256 / baseline no fsync N=256',
+    op: '>=',
+    bound: 0.6,
+    numerator: v('wal.everysec.n256.v100'),
+    denominator: v('baseline.nofsync.n256'),
+  },
+  {
+    id: 'wal.replay',
+    text: 'wal replay of a log alone, MB/s',
+    op: '>=',
+    bound: 300,
+    numerator: v('wal.replay'),
+  },
+  ...(['locked', 'sharded'] as const).map(
+    (kind): Target => ({
+      id: `store.memory.${kind}`,
+      text: `${kind === 'locked' ? 'LockedStore' : 'ShardedStore'} bytes/entry / plain Map`,
+      op: '<=',
+      bound: 1,
+      numerator: v(`store.memory.${kind}`),
+      denominator: v('store.memory.map'),
+    }),
+  ),
+  {
+    id: 'wal-store.sharded.n256',
+    text: 'durable Sharded set N=256 / baseline fdatasync N=256',
+    op: '>=',
+    bound: 0.6,
+    numerator: v('wal-store.sharded.n256'),
+    denominator: v('baseline.fsync.n256'),
+  },
+  {
+    id: 'wal-store.open',
+    text: 'open of 1M live keys: bare stream+split+base64+Map time / Hermes open time',
+    op: '>=',
+    bound: 0.8,
+    numerator: v('wal-store.open.bare'),
+    denominator: v('wal-store.open.hermes'),
+  },
+  {
+    id: 'wal-store.compaction',
+    text: 'open time of a 10x-churn log before / after compaction',
+    op: '>=',
+    bound: 5,
+    numerator: v('wal-store.open.churned'),
+    denominator: v('wal-store.open.compacted'),
+  },
+  {
+    id: 'demo.everysec',
+    text: 'demo PUT --sync everysec / bare Fastify 204 (req/s)',
+    op: '>=',
+    bound: 0.7,
+    numerator: v('demo.everysec'),
+    denominator: v('demo.bare'),
+  },
+  ...DURABLE_PEERS.map(
+    (peer): Target => ({
+      id: `peers.${peer.id.slice(5)}`,
+      text: `wal SyncEveryWrite N=256 / ${peer.name} N=256`,
+      op: '>=',
+      bound: 1,
+      numerator: v('wal.every.n256.v100'),
+      denominator: v(`${peer.id}.n256`),
+    }),
+  ),
+];
+
+function figure(rows: ReadonlyMap<string, Row>, ref: RowRef): number | string {
+  const row = rows.get(ref.id);
+  if (!row) return `${ref.id} not run`;
+  if (row.skipped) return `${ref.id} skipped: ${row.skipped}`;
+  const value = ref.figure === 'p99' ? row.latency?.p99 : row.value?.median;
+  return value === undefined ? `${ref.id} has no ${ref.figure ?? 'value'}` : value;
+}
+
+/** Checks every target against the rows of a run. */
+export function evaluateTargets(
+  rows: readonly Row[],
+  targets: readonly Target[] = TARGETS,
+): TargetResult[] {
+  const byId = new Map(rows.map((r) => [r.id, r] as const));
+  return targets.map((t) => {
+    const top = figure(byId, t.numerator);
+    const bottom = t.denominator ? figure(byId, t.denominator) : 1;
+    const base = { id: t.id, text: t.text, op: t.op, bound: t.bound };
+    if (typeof top === 'string') return { ...base, measured: null, holds: null, missing: top };
+    if (typeof bottom === 'string')
+      return { ...base, measured: null, holds: null, missing: bottom };
+    const measured = top / bottom;
+    const holds = t.op === '>=' ? measured >= t.bound : measured <= t.bound;
+    return { ...base, measured, holds };
+  });
+}

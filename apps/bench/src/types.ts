@@ -1,0 +1,110 @@
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import type { Profile } from './profile.js';
+
+/** Median, min and max of a row's rounds, and the rounds themselves. */
+export interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** The value of every measured round, in order. */
+  readonly rounds: readonly number[];
+}
+
+/** Latency percentiles of one row, in milliseconds, over every measured operation. */
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  /** How many operations the percentiles are taken over. */
+  readonly samples: number;
+}
+
+/** The layer a row belongs to. */
+export type Group = 'baseline' | 'record' | 'wal' | 'store' | 'wal-store' | 'demo' | 'peer';
+
+/** One measured row of the results. */
+export interface Row {
+  /** Stable id that targets and the chart refer to, e.g. `wal.every.n256.v100`. */
+  readonly id: string;
+  readonly group: Group;
+  /** What a person reads in the table. */
+  readonly label: string;
+  /** `ops/s`, `MB/s`, `ms`, `B/entry`, `req/s`, ... */
+  readonly unit: string;
+  /** Whether a bigger number is better (throughput) or worse (latency, memory, time). */
+  readonly higherIsBetter: boolean;
+  /** The figure: median, min and max over rounds. Absent when the row was skipped. */
+  readonly value?: Summary;
+  readonly latency?: Latency;
+  /** Concurrency (producers, callers or connections), for the chart. */
+  readonly concurrency?: number;
+  /** Chart series the row belongs to (throughput against concurrency). */
+  readonly series?: string;
+  /** Extra facts (bytes, variant chosen, ...). */
+  readonly note?: string;
+  /** Why the row was not measured, when it was not. */
+  readonly skipped?: string;
+}
+
+/** What a scenario gets to run with. */
+export interface Context {
+  readonly profile: Profile;
+  /** A fresh, empty folder inside the run's temporary folder (same filesystem as the cwd). */
+  dir(name: string): Promise<string>;
+  /** Spawns a child process that is killed if the run is interrupted. */
+  spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /** Reports progress inside a long scenario (shown beside the bar). */
+  status(text: string): void;
+}
+
+/** One unit of the run: measures one or more rows. */
+export interface Scenario {
+  /** Matched by `--only`. Rows' ids start with it. */
+  readonly id: string;
+  readonly group: Group;
+  /** Only run under `--scale`. */
+  readonly scaleOnly?: boolean;
+  run(ctx: Context): Promise<Row[]>;
+}
+
+/** Facts about the machine the run happened on. */
+export interface MachineFacts {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly kernel: string;
+  /** Filesystem type of the data folder (e.g. `ext4`). */
+  readonly filesystem: string;
+  /** Raw `fdatasync` latency of a 4 KiB append on the data folder, in milliseconds. */
+  readonly fdatasyncMs: { readonly p50: number; readonly p99: number; readonly samples: number };
+}
+
+/** A target checked at the end of a run: a ratio of two rows (or one row) against a bound. */
+export interface TargetResult {
+  readonly id: string;
+  /** What the target says, for a person. */
+  readonly text: string;
+  /** `>=` or `<=`. */
+  readonly op: '>=' | '<=';
+  readonly bound: number;
+  /** The measured ratio (or value), or `null` when a row it needs is missing. */
+  readonly measured: number | null;
+  /** `true` holds, `false` does not, `null` not measured. */
+  readonly holds: boolean | null;
+  /** Why it was not measured. */
+  readonly missing?: string;
+}
+
+/** Everything a run produces, as written to the JSON results file. */
+export interface Results {
+  readonly version: 1;
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly profile: string;
+  readonly command: string;
+  readonly machine: MachineFacts;
+  readonly rows: readonly Row[];
+  readonly targets: readonly TargetResult[];
+}
