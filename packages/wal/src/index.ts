@@ -1,4 +1,14 @@
+export type { LogRecord, Op, RecordErrorCode, RecordLimits } from '@hermes/record';
+export { RecordError } from '@hermes/record';
 export * from './errors.js';
 export * from './layout.js';
 export * from './node-fs.js';
+export { openWal } from './open.js';
+export {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_MAX_QUEUE_RECORDS,
+  DEFAULT_SEGMENT_BYTES,
+} from './options.js';
 export * from './types.js';

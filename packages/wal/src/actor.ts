@@ -1,0 +1,365 @@
+import { FILE_HEADER } from '@hermes/record';
+import { WalError, type WalErrorCode } from './errors.js';
+import type { AppendQueue, Batch } from './queue.js';
+import { createSegment } from './segment-file.js';
+import type { AppendFile, FileSystem, WalObserver } from './types.js';
+
+/** What the actor needs to know; resolved options of `openWal`. */
+export interface ActorConfig {
+  readonly fs: FileSystem;
+  readonly dir: string;
+  readonly sync: number;
+  readonly segmentBytes: number;
+  readonly maxBatchBytes: number;
+  readonly observer: WalObserver | undefined;
+}
+
+/** Counters the actor keeps for `stats()`. */
+export interface ActorCounters {
+  appends: number;
+  batches: number;
+  fsyncs: number;
+  /** Bytes written to segments since open (headers included). */
+  bytesWritten: number;
+}
+
+interface SyncWaiter {
+  readonly target: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Barrier {
+  /** Runs when exactly `at` records have been written. */
+  readonly at: number;
+  readonly run: () => Promise<void>;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The one consumer that owns the current segment's file handle. Each turn it takes every pending
+ * append (up to `maxBatchBytes`), writes them with one `write` and, under `sync === 0`, one
+ * `datasync`, then settles them in log order. Appends arriving meanwhile gather for the next turn
+ * (group commit). Under `sync > 0`, appends settle after the write and an unref'd ticker fsyncs.
+ * A failed write or fsync poisons it for good.
+ */
+export class LogActor {
+  readonly counters: ActorCounters = { appends: 0, batches: 0, fsyncs: 0, bytesWritten: 0 };
+  readonly #config: ActorConfig;
+  readonly #queue: AppendQueue;
+  #file: AppendFile;
+  #seq: number;
+  /** Records accepted (queued or waiting), written to the OS, and known durable. */
+  #accepted = 0;
+  #written = 0;
+  #durable = 0;
+  /** When the oldest write not yet covered by an fsync completed (ms, `performance.now()`). */
+  #unsyncedSince = 0;
+  #running = false;
+  #syncing: Promise<void> | null = null;
+  #syncWaiters: SyncWaiter[] = [];
+  #barriers: Barrier[] = [];
+  #idleWaiters: (() => void)[] = [];
+  #poison: WalError | null = null;
+  #ticker: NodeJS.Timeout | undefined;
+  readonly #run = (): void => void this.#loop();
+
+  constructor(config: ActorConfig, queue: AppendQueue, file: AppendFile, seq: number) {
+    this.#config = config;
+    this.#queue = queue;
+    this.#file = file;
+    this.#seq = seq;
+    if (config.sync > 0) {
+      this.#ticker = setInterval(() => this.#tick(), config.sync);
+      this.#ticker.unref();
+    }
+  }
+
+  /** Sequence number of the segment being appended to. */
+  get segment(): number {
+    return this.#seq;
+  }
+
+  /** Bytes in the current segment. */
+  get segmentSize(): number {
+    return this.#file.size;
+  }
+
+  /** The error that poisoned the log, or `null`. */
+  get poison(): WalError | null {
+    return this.#poison;
+  }
+
+  /** Milliseconds the oldest unsynced write has waited for an fsync (0 if none). */
+  get fsyncLagMs(): number {
+    return this.#written > this.#durable ? performance.now() - this.#unsyncedSince : 0;
+  }
+
+  /** Queues an encoded record; the actor settles it. Caller checks closed/poisoned first. */
+  enqueue(
+    chunk: Uint8Array,
+    resolve: () => void,
+    reject: (e: unknown) => void,
+    onDurable?: () => void,
+  ): void {
+    this.#accepted++;
+    this.#queue.push(chunk, resolve, reject, onDurable);
+    if (!this.#running) {
+      this.#running = true;
+      queueMicrotask(this.#run);
+    }
+  }
+
+  /** Resolves once every record accepted so far is fsynced (forcing an fsync). */
+  sync(): Promise<void> {
+    if (this.#poison) return Promise.reject(this.#poisonedError());
+    const target = this.#accepted;
+    if (target <= this.#durable) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#syncWaiters.push({ target, resolve, reject });
+      this.#wake();
+    });
+  }
+
+  /**
+   * Cuts a new segment after every record accepted so far; resolves its number. An empty current
+   * segment (header only) is kept and its number returned.
+   */
+  rotate(): Promise<number> {
+    if (this.#poison) return Promise.reject(this.#poisonedError());
+    return new Promise((resolve, reject) => {
+      this.#barriers.push({
+        at: this.#accepted,
+        run: async () => {
+          try {
+            if (this.#file.size > FILE_HEADER.length) await this.#rotateFile();
+            resolve(this.#seq);
+          } catch (error) {
+            reject(error);
+          }
+        },
+        reject,
+      });
+      this.#wake();
+    });
+  }
+
+  /** Resolves when nothing is queued, waiting or in flight (or the log is poisoned). */
+  whenIdle(): Promise<void> {
+    if (!this.#running && this.#queue.empty && this.#barriers.length === 0)
+      return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops the ticker and closes the file (after `whenIdle`). */
+  async close(): Promise<void> {
+    this.stopTicker();
+    await this.#file.close();
+  }
+
+  /** Stops the fsync ticker. */
+  stopTicker(): void {
+    if (this.#ticker !== undefined) clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+
+  /** Poisons the log from outside (close timeout): everything queued rejects with `error`. */
+  poisonWith(error: WalError): void {
+    this.#setPoison(error);
+  }
+
+  #wake(): void {
+    if (!this.#running) {
+      this.#running = true;
+      queueMicrotask(this.#run);
+    }
+  }
+
+  #poisonedError(): WalError {
+    const cause = this.#poison;
+    if (cause?.code === 'WAL_CLOSE_TIMEOUT' || cause?.code === 'WAL_CLOSED') return cause;
+    return new WalError(
+      'WAL_POISONED',
+      'An earlier write or fsync of this log failed; it takes no more appends. Close it and open it again to replay what is on disk.',
+      { cause: cause?.cause ?? cause },
+    );
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.#poison) break;
+        const barrier = this.#barriers[0];
+        if (barrier !== undefined && barrier.at <= this.#written) {
+          this.#barriers.shift();
+          await barrier.run();
+          continue;
+        }
+        if (this.#queue.ready > 0) {
+          const limit =
+            barrier === undefined ? Number.POSITIVE_INFINITY : barrier.at - this.#written;
+          await this.#writeBatch(this.#queue.take(this.#config.maxBatchBytes, limit));
+          if (this.#file.size >= this.#config.segmentBytes && !this.#poison)
+            await this.#rotateFile();
+          continue;
+        }
+        const waiter = this.#syncWaiters[0];
+        if (waiter !== undefined && waiter.target <= this.#written) {
+          await this.#fsync();
+          continue;
+        }
+        break;
+      }
+    } catch {
+      // Every failure has poisoned the log and settled its waiters already.
+    } finally {
+      this.#running = false;
+      const idle = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  async #writeBatch(batch: Batch): Promise<void> {
+    try {
+      await this.#file.write(batch.chunks);
+    } catch (error) {
+      this.#fail('WAL_WRITE_FAILED', error, batch);
+      throw error;
+    }
+    const count = batch.chunks.length;
+    if (this.#written === this.#durable) this.#unsyncedSince = performance.now();
+    this.#written += count;
+    const counters = this.counters;
+    counters.batches++;
+    counters.bytesWritten += batch.bytes;
+    this.#config.observer?.batchWritten?.(count, batch.bytes);
+    if (this.#config.sync === 0) {
+      try {
+        await this.#fsync();
+      } catch (error) {
+        this.#settleRejected(batch, error);
+        throw error;
+      }
+    }
+    if (this.#poison) {
+      this.#settleRejected(batch, this.#poisonedError());
+      return;
+    }
+    counters.appends += count;
+    const { resolves, durables } = batch;
+    for (let i = 0; i < count; i++) {
+      const onDurable = durables[i];
+      if (onDurable !== undefined) {
+        try {
+          onDurable();
+        } catch {
+          // A throwing callback must not keep later appends from settling.
+        }
+      }
+      resolves[i]!();
+    }
+    this.#queue.release(batch);
+  }
+
+  #settleRejected(batch: Batch, error: unknown): void {
+    for (const reject of batch.rejects) reject(error);
+    this.#queue.release(batch);
+  }
+
+  /** One fdatasync covering every write completed so far; shares one already running. */
+  #fsync(): Promise<void> {
+    if (this.#poison) return Promise.reject(this.#poisonedError());
+    if (this.#syncing !== null) {
+      return this.#syncing.then(() => (this.#durable < this.#written ? this.#fsync() : undefined));
+    }
+    const target = this.#written;
+    const started = performance.now();
+    const syncing = this.#file.datasync().then(
+      () => {
+        this.#syncing = null;
+        this.counters.fsyncs++;
+        if (target > this.#durable) this.#durable = target;
+        // Writes that completed while this fsync ran are not covered: their lag starts now.
+        if (this.#written > this.#durable) this.#unsyncedSince = started;
+        this.#config.observer?.synced?.(performance.now() - started);
+        this.#resolveSyncWaiters();
+      },
+      (error: unknown) => {
+        this.#syncing = null;
+        this.#fail('WAL_SYNC_FAILED', error, null);
+        throw this.#poison;
+      },
+    );
+    this.#syncing = syncing;
+    return syncing;
+  }
+
+  #resolveSyncWaiters(): void {
+    const waiters = this.#syncWaiters;
+    let n = 0;
+    while (n < waiters.length && waiters[n]!.target <= this.#durable) n++;
+    if (n === 0) return;
+    const done = waiters.splice(0, n);
+    for (const waiter of done) waiter.resolve();
+  }
+
+  #tick(): void {
+    if (this.#poison || this.#syncing !== null || this.#durable >= this.#written) return;
+    this.#fsync().catch(() => {});
+  }
+
+  /** fsyncs the current segment, closes it and creates the next one (fsynced, dir fsynced). */
+  async #rotateFile(): Promise<void> {
+    try {
+      while (this.#syncing !== null) await this.#syncing;
+      if (this.#durable < this.#written) await this.#fsync();
+    } catch {
+      throw this.#poison;
+    }
+    const next = this.#seq + 1;
+    try {
+      await this.#file.close();
+      this.#file = await createSegment(this.#config.fs, this.#config.dir, next);
+    } catch (error) {
+      this.#fail('WAL_WRITE_FAILED', error, null);
+      throw this.#poison;
+    }
+    this.#seq = next;
+    this.counters.bytesWritten += FILE_HEADER.length;
+  }
+
+  #fail(code: WalErrorCode, cause: unknown, batch: Batch | null): void {
+    const what = code === 'WAL_SYNC_FAILED' ? 'An fsync' : 'A write';
+    const error = new WalError(
+      code,
+      `${what} of the log in ${this.#config.dir} failed (${(cause as Error)?.message ?? String(cause)}); the records it covered may be lost. The log is poisoned: close it and open it again.`,
+      { cause },
+    );
+    if (batch !== null) this.#settleRejected(batch, error);
+    this.#setPoison(error);
+  }
+
+  #setPoison(error: WalError): void {
+    if (this.#poison) return;
+    this.#poison = error;
+    this.stopTicker();
+    const rejection = this.#poisonedError();
+    const syncError = error.code === 'WAL_SYNC_FAILED' ? error : rejection;
+    this.#queue.rejectAll(rejection);
+    const waiters = this.#syncWaiters;
+    this.#syncWaiters = [];
+    for (const waiter of waiters) waiter.reject(syncError);
+    const barriers = this.#barriers;
+    this.#barriers = [];
+    for (const barrier of barriers) barrier.reject(rejection);
+    if (error.code === 'WAL_SYNC_FAILED' || error.code === 'WAL_WRITE_FAILED') {
+      this.#config.observer?.poisoned?.(error);
+    }
+    if (!this.#running) {
+      const idle = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+}

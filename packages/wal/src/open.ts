@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { LogActor } from './actor.js';
+import { segmentName, snapshotName } from './layout.js';
+import { acquireLock } from './lock.js';
+import { resolveOptions } from './options.js';
+import { AppendQueue } from './queue.js';
+import { type RecoveredLog, recoverLog } from './recover.js';
+import { createSegment, reopenSegment } from './segment-file.js';
+import type { AppendFile, FileSystem, OpenReport, Wal, WalOptions } from './types.js';
+import { type InitialSizes, OpenWal } from './wal.js';
+
+/** Sums the sizes of the snapshot and segments that recovery kept. */
+async function measure(
+  fs: FileSystem,
+  dir: string,
+  log: RecoveredLog,
+  current: number,
+): Promise<InitialSizes> {
+  const segments = log.segments.includes(current) ? log.segments : [...log.segments, current];
+  let segmentBytes = 0;
+  for (const seq of segments) segmentBytes += (await fs.size(join(dir, segmentName(seq)))) ?? 0;
+  const snapshotBytes =
+    log.snapshotSeq === null ? 0 : ((await fs.size(join(dir, snapshotName(log.snapshotSeq)))) ?? 0);
+  return { segmentBytes, snapshotBytes };
+}
+
+/**
+ * Opens (creating if needed) the log in `options.dir`: takes the directory lock, replays the
+ * snapshot and segments into `onRecord` (repairing a torn tail under the recovery mode), then
+ * appends to the last segment if it is in the current format and not full, or starts a new one.
+ * @throws WalError `WAL_LOCKED` if another live process, or this one, holds the directory;
+ *   `WAL_CORRUPT` for damage the recovery mode may not repair; `WAL_INVALID_OPTIONS`.
+ */
+export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: OpenReport }> {
+  const resolved = resolveOptions(options);
+  const { fs, dir } = resolved;
+  await fs.mkdir(dir);
+  const lock = await acquireLock(fs, dir);
+  let file: AppendFile | undefined;
+  try {
+    const log = await recoverLog({
+      fs,
+      dir,
+      recovery: resolved.recovery,
+      limits: resolved.limits,
+      ...(options.onRecord === undefined ? {} : { onRecord: options.onRecord }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    const last = log.lastSegment;
+    let seq: number;
+    if (last !== null && last.format === 'v1' && last.size < resolved.segmentBytes) {
+      seq = last.seq;
+      file = await reopenSegment(fs, dir, seq);
+    } else {
+      seq = Math.max(last === null ? 1 : last.seq + 1, log.snapshotSeq ?? 1, 1);
+      file = await createSegment(fs, dir, seq);
+    }
+    const sizes = await measure(fs, dir, log, seq);
+    const queue = new AppendQueue({
+      maxBytes: resolved.maxQueueBytes,
+      maxRecords: resolved.maxQueueRecords,
+    });
+    const actor = new LogActor(
+      {
+        fs,
+        dir,
+        sync: resolved.sync,
+        segmentBytes: resolved.segmentBytes,
+        maxBatchBytes: resolved.maxBatchBytes,
+        observer: resolved.observer,
+      },
+      queue,
+      file,
+      seq,
+    );
+    return { wal: new OpenWal(resolved, actor, queue, lock, sizes), report: log.report };
+  } catch (error) {
+    await file?.close().catch(() => {});
+    await lock.release().catch(() => {});
+    throw error;
+  }
+}
