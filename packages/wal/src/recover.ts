@@ -1,8 +1,8 @@
 import { join as joinPath } from 'node:path';
-import { FILE_HEADER, type LogFormat, type LogRecord, type RecordLimits } from '@hermes/record';
+import type { LogFormat, LogRecord, RecordLimits } from '@hermes/record';
 import { segmentName, snapshotName } from './layout.js';
 import { cutTail, nextBrokenName } from './repair.js';
-import { corruptError, type Damage } from './replay/damage.js';
+import type { Damage } from './replay/damage.js';
 import { listLogDir } from './replay/list-dir.js';
 import { ProgressMeter } from './replay/progress.js';
 import { replayFile } from './replay/replay-file.js';
@@ -43,12 +43,6 @@ export interface RecoveredLog {
 }
 
 const MAX_DAMAGE_LISTED = 1000;
-
-function isHeaderPrefix(bytes: Uint8Array): boolean {
-  if (bytes.length >= FILE_HEADER.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== FILE_HEADER[i]) return false;
-  return true;
-}
 
 /**
  * Replays a log directory (the newest snapshot, then the segments in order) and repairs a torn
@@ -92,33 +86,6 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
 
   for (const file of files) {
     const isLast = file.kind === 'segment' && file.seq === lastSeq;
-    if (isLast && file.size > 0 && file.size < FILE_HEADER.length) {
-      const bytes = await fs.readFile(file.path);
-      if (isHeaderPrefix(bytes)) {
-        // Torn at creation: the header itself never fully reached the disk.
-        const failure = {
-          ok: false as const,
-          reason: 'bad-header' as const,
-          offset: 0,
-          length: bytes.length,
-          message: `segment torn at creation: ${bytes.length} of ${FILE_HEADER.length} header bytes`,
-        };
-        if (recovery === 'strict')
-          throw corruptError(file.path, failure, 'strict recovery cuts nothing');
-        note({
-          file: file.path,
-          offset: 0,
-          length: bytes.length,
-          reason: failure.reason,
-          message: failure.message,
-          kind: 'torn-tail',
-        });
-        tornTail = await cut(file.path, 0, bytes.length);
-        meter.add(bytes.length);
-        lastSegment = { seq: file.seq, size: 0, format: 'v1' };
-        continue;
-      }
-    }
     const outcome = await replayFile({
       fs,
       path: file.path,

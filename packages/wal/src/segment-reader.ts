@@ -50,7 +50,7 @@ export async function scanFile(options: ScanFileOptions): Promise<ScannedFile> {
       if (afterChunk !== undefined) await afterChunk();
     }
     decoder.end(onResult);
-    return { size: position, format: position === 0 ? null : decoder.format };
+    return { size: position, format: decoder.format ?? null };
   } finally {
     await file.close();
   }
