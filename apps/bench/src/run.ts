@@ -59,6 +59,7 @@ export async function runBench(
         const produced = await scenario.run({
           profile: options.profile,
           dir: (name) => work.dir(name),
+          remove: (path) => work.remove(path),
           spawn: (cmd, args, opts) => work.spawn(cmd, args, opts),
           status: (text) => progress.status(text),
         });

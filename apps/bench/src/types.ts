@@ -51,6 +51,8 @@ export interface Context {
   readonly profile: Profile;
   /** A fresh, empty folder inside the run's temporary folder (same filesystem as the cwd). */
   dir(name: string): Promise<string>;
+  /** Removes a folder made by `dir` once the scenario is done with it. */
+  remove(path: string): Promise<void>;
   /** Spawns a child process that is killed if the run is interrupted. */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
   /** Reports progress inside a long scenario (shown beside the bar). */

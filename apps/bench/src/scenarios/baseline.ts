@@ -24,6 +24,7 @@ async function variantRow(
   const log = await GroupCommitBaseline.open(join(dir, 'baseline.log'), sync, io);
   const result = await measureConcurrent(ctx.profile, n, (w) => log.write(lines[w]!));
   await log.close();
+  await ctx.remove(dir);
   const mode = sync ? 'fsync' : 'nofsync';
   return {
     id: `baseline.${mode}-${io}.n${n}`,

@@ -1,5 +1,13 @@
 import type { Scenario } from '../types.js';
 import { baselineScenario } from './baseline.js';
+import { peerScenarios } from './peers.js';
+import { recordScenario } from './record.js';
+import { redisScenario } from './redis.js';
 
 /** Every scenario of `pnpm bench`, in the order they run. */
-export const SCENARIOS: readonly Scenario[] = [baselineScenario];
+export const SCENARIOS: readonly Scenario[] = [
+  baselineScenario,
+  recordScenario,
+  ...peerScenarios,
+  redisScenario,
+];

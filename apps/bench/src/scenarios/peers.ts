@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import Datastore from '@seald-io/nedb';
+import Database from 'better-sqlite3';
+import { ClassicLevel } from 'classic-level';
+import { open as openLmdb } from 'lmdb';
+import { keyOf, valuePool } from '../core/data.js';
+import { measureConcurrent } from '../core/drive.js';
+import type { Context, Row, Scenario } from '../types.js';
+
+/** A peer opened in a folder: `put` one key, then `close`. */
+interface PeerDb {
+  put(key: string, value: Buffer): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** How to open one peer, and what its row says. */
+interface Peer {
+  readonly id: string;
+  readonly name: string;
+  readonly durable: boolean;
+  readonly note: string;
+  open(dir: string): Promise<PeerDb>;
+}
+
+/** The peers a user would pick instead of Hermes, each in its documented durable (or fast) mode. */
+export const PEERS: readonly Peer[] = [
+  {
+    id: 'lmdb',
+    name: 'lmdb',
+    durable: true,
+    note: 'lmdb-js defaults: async batched transactions, synced commits',
+    async open(dir) {
+      const db = openLmdb<Buffer, string>({ path: join(dir, 'lmdb'), compression: false });
+      return { put: (k, v) => db.put(k, v), close: () => db.close() };
+    },
+  },
+  ...[true, false].map(
+    (sync): Peer => ({
+      id: sync ? 'level-sync' : 'level-nosync',
+      name: `classic-level ${sync ? '{ sync: true }' : '(no sync)'}`,
+      durable: sync,
+      note: `put(key, value, { sync: ${sync} })`,
+      async open(dir) {
+        const db = new ClassicLevel<string, Buffer>(join(dir, 'level'), {
+          keyEncoding: 'utf8',
+          valueEncoding: 'buffer',
+        });
+        await db.open();
+        return { put: (k, v) => db.put(k, v, { sync }), close: () => db.close() };
+      },
+    }),
+  ),
+  {
+    id: 'sqlite-full',
+    name: 'better-sqlite3 WAL FULL',
+    durable: true,
+    note: 'journal_mode=WAL, synchronous=FULL, one INSERT OR REPLACE per put (a synchronous API: callers take turns)',
+    async open(dir) {
+      const db = new Database(join(dir, 'kv.sqlite'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec('CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID');
+      const insert = db.prepare('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)');
+      return {
+        put: async (k, v) => insert.run(k, v),
+        close: async () => {
+          db.close();
+        },
+      };
+    },
+  },
+  {
+    id: 'nedb',
+    name: '@seald-io/nedb',
+    durable: false,
+    note: 'insertAsync({ _id, v: base64 }); nedb appends without fsync (no durable mode)',
+    async open(dir) {
+      const db = new Datastore<{ _id: string; v: string }>({ filename: join(dir, 'nedb.db') });
+      await db.loadDatabaseAsync();
+      return {
+        put: (k, v) => db.insertAsync({ _id: k, v: v.toString('base64') }),
+        close: async () => {
+          await db.compactDatafileAsync();
+        },
+      };
+    },
+  },
+];
+
+async function peerRow(ctx: Context, peer: Peer, n: number, values: Buffer[]): Promise<Row> {
+  const dir = await ctx.dir(`peer-${peer.id}-${n}`);
+  const db = await peer.open(dir);
+  const result = await measureConcurrent(ctx.profile, n, (_w, seq) =>
+    db.put(keyOf(seq), values[seq & 63]!),
+  );
+  await db.close();
+  await ctx.remove(dir);
+  return {
+    id: `peer.${peer.id}.n${n}`,
+    group: 'peer',
+    label: `${peer.name} put, N=${n}`,
+    unit: 'ops/s',
+    higherIsBetter: true,
+    value: result.opsPerSec,
+    ...(result.latency ? { latency: result.latency } : {}),
+    concurrency: n,
+    series: `${peer.name}${peer.durable ? '' : ' (not durable)'}`,
+    note: peer.note,
+  };
+}
+
+/** One scenario per peer: puts of 100 B values with 16-byte keys at each concurrency. */
+export const peerScenarios: readonly Scenario[] = PEERS.map(
+  (peer): Scenario => ({
+    id: `peer.${peer.id}`,
+    group: 'peer',
+    async run(ctx) {
+      const values = valuePool(100);
+      const rows: Row[] = [];
+      for (const n of ctx.profile.concurrency) {
+        ctx.status(`N=${n}`);
+        rows.push(await peerRow(ctx, peer, n, values));
+      }
+      return rows;
+    },
+  }),
+);
