@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DecodeResult } from '../src/index.js';
+import { encodeRecord, FILE_HEADER, LogDecoder } from '../src/index.js';
+import { arbRecord, cut, decodeAll, plain, v1File } from './helpers.js';
+
+const legacyLine = (key: string, value: string): Buffer =>
+  Buffer.from(`SET ${key} ${Buffer.from(value).toString('base64')}\n`);
+
+describe('LogDecoder', () => {
+  it('detects v1 from the header, does not emit it, and decodes the records after it', () => {
+    const a = encodeRecord({ type: 'delete', key: 'a' });
+    const b = encodeRecord({ type: 'set', key: 'b', value: Uint8Array.of(1) });
+    const decoder = new LogDecoder({ startOffset: 1000 });
+    expect(decoder.format).toBeUndefined();
+    const out: DecodeResult[] = [];
+    decoder.push(v1File(a, b), (r) => out.push(r));
+    decoder.end((r) => out.push(r));
+    expect(decoder.format).toBe('v1');
+    expect(decoder.headerBytes).toBe(FILE_HEADER.length);
+    expect(out.map((r) => [r.ok, r.offset, r.length])).toEqual([
+      [true, 1000 + FILE_HEADER.length, a.length],
+      [true, 1000 + FILE_HEADER.length + a.length, b.length],
+    ]);
+  });
+
+  it('gives the same results for every way of cutting a log into chunks', () => {
+    const arbLog = fc.tuple(
+      fc.array(arbRecord, { maxLength: 12 }),
+      fc.array(fc.nat(), { maxLength: 3 }),
+      fc.nat(),
+    );
+    fc.assert(
+      fc.property(
+        arbLog,
+        fc.array(fc.nat(4000), { maxLength: 20 }),
+        ([records, damage, tear], points) => {
+          const file = v1File(...records.map((r) => encodeRecord(r)));
+          for (const d of damage) if (file.length > 13) file[13 + (d % (file.length - 13))] ^= 0x20;
+          const torn = file.subarray(0, file.length - (tear % 40));
+          const whole = decodeAll([torn]);
+          expect(decodeAll(cut(torn, points))).toEqual(whole);
+          if (damage.length === 0 && tear % 40 === 0) {
+            expect(whole).toEqual(
+              records.map((r) => expect.objectContaining({ ok: true, record: plain(r) })),
+            );
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('TruncatedTrailingRecord: a torn last line is reported truncated with its offset and length', () => {
+    const a = encodeRecord({ type: 'delete', key: 'a' });
+    const batch = encodeRecord({
+      type: 'batch',
+      ops: [
+        { type: 'set', key: 'x', value: Uint8Array.of(1, 2) },
+        { type: 'delete', key: 'y' },
+      ],
+    });
+    for (let keep = 1; keep < batch.length; keep++) {
+      const results = decodeAll([v1File(a, batch.subarray(0, keep))]) as DecodeResult[];
+      expect(results).toHaveLength(2);
+      expect(results[0]!.ok).toBe(true);
+      expect(results[1]).toMatchObject({
+        ok: false,
+        reason: 'truncated',
+        offset: FILE_HEADER.length + a.length,
+        length: keep,
+      });
+    }
+  });
+
+  it('TornHeader: a file cut inside its header is truncated and v1', () => {
+    for (let keep = 1; keep < FILE_HEADER.length; keep++) {
+      const decoder = new LogDecoder();
+      const out: DecodeResult[] = [];
+      decoder.push(FILE_HEADER.subarray(0, keep), (r) => out.push(r));
+      decoder.end((r) => out.push(r));
+      expect(out).toEqual([
+        expect.objectContaining({ reason: 'truncated', offset: 0, length: keep }),
+      ]);
+      expect(decoder.format).toBe('v1');
+    }
+  });
+
+  it('an empty stream emits nothing and leaves the format undecided', () => {
+    const decoder = new LogDecoder();
+    decoder.push(new Uint8Array(0), () => expect.unreachable());
+    decoder.end(() => expect.unreachable());
+    expect(decoder.format).toBeUndefined();
+  });
+
+  it('BadHeader: an unknown version or damaged header is reported, the rest read as v1', () => {
+    const a = encodeRecord({ type: 'delete', key: 'a' });
+    for (const header of ['HERMES-LOG 2\n', 'HERMES-LOG 1 \n', 'HERMEZ-LOG 1\n', '\n']) {
+      const decoder = new LogDecoder();
+      const out: DecodeResult[] = [];
+      decoder.push(Buffer.concat([Buffer.from(header), a]), (r) => out.push(r));
+      decoder.end((r) => out.push(r));
+      expect(out[0]).toMatchObject({
+        ok: false,
+        reason: 'bad-header',
+        offset: 0,
+        length: header.length,
+      });
+      expect(out[1]).toMatchObject({ ok: true, offset: header.length });
+      expect(decoder.format).toBe('v1');
+    }
+  });
+
+  it('LegacyFormat: the seed format decodes, keys with spaces included', () => {
+    const file = Buffer.concat([
+      legacyLine('user:1', 'hello'),
+      legacyLine('with space', ''),
+      legacyLine('é😀', '\0\n'),
+    ]);
+    const decoder = new LogDecoder();
+    const out: DecodeResult[] = [];
+    decoder.push(file, (r) => out.push(r));
+    decoder.end((r) => out.push(r));
+    expect(decoder.format).toBe('legacy');
+    expect(decoder.headerBytes).toBe(0);
+    expect(out.map((r) => r.ok && plain(r.record))).toEqual([
+      { type: 'set', key: 'user:1', value: Buffer.from('hello').toString('hex') },
+      { type: 'set', key: 'with space', value: '' },
+      { type: 'set', key: 'é😀', value: '000a' },
+    ]);
+  });
+
+  it('LegacyFormat: damage gives typed failures, a torn last line is truncated', () => {
+    const file = Buffer.concat([
+      legacyLine('a', 'x'),
+      Buffer.from('DEL a\n'),
+      Buffer.from('SET b AA*A\n'),
+      Buffer.from([...Buffer.from('SET '), 0xff, ...Buffer.from(' AAAA\n')]),
+      Buffer.from('SET nospace\n'),
+      legacyLine('c', 'y').subarray(0, 5),
+    ]);
+    const reasons = (decodeAll([file]) as DecodeResult[]).map((r) => (r.ok ? 'ok' : r.reason));
+    expect(reasons).toEqual([
+      'ok',
+      'unknown-op',
+      'bad-base64',
+      'bad-key',
+      'malformed',
+      'truncated',
+    ]);
+  });
+
+  it('a given format skips detection (resuming after the header)', () => {
+    const a = encodeRecord({ type: 'delete', key: 'a' });
+    const out = decodeAll([a], { format: 'v1', startOffset: 13 }) as DecodeResult[];
+    expect(out).toEqual([expect.objectContaining({ ok: true, offset: 13 })]);
+  });
+
+  it('TooLarge: a line over maxLineBytes is one failure, and the next line still decodes', () => {
+    const big = encodeRecord({ type: 'set', key: 'big', value: new Uint8Array(300) });
+    const small = encodeRecord({ type: 'delete', key: 's' });
+    const file = v1File(big, small, big.subarray(0, 200));
+    const out = decodeAll(cut(file, [20, 50, 100, 300]), { limits: { maxLineBytes: 100 } });
+    expect(out).toEqual([
+      expect.objectContaining({ ok: false, reason: 'too-large', offset: 13, length: big.length }),
+      expect.objectContaining({ ok: true, offset: 13 + big.length }),
+      expect.objectContaining({ ok: false, reason: 'truncated', length: 200 }),
+    ]);
+  });
+});

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import type { DecodeResult, LogRecord, Op } from '../src/index.js';
+import { FILE_HEADER, LogDecoder } from '../src/index.js';
+
+/** Keys from every generator the spec names, plus ordinary keys and awkward characters. */
+export const arbKey: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'grapheme' }),
+  fc.stringMatching(/^[A-Za-z0-9:/._-]{0,24}$/),
+  fc.string({ unit: fc.constantFrom('\n', '\r', '\0', '%', ' ', '😀', 'é', '\uFEFF', 'a', '%2') }),
+);
+
+/** One set or delete. */
+export const arbOp: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ type: fc.constant('set' as const), key: arbKey, value: fc.uint8Array() }),
+  fc.record({ type: fc.constant('delete' as const), key: arbKey }),
+);
+
+/** Any record: a single op or a batch of 1..8 ops. */
+export const arbRecord: fc.Arbitrary<LogRecord> = fc.oneof(
+  arbOp,
+  fc.record({
+    type: fc.constant('batch' as const),
+    ops: fc.array(arbOp, { minLength: 1, maxLength: 8 }),
+  }),
+);
+
+/** A record with values as hex strings, so that Buffer and Uint8Array compare equal. */
+export function plain(record: LogRecord): unknown {
+  if (record.type === 'batch') return { type: 'batch', ops: record.ops.map(plain) };
+  if (record.type === 'delete') return { type: 'delete', key: record.key };
+  return { type: 'set', key: record.key, value: Buffer.from(record.value).toString('hex') };
+}
+
+/** A result made comparable (values as hex). */
+export function plainResult(result: DecodeResult): unknown {
+  return result.ok ? { ...result, record: plain(result.record) } : result;
+}
+
+/** Decodes `chunks` as one stream and returns every result, made comparable. */
+export function decodeAll(
+  chunks: readonly Uint8Array[],
+  options?: ConstructorParameters<typeof LogDecoder>[0],
+): unknown[] {
+  const out: unknown[] = [];
+  const decoder = new LogDecoder(options);
+  const emit = (r: DecodeResult): void => {
+    out.push(plainResult(r));
+  };
+  for (const chunk of chunks) decoder.push(chunk, emit);
+  decoder.end(emit);
+  return out;
+}
+
+/** `FILE_HEADER` followed by `lines`. */
+export function v1File(...lines: Uint8Array[]): Buffer {
+  return Buffer.concat([FILE_HEADER, ...lines]);
+}
+
+/** Cuts `bytes` at the given positions (sorted, deduplicated, clamped). */
+export function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
+  const at = [...new Set(points.map((p) => Math.min(p, bytes.length)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of at) {
+    chunks.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  chunks.push(bytes.subarray(prev));
+  return chunks;
+}
