@@ -1,0 +1,111 @@
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { runPnpm } from '../../scripts/lib/run.ts';
+import {
+  listWorkspace,
+  type PackageJson,
+  REPO_ROOT,
+  readJson,
+} from '../../scripts/lib/workspace.ts';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the repo's manifests and changesets config, without its pending changesets. */
+function copyRepo(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hermes-changesets-'));
+  temps.push(dir);
+  for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) {
+    cpSync(path.join(REPO_ROOT, file), path.join(dir, file));
+  }
+  for (const project of listWorkspace(REPO_ROOT)) {
+    cpSync(path.join(project.dir, 'package.json'), path.join(dir, project.relDir, 'package.json'));
+  }
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+function versions(dir: string): Record<string, string> {
+  return Object.fromEntries(listWorkspace(dir).map((p) => [p.manifest.name, p.manifest.version]));
+}
+
+function bump(version: string, type: 'patch' | 'minor'): string {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  return type === 'patch' ? `${major}.${minor}.${patch + 1}` : `${major}.${minor + 1}.0`;
+}
+
+function changelog(dir: string, pkg: string): string | undefined {
+  const file = path.join(dir, 'packages', pkg, 'CHANGELOG.md');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+async function versionPackages(dir: string, changeset: string): Promise<void> {
+  writeFileSync(path.join(dir, '.changeset', 'a-change.md'), changeset);
+  await runPnpm(['run', 'version-packages'], { cwd: dir });
+}
+
+describe('pnpm version-packages (changesets, independent versions)', () => {
+  let dir: string;
+  let before: Record<string, string>;
+  beforeEach(() => {
+    dir = copyRepo();
+    before = versions(dir);
+  });
+
+  it('bumps @hermes/record and its dependents (wal, wal-store) as patches, and leaves the store alone', async () => {
+    await versionPackages(
+      dir,
+      '---\n"@hermes/record": patch\n---\n\nDecoding a legacy line is faster.\n',
+    );
+    const after = versions(dir);
+    expect(after).toEqual({
+      ...before,
+      '@hermes/record': bump(before['@hermes/record']!, 'patch'),
+      '@hermes/wal': bump(before['@hermes/wal']!, 'patch'),
+      '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
+    });
+    expect(changelog(dir, 'record')).toContain('Decoding a legacy line is faster.');
+    expect(changelog(dir, 'wal')).toContain(`@hermes/record@${after['@hermes/record']}`);
+    expect(changelog(dir, 'wal-store')).toContain(`@hermes/wal@${after['@hermes/wal']}`);
+    expect(changelog(dir, 'store')).toBeUndefined();
+    // The changeset is consumed; internal ranges stay workspace ranges (pack turns them into ^x.y.z).
+    expect(readdirSync(path.join(dir, '.changeset'))).toEqual(['config.json']);
+    const wal = readJson<PackageJson>(path.join(dir, 'packages/wal/package.json'));
+    expect(wal.dependencies?.['@hermes/record']).toMatch(/^workspace:/);
+  });
+
+  it('bumps a minor change of @hermes/store as minor, wal-store as a patch, and nothing below', async () => {
+    await versionPackages(
+      dir,
+      '---\n"@hermes/store": minor\n---\n\nStores can be iterated in key order.\n',
+    );
+    expect(versions(dir)).toEqual({
+      ...before,
+      '@hermes/store': bump(before['@hermes/store']!, 'minor'),
+      '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
+    });
+    expect(changelog(dir, 'record')).toBeUndefined();
+    expect(changelog(dir, 'wal')).toBeUndefined();
+  });
+
+  it('never versions the private apps', async () => {
+    await versionPackages(dir, '---\n"@hermes/wal-store": major\n---\n\nA breaking change.\n');
+    const after = versions(dir);
+    expect(after['@hermes/demo']).toBe(before['@hermes/demo']);
+    expect(after['@hermes/bench']).toBe(before['@hermes/bench']);
+    expect(after['@hermes/wal-store']).not.toBe(before['@hermes/wal-store']);
+  });
+});
