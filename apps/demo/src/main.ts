@@ -1,2 +1,85 @@
-/** Placeholder. */
-export const main: true = true;
+import path from 'node:path';
+import { LOCK_FILE } from '@hermes/wal';
+import { parseCli, userCwd } from './cli.js';
+import type { ServiceConfig } from './config.js';
+import { type RunningService, startService } from './service.js';
+
+/** Exit code when the data folder is locked by another process. */
+export const EXIT_LOCKED = 3;
+
+/**
+ * Runs the service from the command line: parses flags and `HERMES_*` variables, starts, prints
+ * one line, and shuts down gracefully on SIGINT/SIGTERM (exit 0), or exits 1 when that takes
+ * longer than `--shutdown-timeout` or a second signal arrives. Exits 2 on a bad flag and 3 when
+ * another process holds the data folder.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const parsed = parseCli(argv, process.env, userCwd(process.env, process.cwd()));
+  if (parsed.kind === 'exit') {
+    process.stdout.write(parsed.stdout);
+    process.stderr.write(parsed.stderr);
+    process.exitCode = parsed.code;
+    return;
+  }
+  const { config } = parsed;
+  let service: RunningService;
+  try {
+    service = await startService(config, { stderr: process.stderr });
+  } catch (error) {
+    process.stderr.write(`${startFailure(error, config)}\n`);
+    process.exit(codeOf(error) === 'WAL_LOCKED' ? EXIT_LOCKED : 1);
+  }
+  process.stdout.write(`${service.line}\n`);
+  handleSignals(service, config.shutdownTimeoutMs);
+}
+
+function handleSignals(service: RunningService, timeoutMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`hermes: ${signal} again, exiting now without a clean shutdown\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stderr.write(`hermes: ${signal}, shutting down (finishing requests, final fsync)\n`);
+    setTimeout(() => {
+      process.stderr.write(`hermes: shutdown took longer than ${timeoutMs} ms, exiting\n`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(
+          `hermes: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function startFailure(error: unknown, config: ServiceConfig): string {
+  const message = error instanceof Error ? error.message : String(error);
+  switch (codeOf(error)) {
+    case 'WAL_LOCKED':
+      return (
+        `hermes: the data folder ${config.dataDir} is in use: its lock ${path.join(config.dataDir, LOCK_FILE)} ` +
+        `is held by another running instance (${message}). Stop that instance, or start this one with another --data-dir.`
+      );
+    case 'EADDRINUSE':
+      return `hermes: ${config.host}:${config.port} is already in use; stop what listens there or pick another --port.`;
+    case 'WAL_CORRUPT':
+      return `hermes: the log in ${config.dataDir} is damaged before its end and will not be repaired automatically: ${message}`;
+    default:
+      return `hermes: could not start: ${message}`;
+  }
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,42 @@
+import type { ServiceMetrics } from './metrics.js';
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** Largest value a `PUT` body (and a batch value) may have, in bytes; over it is 413. @default 16 MiB */
+  readonly maxValueBytes?: number;
+  /** Largest key, in UTF-8 bytes; over it is 400. @default 4096 */
+  readonly maxKeyBytes?: number;
+  /** Most operations in one `POST /batch`; over it is 413. @default 10_000 */
+  readonly maxBatchOps?: number;
+  /** Largest `POST /batch` body (JSON, values in base64), in bytes; over it is 413. @default 64 MiB */
+  readonly maxBatchBytes?: number;
+  /** Metrics to count into and serve at `/metrics`. @default a fresh `createMetrics()` */
+  readonly metrics?: ServiceMetrics;
+}
+
+/** {@link AppOptions} with every default filled in. */
+export interface AppLimits {
+  readonly maxValueBytes: number;
+  readonly maxKeyBytes: number;
+  readonly maxBatchOps: number;
+  readonly maxBatchBytes: number;
+}
+
+/** The default value limit: 16 MiB, as the log's codec. */
+export const DEFAULT_MAX_VALUE_BYTES: number = 16 * 1024 * 1024;
+/** The default key limit: 4096 UTF-8 bytes, as the log's codec. */
+export const DEFAULT_MAX_KEY_BYTES: number = 4096;
+/** The default batch size limit: 10 000 operations, as the log's codec. */
+export const DEFAULT_MAX_BATCH_OPS: number = 10_000;
+/** The default `POST /batch` body limit: 64 MiB. */
+export const DEFAULT_MAX_BATCH_BYTES: number = 64 * 1024 * 1024;
+
+/** Fills in the defaults of {@link AppOptions}. */
+export function appLimits(options: AppOptions): AppLimits {
+  return {
+    maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
+    maxKeyBytes: options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES,
+    maxBatchOps: options.maxBatchOps ?? DEFAULT_MAX_BATCH_OPS,
+    maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+  };
+}

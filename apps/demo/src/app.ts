@@ -1,0 +1,146 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { type AppOptions, appLimits } from './app-options.js';
+import { HttpError } from './http-error.js';
+import { splitUrl } from './keys.js';
+import { createMetrics } from './metrics.js';
+import { batchRoute } from './routes/batch.js';
+import { opsRoutes } from './routes/health.js';
+import { kvRoutes } from './routes/kv.js';
+import { listRoute } from './routes/list.js';
+import type { ServedStore } from './served-store.js';
+
+/** The methods each route takes, for 405 answers. */
+const ALLOW: readonly [RegExp, string][] = [
+  [/^\/kv\/./, 'GET, HEAD, PUT, DELETE'],
+  [/^\/kv$/, 'GET, HEAD'],
+  [/^\/batch$/, 'POST'],
+  [/^\/(healthz|metrics)$/, 'GET, HEAD'],
+];
+
+/**
+ * Builds the HTTP app over `store` (any `Store`; a `DurableStore` adds health and metrics): the
+ * routes of `/kv/<key>`, `/kv`, `/batch`, `/healthz` and `/metrics`, with every error answered as
+ * JSON `{ "error": "<code>", "message": "..." }`. The caller listens and closes; while closing,
+ * new requests get 503 `SHUTTING_DOWN` and requests in flight finish. Closing the app does not
+ * close the store.
+ */
+export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyInstance {
+  const limits = appLimits(options);
+  const metrics = options.metrics ?? createMetrics();
+  let closing = false;
+
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 1 << 20 },
+    frameworkErrors: (error, _request, reply) => {
+      sendError(
+        reply,
+        new HttpError(
+          400,
+          'BAD_KEY',
+          'The URL is not valid percent-encoding: encode keys with encodeURIComponent; a literal "%" is %25.',
+          { cause: error },
+        ),
+      );
+    },
+  });
+
+  // Every body is bytes, whatever its Content-Type says: PUT stores them, /batch parses JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.');
+    }
+    if (request.raw.headers['content-type'] !== undefined) {
+      request.raw.headers['content-type'] = 'application/octet-stream';
+    }
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    sendError(reply, toHttpError(error, request.routeOptions.url));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { path } = splitUrl(request.raw.url ?? '');
+    const allow = ALLOW.find(([re]) => re.test(path))?.[1];
+    if (allow !== undefined) {
+      sendError(
+        reply,
+        new HttpError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed here; use ${allow}.`,
+          {
+            headers: { allow },
+          },
+        ),
+      );
+      return;
+    }
+    sendError(
+      reply,
+      new HttpError(
+        404,
+        'ROUTE_NOT_FOUND',
+        'No such route: use /kv/<key>, /kv?prefix=, /batch, /healthz or /metrics.',
+      ),
+    );
+  });
+
+  kvRoutes(app, store, limits);
+  listRoute(app, store);
+  batchRoute(app, store, limits, metrics);
+  opsRoutes(app, store, metrics);
+  return app;
+}
+
+function toHttpError(error: FastifyError | HttpError, route: string | undefined): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return route === '/batch'
+      ? new HttpError(
+          413,
+          'BATCH_TOO_LARGE',
+          'The batch body is over the limit (--max-batch-bytes); split it.',
+        )
+      : new HttpError(
+          413,
+          'VALUE_TOO_LARGE',
+          'The value is over the limit (--max-value-bytes); store less.',
+        );
+  }
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new HttpError(400, 'BAD_BODY', `The request could not be read: ${error.message}.`, {
+      cause: error,
+    });
+  }
+  console.error('hermes: unexpected error', error);
+  return new HttpError(
+    500,
+    'INTERNAL',
+    'Unexpected server error; the server log has the details.',
+    { cause: error },
+  );
+}
+
+function sendError(reply: FastifyReply, error: HttpError): void {
+  if (error.status === 500 && error.cause !== undefined)
+    console.error('hermes: unexpected error', error.cause);
+  reply
+    .code(error.status)
+    .headers(error.headers)
+    .type('application/json; charset=utf-8')
+    .send(error.body());
+}

@@ -1,0 +1,195 @@
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import {
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_BATCH_OPS,
+  DEFAULT_MAX_KEY_BYTES,
+  DEFAULT_MAX_VALUE_BYTES,
+} from './app-options.js';
+import type { ServiceConfig, StoreKind } from './config.js';
+import { ConfigError, parseBytes, parseInteger, parseSync } from './parse-values.js';
+
+/** What {@link parseCli} decided: run with a config, or exit (after `--help`, or a bad flag). */
+export type CliResult =
+  | { readonly kind: 'run'; readonly config: ServiceConfig }
+  | {
+      readonly kind: 'exit';
+      readonly code: number;
+      readonly stdout: string;
+      readonly stderr: string;
+    };
+
+interface Flag {
+  readonly flags: string;
+  readonly name: string;
+  readonly env: string;
+  readonly help: string;
+  readonly fallback: string;
+  readonly choices?: readonly string[];
+}
+
+const FLAGS: readonly Flag[] = [
+  {
+    flags: '--host <host>',
+    name: 'host',
+    env: 'HERMES_HOST',
+    help: 'interface to listen on',
+    fallback: '127.0.0.1',
+  },
+  {
+    flags: '--port <port>',
+    name: 'port',
+    env: 'HERMES_PORT',
+    help: 'port to listen on; 0 picks a free one',
+    fallback: '8080',
+  },
+  {
+    flags: '--data-dir <dir>',
+    name: 'dataDir',
+    env: 'HERMES_DATA_DIR',
+    help: 'data folder (the log), relative to the working directory',
+    fallback: './data',
+  },
+  {
+    flags: '--sync <policy>',
+    name: 'sync',
+    env: 'HERMES_SYNC',
+    help: 'always (fsync before acknowledging), everysec, or a period like 250ms',
+    fallback: 'always',
+  },
+  {
+    flags: '--store <kind>',
+    name: 'store',
+    env: 'HERMES_STORE',
+    help: 'in-memory store under the log',
+    fallback: 'sharded',
+    choices: ['locked', 'sharded'],
+  },
+  {
+    flags: '--shards <n>',
+    name: 'shards',
+    env: 'HERMES_SHARDS',
+    help: 'shards of the sharded store',
+    fallback: '16',
+  },
+  {
+    flags: '--max-value-bytes <size>',
+    name: 'maxValueBytes',
+    env: 'HERMES_MAX_VALUE_BYTES',
+    help: 'largest value (bytes, or KiB/MiB/GiB); larger PUTs get 413',
+    fallback: String(DEFAULT_MAX_VALUE_BYTES),
+  },
+  {
+    flags: '--max-key-bytes <size>',
+    name: 'maxKeyBytes',
+    env: 'HERMES_MAX_KEY_BYTES',
+    help: 'largest key in UTF-8 bytes; longer keys get 400',
+    fallback: String(DEFAULT_MAX_KEY_BYTES),
+  },
+  {
+    flags: '--max-batch-ops <n>',
+    name: 'maxBatchOps',
+    env: 'HERMES_MAX_BATCH_OPS',
+    help: 'most operations in one POST /batch',
+    fallback: String(DEFAULT_MAX_BATCH_OPS),
+  },
+  {
+    flags: '--max-batch-bytes <size>',
+    name: 'maxBatchBytes',
+    env: 'HERMES_MAX_BATCH_BYTES',
+    help: 'largest POST /batch body',
+    fallback: String(DEFAULT_MAX_BATCH_BYTES),
+  },
+  {
+    flags: '--shutdown-timeout <ms>',
+    name: 'shutdownTimeout',
+    env: 'HERMES_SHUTDOWN_TIMEOUT',
+    help: 'how long SIGINT/SIGTERM may take before a forced exit (code 1)',
+    fallback: '10000',
+  },
+  {
+    flags: '--auto-compact <on|off>',
+    name: 'autoCompact',
+    env: 'HERMES_AUTO_COMPACT',
+    help: 'compact the log when it outgrows the live data',
+    fallback: 'on',
+    choices: ['on', 'off'],
+  },
+];
+
+/**
+ * Parses the command line (`argv` without `node` and the script; a leading `--`, as pnpm passes
+ * on, is dropped) and the `HERMES_*` environment variables; a flag wins over its variable.
+ * Relative `--data-dir` resolves against `cwd`. Never exits the process: `--help` and bad flags
+ * come back as `{ kind: 'exit' }`.
+ */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): CliResult {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('hermes')
+    .description('Hermes: a durable key-value store over HTTP, on a checksummed write-ahead log.')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) })
+    .allowExcessArguments(false);
+  for (const flag of FLAGS) {
+    const option = new Option(flag.flags, `${flag.help} (env: ${flag.env})`).default(flag.fallback);
+    if (flag.choices) option.choices(flag.choices);
+    program.addOption(option);
+  }
+  try {
+    program.parse(args, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return { kind: 'exit', code: error.exitCode === 0 ? 0 : 2, stdout, stderr };
+    }
+    throw error;
+  }
+  const raw = (flag: Flag): string => {
+    const fromCli = program.getOptionValueSource(flag.name) === 'cli';
+    const envValue = env[flag.env];
+    if (!fromCli && envValue !== undefined && envValue !== '') {
+      if (flag.choices && !flag.choices.includes(envValue)) {
+        throw new ConfigError(
+          `${flag.env} "${envValue}" must be one of ${flag.choices.join(', ')}.`,
+        );
+      }
+      return envValue;
+    }
+    return String(program.getOptionValue(flag.name));
+  };
+  try {
+    const v = Object.fromEntries(FLAGS.map((f) => [f.name, raw(f)])) as Record<string, string>;
+    const config: ServiceConfig = {
+      host: v['host']!,
+      port: parseInteger(v['port']!, '--port', 0, 65535),
+      dataDir: path.resolve(cwd, v['dataDir']!),
+      sync: parseSync(v['sync']!),
+      store: v['store'] as StoreKind,
+      shards: parseInteger(v['shards']!, '--shards', 1, 4096),
+      maxValueBytes: parseBytes(v['maxValueBytes']!, '--max-value-bytes'),
+      maxKeyBytes: parseBytes(v['maxKeyBytes']!, '--max-key-bytes'),
+      maxBatchOps: parseInteger(v['maxBatchOps']!, '--max-batch-ops', 1, 1_000_000),
+      maxBatchBytes: parseBytes(v['maxBatchBytes']!, '--max-batch-bytes'),
+      shutdownTimeoutMs: parseInteger(v['shutdownTimeout']!, '--shutdown-timeout', 1, 3_600_000),
+      autoCompact: v['autoCompact'] === 'on',
+    };
+    return { kind: 'run', config };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return { kind: 'exit', code: 2, stdout: '', stderr: `hermes: ${error.message}\n` };
+    }
+    throw error;
+  }
+}
+
+/**
+ * The folder relative paths resolve against: the shell's folder when run through a package
+ * script (`pnpm --dir apps/demo start` changes into `apps/demo` but sets `INIT_CWD`), else the
+ * process's working directory.
+ */
+export function userCwd(env: NodeJS.ProcessEnv, cwd: string): string {
+  const init = env['INIT_CWD'];
+  return env['npm_lifecycle_event'] !== undefined && init !== undefined && init !== '' ? init : cwd;
+}

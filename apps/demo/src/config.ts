@@ -1,0 +1,32 @@
+import type { SyncSetting } from './parse-values.js';
+
+/** Which in-memory store the durable store wraps. */
+export type StoreKind = 'locked' | 'sharded';
+
+/** Everything the service needs to start, as the CLI resolves it. */
+export interface ServiceConfig {
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host: string;
+  /** Port; 0 picks any free port. @default 8080 */
+  readonly port: number;
+  /** Absolute path of the data folder (the log directory). @default `<cwd>/data` */
+  readonly dataDir: string;
+  /** @default always */
+  readonly sync: SyncSetting;
+  /** @default 'sharded' */
+  readonly store: StoreKind;
+  /** Shards of the sharded store. @default 16 */
+  readonly shards: number;
+  /** @default 16 MiB */
+  readonly maxValueBytes: number;
+  /** @default 4096 */
+  readonly maxKeyBytes: number;
+  /** @default 10_000 */
+  readonly maxBatchOps: number;
+  /** @default 64 MiB */
+  readonly maxBatchBytes: number;
+  /** How long a graceful shutdown may take before the process exits with code 1. @default 10_000 */
+  readonly shutdownTimeoutMs: number;
+  /** Whether the store compacts its log automatically. @default true */
+  readonly autoCompact: boolean;
+}

@@ -1,0 +1,69 @@
+/**
+ * Stable error codes of the HTTP API, sent as `{ "error": "<code>", "message": "..." }`.
+ *
+ * - `BAD_KEY` (400): the key is empty, not valid percent-encoding, or not valid UTF-8.
+ * - `KEY_TOO_LARGE` (400): the key is longer than the key limit, in UTF-8 bytes.
+ * - `BAD_BODY` (400): the request body is not what the route takes (e.g. `/batch` JSON).
+ * - `BAD_QUERY` (400): an unknown, repeated or out-of-range query parameter.
+ * - `BAD_PRECONDITION` (400): a conditional header the service does not support.
+ * - `NOT_FOUND` (404): no value under that key.
+ * - `ROUTE_NOT_FOUND` (404): no such route.
+ * - `METHOD_NOT_ALLOWED` (405): the route exists, not with that method (see `Allow`).
+ * - `KEY_EXISTS` (412): `If-None-Match: *` and the key is present.
+ * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit.
+ * - `BATCH_TOO_LARGE` (413): a batch with too many operations or bytes.
+ * - `LOG_POISONED` (503): a write or fsync of the log failed; writes are refused, reads served.
+ * - `SHUTTING_DOWN` (503): the service is stopping; retry against the next instance.
+ * - `INTERNAL` (500): a bug; the server's stderr has the details.
+ */
+export type HttpErrorCode =
+  | 'BAD_KEY'
+  | 'KEY_TOO_LARGE'
+  | 'BAD_BODY'
+  | 'BAD_QUERY'
+  | 'BAD_PRECONDITION'
+  | 'NOT_FOUND'
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'KEY_EXISTS'
+  | 'VALUE_TOO_LARGE'
+  | 'BATCH_TOO_LARGE'
+  | 'LOG_POISONED'
+  | 'SHUTTING_DOWN'
+  | 'INTERNAL';
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  /** Stable code to branch on. */
+  readonly error: HttpErrorCode;
+  /** What went wrong and what to do, for a person. */
+  readonly message: string;
+}
+
+/** An error a route answers with: its HTTP status, stable code and message. */
+export class HttpError extends Error {
+  /** HTTP status code sent. */
+  readonly status: number;
+  /** Stable code sent as `error`. */
+  readonly code: HttpErrorCode;
+  /** Extra response headers (e.g. `Allow` for 405). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    code: HttpErrorCode,
+    message: string,
+    options?: { cause?: unknown; headers?: Record<string, string> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.headers = options?.headers ?? {};
+  }
+
+  /** The JSON body for this error. */
+  body(): ErrorBody {
+    return { error: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,40 @@
+import { LockedStore, ShardedStore } from '@hermes/store';
+import type { ReplayProgress, WalObserver } from '@hermes/wal';
+import { type DurableStore, openDurableStore } from '@hermes/wal-store';
+import type { ServiceConfig } from './config.js';
+
+/** The codec's default longest line (64 MiB); raised when the limits need longer lines. */
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Opens the durable store the config describes: the chosen in-memory store under the log in
+ * `config.dataDir`, with the sync policy, limits and automatic compaction setting. Rejects with
+ * the log's `WAL_LOCKED` when another process holds the folder.
+ */
+export function openServiceStore(
+  config: ServiceConfig,
+  hooks: { observer?: WalObserver; onProgress?: (progress: ReplayProgress) => void } = {},
+): Promise<DurableStore> {
+  const store =
+    config.store === 'locked' ? new LockedStore() : new ShardedStore({ shards: config.shards });
+  // A set is one line (base64 value); a batch is one line too: leave room for both.
+  const maxLineBytes = Math.max(
+    DEFAULT_MAX_LINE_BYTES,
+    Math.ceil((config.maxValueBytes * 4) / 3) + config.maxKeyBytes * 4 + 4096,
+    Math.ceil(config.maxBatchBytes * 1.5),
+  );
+  return openDurableStore({
+    store,
+    dir: config.dataDir,
+    sync: config.sync.ms,
+    limits: {
+      maxValueBytes: config.maxValueBytes,
+      maxKeyBytes: config.maxKeyBytes,
+      maxBatchOps: config.maxBatchOps,
+      maxLineBytes,
+    },
+    compaction: config.autoCompact ? {} : false,
+    ...(hooks.observer ? { observer: hooks.observer } : {}),
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+  });
+}

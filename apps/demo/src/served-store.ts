@@ -1,0 +1,24 @@
+import type { Store } from '@hermes/store';
+import type { DurableHealth, DurableStats } from '@hermes/wal-store';
+
+/**
+ * What the HTTP app needs from a store: the `Store` contract, plus the health and stats a
+ * `DurableStore` of `@hermes/wal-store` has (an in-memory store has neither and is always
+ * healthy, so tests and embedders may pass a `LockedStore`).
+ */
+export interface ServedStore extends Store {
+  /** `{ ok: true }` while writes can succeed, otherwise the code and message of why not. */
+  health?(): DurableHealth;
+  /** The log's stats, for `/metrics`. */
+  stats?(): DurableStats;
+}
+
+/** Whether the store takes writes, and if not, why. */
+export type WriteHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** Reads a store's health; a store without `health()` is healthy. */
+export function writeHealth(store: ServedStore): WriteHealth {
+  const health = store.health?.();
+  if (health === undefined || health.ok) return { ok: true };
+  return { ok: false, reason: `${health.code}: ${health.message}` };
+}

@@ -1,0 +1,26 @@
+import type { OpenReport } from '@hermes/wal';
+import type { ServiceConfig } from './config.js';
+
+/**
+ * The one line printed at start-up: where to reach the service, where its data is, the sync
+ * policy, the store, and what replay did. Tests read the URL from it (`http://host:port`).
+ */
+export function startupLine(url: string, config: ServiceConfig, report: OpenReport): string {
+  const store = config.store === 'sharded' ? `sharded(${config.shards})` : 'locked';
+  const tail = report.tornTail
+    ? `torn tail cut (${report.tornTail.bytes} bytes at offset ${report.tornTail.offset} of ${report.tornTail.file}, kept in ${report.tornTail.brokenFile})`
+    : 'no torn tail';
+  const from = report.fromSnapshot ? ' from a snapshot' : '';
+  const skipped = report.skipped > 0 ? `, ${report.skipped} damaged records skipped` : '';
+  return (
+    `hermes listening on ${url} | data ${config.dataDir} | sync ${config.sync.label} | store ${store} | ` +
+    `replayed ${report.records} records (${formatBytes(report.bytes)}, ${report.segments} segments${from}) ` +
+    `in ${report.durationMs.toFixed(0)} ms, ${tail}${skipped}`
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

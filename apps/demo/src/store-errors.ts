@@ -1,0 +1,71 @@
+import { HttpError } from './http-error.js';
+import { type ServedStore, writeHealth } from './served-store.js';
+
+const CLOSED = new Set(['WAL_CLOSED', 'STORE_CLOSED', 'DURABLE_CLOSED', 'WAL_CLOSE_TIMEOUT']);
+const LOG_FAILED = new Set(['WAL_POISONED', 'WAL_WRITE_FAILED', 'WAL_SYNC_FAILED']);
+const TOO_LARGE = new Set([
+  'RECORD_VALUE_TOO_LARGE',
+  'RECORD_BATCH_TOO_LARGE',
+  'RECORD_LINE_TOO_LARGE',
+]);
+const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY', 'DURABLE_INVALID_KEY']);
+
+/**
+ * Turns an error a store write rejected with into the response to send: the log's failures are
+ * 503 `LOG_POISONED` (reads still work), a closed store is 503 `SHUTTING_DOWN`, the codec's
+ * refusals are 400/413; anything else is 500 `INTERNAL`.
+ */
+export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError {
+  if (error instanceof HttpError) return error;
+  const code = codeOf(error);
+  if (code !== undefined && LOG_FAILED.has(code)) return poisoned(error, messageOf(error));
+  const health = writeHealth(store);
+  if (!health.ok) return poisoned(error, health.reason);
+  if (code !== undefined && CLOSED.has(code)) {
+    return new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.', {
+      cause: error,
+    });
+  }
+  if (code === 'RECORD_KEY_TOO_LARGE')
+    return new HttpError(400, 'KEY_TOO_LARGE', messageOf(error), { cause: error });
+  if (code !== undefined && BAD_KEY.has(code))
+    return new HttpError(400, 'BAD_KEY', messageOf(error), { cause: error });
+  if (code !== undefined && TOO_LARGE.has(code)) {
+    return new HttpError(
+      413,
+      code === 'RECORD_VALUE_TOO_LARGE' ? 'VALUE_TOO_LARGE' : 'BATCH_TOO_LARGE',
+      messageOf(error),
+      {
+        cause: error,
+      },
+    );
+  }
+  return new HttpError(
+    500,
+    'INTERNAL',
+    'The write failed unexpectedly; the server log has the details.',
+    {
+      cause: error,
+    },
+  );
+}
+
+/** The 503 for a poisoned log. */
+export function poisoned(cause: unknown, reason: string): HttpError {
+  return new HttpError(
+    503,
+    'LOG_POISONED',
+    `Writes are refused because the log failed (${reason}); reads still work. Fix the disk and restart the service.`,
+    { cause },
+  );
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
