@@ -58,13 +58,11 @@ export function ratioTable(
     for (const n of concurrency) {
       const top = med.get(`${h.prefix}.n${n}${h.suffix}`);
       if (top === undefined) continue;
-      body.push([
-        `${h.name} N=${n}`,
-        ...DIVISORS.map((d) => {
-          const bottom = med.get(`${d.prefix}.n${n}`);
-          return bottom ? ratio(top / bottom) : '-';
-        }),
-      ]);
+      const cells = DIVISORS.map((d) => {
+        const bottom = med.get(`${d.prefix}.n${n}`);
+        return bottom ? ratio(top / bottom) : '-';
+      });
+      if (cells.some((c) => c !== '-')) body.push([`${h.name} N=${n}`, ...cells]);
     }
   }
   return { header, body };

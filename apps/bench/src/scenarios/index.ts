@@ -3,11 +3,13 @@ import { baselineScenario } from './baseline.js';
 import { peerScenarios } from './peers.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
+import { walScenario } from './wal.js';
 
 /** Every scenario of `pnpm bench`, in the order they run. */
 export const SCENARIOS: readonly Scenario[] = [
   baselineScenario,
   recordScenario,
+  walScenario,
   ...peerScenarios,
   redisScenario,
 ];
