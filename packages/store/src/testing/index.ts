@@ -1,0 +1,42 @@
+import { describe } from 'vitest';
+import { concurrencyTests } from './concurrency.js';
+import { iterationTests } from './iteration.js';
+import { lifecycleTests } from './lifecycle.js';
+import { modelTests } from './model.js';
+import { operationTests } from './operations.js';
+import { resolveOptions, type StoreFactory, type StoreSuiteOptions } from './options.js';
+
+export { bytes, show } from './bytes.js';
+export { findLinearization, type HistoryEntry } from './linearizability.js';
+export { edgeKeys } from './operations.js';
+export {
+  applyToModel,
+  opArbitrary,
+  runOp,
+  type SuiteOp,
+  type SuiteResult,
+  snapshot,
+} from './ops.js';
+export type { ResolvedSuiteOptions, StoreFactory, StoreSuiteOptions } from './options.js';
+
+/**
+ * Registers the Hermes store conformance suite as vitest `describe`/`it` blocks: every
+ * operation, edge keys, empty values, batches, iteration, aliasing, closed-store errors,
+ * concurrency properties under `fc.scheduler`, and a model-based test against a `Map`.
+ *
+ * Uses only the {@link Store} contract; every store it gets from `factory` is closed (and passed
+ * to `options.dispose`) by the test that opened it. Call it at the top level of a test file.
+ *
+ * @example
+ * storeSuite('LockedStore', () => new LockedStore());
+ */
+export function storeSuite(name: string, factory: StoreFactory, options?: StoreSuiteOptions): void {
+  const resolved = resolveOptions(factory, options);
+  describe(`store conformance: ${name}`, () => {
+    operationTests(resolved);
+    iterationTests(resolved);
+    lifecycleTests(resolved);
+    concurrencyTests(resolved);
+    modelTests(resolved);
+  });
+}

@@ -1,0 +1,66 @@
+import type { Store } from '../contract.js';
+
+/** Makes a fresh, empty store for one test; the suite closes every store it gets. */
+export type StoreFactory = () => Promise<Store> | Store;
+
+/** Options of `storeSuite`. */
+export interface StoreSuiteOptions {
+  /** fast-check runs of each concurrency property. @default 100 */
+  readonly concurrencyRuns?: number;
+  /** fast-check runs of the model-based test. @default 100 */
+  readonly modelRuns?: number;
+  /** Most commands in one model run. @default 30 */
+  readonly maxCommands?: number;
+  /** Length of the "long key" edge case, in characters (the durable store caps keys at 4096 UTF-8 bytes). @default 1000 */
+  readonly longKeyLength?: number;
+  /** Called after the suite closed a store, e.g. to remove its directory. @default nothing */
+  readonly dispose?: (store: Store) => Promise<void> | void;
+  /**
+   * Codes the store rejects invalid input with. @default
+   * `{ invalidKey: 'STORE_INVALID_KEY', invalidValue: 'STORE_INVALID_VALUE', invalidBatch: 'STORE_INVALID_BATCH' }`
+   */
+  readonly codes?: {
+    readonly invalidKey?: string;
+    readonly invalidValue?: string;
+    readonly invalidBatch?: string;
+  };
+}
+
+/** {@link StoreSuiteOptions} with every default filled in. */
+export interface ResolvedSuiteOptions {
+  readonly concurrencyRuns: number;
+  readonly modelRuns: number;
+  readonly maxCommands: number;
+  readonly longKeyLength: number;
+  readonly codes: { invalidKey: string; invalidValue: string; invalidBatch: string };
+  /** Opens a store, runs `body`, then closes (and disposes) it whatever happened. */
+  readonly withStore: <T>(body: (store: Store) => Promise<T>) => Promise<T>;
+}
+
+/** Fills in the defaults of {@link StoreSuiteOptions}. */
+export function resolveOptions(
+  factory: StoreFactory,
+  options: StoreSuiteOptions = {},
+): ResolvedSuiteOptions {
+  const dispose = options.dispose;
+  return {
+    concurrencyRuns: options.concurrencyRuns ?? 100,
+    modelRuns: options.modelRuns ?? 100,
+    maxCommands: options.maxCommands ?? 30,
+    longKeyLength: options.longKeyLength ?? 1000,
+    codes: {
+      invalidKey: options.codes?.invalidKey ?? 'STORE_INVALID_KEY',
+      invalidValue: options.codes?.invalidValue ?? 'STORE_INVALID_VALUE',
+      invalidBatch: options.codes?.invalidBatch ?? 'STORE_INVALID_BATCH',
+    },
+    async withStore<T>(body: (store: Store) => Promise<T>): Promise<T> {
+      const store = await factory();
+      try {
+        return await body(store);
+      } finally {
+        await store.close();
+        await dispose?.(store);
+      }
+    },
+  };
+}
