@@ -35,6 +35,7 @@ export class DurableStoreImpl<S extends LockableStore>
   /** Serializes compactions and `clear()` (both install snapshots). */
   readonly #maintenance = new Mutex();
   #closing: Promise<void> | undefined;
+  #diverged: DurableStoreError | undefined;
   #compactions = 0;
   #compactionFailures = 0;
   #failuresInRow = 0;
@@ -78,59 +79,64 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   async set(key: string, value: Uint8Array): Promise<void> {
-    this.#checkOpen();
+    this.#checkWritable();
     checkKey(key);
     checkValue(value);
     const ops: BatchOp[] = [{ type: 'set', key, value: copyValue(value) }];
-    const record = ops[0]!;
+    let failure: Error | undefined;
     await this.inner.withLock([key], 'shared', () =>
-      this.#wal.append(record, () => {
-        this.inner.applyUnlocked(ops);
+      this.#wal.append(ops[0]!, () => {
+        failure = this.#applyDurable(ops)[1];
       }),
     );
+    if (failure) throw failure;
     this.#afterAppend();
   }
 
   async delete(key: string): Promise<boolean> {
-    this.#checkOpen();
+    this.#checkWritable();
     checkKey(key);
     const ops: BatchOp[] = [{ type: 'delete', key }];
-    const record = ops[0]!;
-    let existed = false;
+    let result: [boolean[] | undefined, Error | undefined] = [undefined, undefined];
     await this.inner.withLock([key], 'shared', () =>
-      this.#wal.append(record, () => {
-        existed = this.inner.applyUnlocked(ops)[0] === true;
+      this.#wal.append(ops[0]!, () => {
+        result = this.#applyDurable(ops);
       }),
     );
+    if (result[1]) throw result[1];
     this.#afterAppend();
-    return existed;
+    return result[0]?.[0] === true;
   }
 
   async batch(ops: readonly BatchOp[]): Promise<void> {
-    this.#checkOpen();
+    this.#checkWritable();
     const own = checkBatch(ops);
     if (own.length === 0) return;
     const keys = own.map((op) => op.key);
+    let failure: Error | undefined;
     await this.inner.withLock(keys, 'shared', () =>
       this.#wal.append({ type: 'batch', ops: own }, () => {
-        this.inner.applyUnlocked(own);
+        failure = this.#applyDurable(own)[1];
       }),
     );
+    if (failure) throw failure;
     this.#afterAppend();
   }
 
   async putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
-    this.#checkOpen();
+    this.#checkWritable();
     checkKey(key);
     checkValue(value);
     const ops: BatchOp[] = [{ type: 'set', key, value: copyValue(value) }];
+    let failure: Error | undefined;
     const done = await this.inner.withLock([key], 'exclusive', async () => {
       if (this.inner.has(key)) return false;
       await this.#wal.append(ops[0]!, () => {
-        this.inner.applyUnlocked(ops);
+        failure = this.#applyDurable(ops)[1];
       });
       return true;
     });
+    if (failure) throw failure;
     if (done) this.#afterAppend();
     return done;
   }
@@ -140,7 +146,7 @@ export class DurableStoreImpl<S extends LockableStore>
     expected: Uint8Array | undefined,
     next: Uint8Array | undefined,
   ): Promise<boolean> {
-    this.#checkOpen();
+    this.#checkWritable();
     checkKey(key);
     if (expected !== undefined) checkValue(expected);
     if (next !== undefined) checkValue(next);
@@ -149,23 +155,25 @@ export class DurableStoreImpl<S extends LockableStore>
     ];
     const want = expected === undefined ? undefined : copyValue(expected);
     let appended = false;
+    let failure: Error | undefined;
     const done = await this.inner.withLock([key], 'exclusive', async () => {
       const current = this.inner.get(key);
       if (!sameBytes(current, want)) return false;
       // Absent stays absent: the check is the whole effect, nothing to log.
       if (current === undefined && next === undefined) return true;
       await this.#wal.append(ops[0]!, () => {
-        this.inner.applyUnlocked(ops);
+        failure = this.#applyDurable(ops)[1];
       });
       appended = true;
       return true;
     });
+    if (failure) throw failure;
     if (appended) this.#afterAppend();
     return done;
   }
 
   async clear(): Promise<void> {
-    this.#checkOpen();
+    this.#checkWritable();
     await this.#maintenance.run(() =>
       this.inner.withLock('all', 'exclusive', async () => {
         // No write holds a lock now, so nothing is in flight: an empty snapshot at a fresh cut
@@ -203,6 +211,9 @@ export class DurableStoreImpl<S extends LockableStore>
         message: `The log is poisoned, writes are refused (reads still work): ${poisoned.message}. Reopen the store to recover.`,
       };
     }
+    if (this.#diverged) {
+      return { ok: false, code: this.#diverged.code, message: this.#diverged.message };
+    }
     if (this.#closing || closed) {
       return {
         ok: false,
@@ -233,8 +244,27 @@ export class DurableStoreImpl<S extends LockableStore>
     if (failure !== undefined) throw failure;
   }
 
-  #checkOpen(): void {
+  #checkWritable(): void {
     if (this.#closing) throw closedError();
+    if (this.#diverged) throw this.#diverged;
+  }
+
+  /**
+   * Applies durable ops to memory inside the log's `onDurable` (synchronously, in log order).
+   * Never throws into the log's actor: if the wrapped store refuses (e.g. `STORE_FULL`), memory
+   * no longer matches the log, so further writes are refused and the error is returned.
+   */
+  #applyDurable(ops: readonly BatchOp[]): [boolean[] | undefined, Error | undefined] {
+    try {
+      return [this.inner.applyUnlocked(ops), undefined];
+    } catch (cause) {
+      this.#diverged ??= new DurableStoreError(
+        'DURABLE_APPLY_FAILED',
+        `A write reached the log but the wrapped store refused it (${String(cause)}); memory no longer matches the log, so writes are refused. Fix the cause (e.g. use more shards) and reopen.`,
+        { cause },
+      );
+      return [undefined, this.#diverged];
+    }
   }
 
   async #compactNow(): Promise<CompactionReport> {

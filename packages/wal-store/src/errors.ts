@@ -9,6 +9,11 @@ export type DurableStoreErrorCode =
   | 'DURABLE_INVALID_OPTIONS'
   /** The store handed to `openDurableStore` was not empty: pass a fresh store, the log fills it. */
   | 'DURABLE_STORE_NOT_EMPTY'
+  /**
+   * A write reached the log but the wrapped store refused to apply it (e.g. `STORE_FULL`): memory
+   * no longer matches the log, so every later write is refused. Fix the cause and reopen.
+   */
+  | 'DURABLE_APPLY_FAILED'
   /** A compaction was stopped because the store is closing; the old log is intact. */
   | 'DURABLE_COMPACTION_ABORTED';
 
