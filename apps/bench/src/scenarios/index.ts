@@ -4,12 +4,14 @@ import { peerScenarios } from './peers.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
 import { walScenario } from './wal.js';
+import { walStoreScenario } from './wal-store.js';
 
 /** Every scenario of `pnpm bench`, in the order they run. */
 export const SCENARIOS: readonly Scenario[] = [
   baselineScenario,
   recordScenario,
   walScenario,
+  walStoreScenario,
   ...peerScenarios,
   redisScenario,
 ];
