@@ -1,0 +1,178 @@
+import { execFile } from 'node:child_process';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCK_FILE, segmentName } from '../src/layout.js';
+import { makeTempDir, removeDir, setRecord, writeSegment } from './helpers/log-dir.js';
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function hermesWal(...args: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--conditions=@hermes/source', '--import', 'tsx', cli, ...args],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : (error as { code?: unknown }).code;
+        if (typeof code !== 'number') return reject(error);
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await makeTempDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+describe('hermes-wal verify', () => {
+  it('exits 0 on a clean log and reports segments and records', async () => {
+    await writeSegment(dir, 1, [setRecord(0), setRecord(1)]);
+    await writeSegment(dir, 2, [setRecord(2)]);
+    const ran = await hermesWal('verify', dir);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('segments: 2');
+    expect(ran.stdout).toContain('records: 3');
+    expect(ran.stdout).toContain('verdict: clean');
+  });
+
+  it('exits 1 on a torn tail, says what repair would do, and changes nothing', async () => {
+    const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1)]);
+    await truncate(seg.path, seg.size - 2);
+    const ran = await hermesWal('verify', dir);
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toContain(`torn tail: ${seg.path} at byte ${seg.offsets[1]}`);
+    expect(ran.stdout).toContain(`${segmentName(1)}.broken`);
+    expect((await readFile(seg.path)).length).toBe(seg.size - 2);
+  });
+
+  it('exits 2 on mid-log corruption and names file, offset and reason', async () => {
+    const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
+    const bytes = await readFile(seg.path);
+    bytes[seg.offsets[1]! + seg.lengths[1]! - 3] ^= 1;
+    await writeFile(seg.path, bytes);
+    const ran = await hermesWal('verify', dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stdout).toContain(`corrupt: ${seg.path} at byte ${seg.offsets[1]}`);
+    expect(ran.stdout).toContain('checksum');
+    expect(ran.stdout).toContain('verdict: CORRUPT');
+  });
+
+  it('exits 64 on a usage error and prints help on --help', async () => {
+    const none = await hermesWal('verify');
+    expect(none.code).toBe(64);
+    expect(none.stderr).toContain('Usage: hermes-wal verify <dir>');
+    const unknown = await hermesWal('frobnicate', dir);
+    expect(unknown.code).toBe(64);
+    const help = await hermesWal('repair', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: hermes-wal repair <dir>');
+  });
+});
+
+describe('hermes-wal dump', () => {
+  it('prints each record with its file and offset, text values escaped, binary in base64', async () => {
+    const seg = await writeSegment(dir, 1, [
+      { type: 'set', key: 'user:1', value: Buffer.from('Ada "the first"\n') },
+      { type: 'set', key: 'a key', value: Buffer.from([0, 1, 255]) },
+      { type: 'delete', key: 'user:1' },
+      {
+        type: 'batch',
+        ops: [
+          { type: 'set', key: 'x', value: Buffer.from('1') },
+          { type: 'delete', key: 'y' },
+        ],
+      },
+    ]);
+    const ran = await hermesWal('dump', dir);
+    expect(ran.code).toBe(0);
+    const name = segmentName(1);
+    expect(ran.stdout.split('\n')).toEqual([
+      `${name}@${seg.offsets[0]} SET user:1 "Ada \\"the first\\"\\n"`,
+      `${name}@${seg.offsets[1]} SET "a key" base64:AAH/`,
+      `${name}@${seg.offsets[2]} DEL user:1`,
+      `${name}@${seg.offsets[3]} BATCH 2 [SET x "1"; DEL y]`,
+      '',
+    ]);
+  });
+
+  it('--json prints one object per line with base64 values', async () => {
+    const seg = await writeSegment(dir, 1, [
+      { type: 'set', key: 'k', value: Buffer.from('hi') },
+      { type: 'delete', key: 'k' },
+    ]);
+    const ran = await hermesWal('dump', dir, '--json');
+    expect(ran.code).toBe(0);
+    const lines = ran.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([
+      {
+        file: segmentName(1),
+        segment: 1,
+        offset: seg.offsets[0],
+        type: 'set',
+        key: 'k',
+        value: 'aGk=',
+        text: 'hi',
+      },
+      { file: segmentName(1), segment: 1, offset: seg.offsets[1], type: 'delete', key: 'k' },
+    ]);
+  });
+});
+
+describe('hermes-wal repair', () => {
+  it('cuts the torn tail into a .broken file, after which verify is clean', async () => {
+    const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1)]);
+    await truncate(seg.path, seg.size - 2);
+    const ran = await hermesWal('repair', dir);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain(`cut a torn tail of ${seg.lengths[1]! - 2} bytes`);
+    expect((await readFile(seg.path)).length).toBe(seg.offsets[1]);
+    expect((await readFile(`${seg.path}.broken`)).length).toBe(seg.lengths[1]! - 2);
+    expect((await hermesWal('verify', dir)).code).toBe(0);
+    const again = await hermesWal('repair', dir);
+    expect(again.stdout).toContain('nothing to repair');
+  });
+
+  it('refuses a log held by a live process (WAL_LOCKED) and leaves it untouched', async () => {
+    const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1)]);
+    await truncate(seg.path, seg.size - 2);
+    // This test process is alive: a LOCK naming it is held.
+    const { processStartTime } = await import('../src/lock.js');
+    const { hostname } = await import('node:os');
+    await writeFile(
+      join(dir, LOCK_FILE),
+      `${JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), host: hostname() })}\n`,
+    );
+    const ran = await hermesWal('repair', dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('WAL_LOCKED');
+    expect((await readFile(seg.path)).length).toBe(seg.size - 2);
+  });
+
+  it('reports mid-log corruption with exit 2 and cuts nothing', async () => {
+    const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
+    const bytes = await readFile(seg.path);
+    bytes[seg.offsets[0]! + seg.lengths[0]! - 3] ^= 1;
+    await writeFile(seg.path, bytes);
+    const ran = await hermesWal('repair', dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('WAL_CORRUPT');
+    expect(ran.stderr).toContain(`byte ${seg.offsets[0]}`);
+    expect((await readFile(seg.path)).equals(bytes)).toBe(true);
+  });
+});
