@@ -1,4 +1,5 @@
-import { LockedStore, ShardedStore } from '@hermes/store';
+import { rm } from 'node:fs/promises';
+import { type LockableStore, LockedStore, ShardedStore, type Store } from '@hermes/store';
 import { storeSuite } from '@hermes/store/testing';
 import { afterAll } from 'vitest';
 import { openDurableStore } from '../src/index.js';
@@ -6,11 +7,32 @@ import { TempDirs } from './helpers/temp-dir.js';
 
 const dirs = new TempDirs();
 afterAll(() => dirs.cleanup());
+const dirOf = new WeakMap<Store, string>();
 
-storeSuite('durable store over LockedStore', async () =>
-  openDurableStore({ dir: await dirs.make(), store: new LockedStore() }),
+/** A durable store over `inner` in a fresh directory, removed when the suite disposes it. */
+function durable(inner: () => LockableStore): () => Promise<Store> {
+  return async () => {
+    const dir = await dirs.make();
+    const store = await openDurableStore({ dir, store: inner() });
+    dirOf.set(store, dir);
+    return store;
+  };
+}
+
+const options = {
+  dispose: async (store: Store): Promise<void> => {
+    const dir = dirOf.get(store);
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  },
+};
+
+storeSuite(
+  'durable store over LockedStore',
+  durable(() => new LockedStore()),
+  options,
 );
-
-storeSuite('durable store over ShardedStore', async () =>
-  openDurableStore({ dir: await dirs.make(), store: new ShardedStore() }),
+storeSuite(
+  'durable store over ShardedStore',
+  durable(() => new ShardedStore()),
+  options,
 );
