@@ -3,6 +3,7 @@ import { baselineScenario } from './baseline.js';
 import { peerScenarios } from './peers.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
+import { storeMemoryScenario, storeScaleScenario } from './store.js';
 import { walScenario } from './wal.js';
 import { walStoreScenario } from './wal-store.js';
 
@@ -12,6 +13,8 @@ export const SCENARIOS: readonly Scenario[] = [
   recordScenario,
   walScenario,
   walStoreScenario,
+  storeMemoryScenario,
+  storeScaleScenario,
   ...peerScenarios,
   redisScenario,
 ];
