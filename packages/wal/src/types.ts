@@ -166,8 +166,12 @@ export interface WalStats {
   readonly snapshotBytes: number;
   /** Milliseconds since the last successful fsync (0 when nothing is waiting for one). */
   readonly fsyncLagMs: number;
+  /** Records in the bounded queue, the batch being written included. */
   readonly queuedRecords: number;
+  /** Bytes in the bounded queue, the batch being written included. */
   readonly queuedBytes: number;
+  /** Appends waiting for room in the full queue (backpressure), not counted above. */
+  readonly waitingAppends: number;
   /** The error that poisoned the log, or `null` while it is healthy. */
   readonly poisoned: Error | null;
   readonly closed: boolean;

@@ -124,8 +124,9 @@ export class OpenWal implements Wal {
       logBytes: this.#segmentBytesAtOpen + counters.bytesWritten + this.#snapshotBytes,
       snapshotBytes: this.#snapshotBytes,
       fsyncLagMs: this.#actor.fsyncLagMs,
-      queuedRecords: this.#queue.records + this.#queue.waiting,
+      queuedRecords: this.#queue.records,
       queuedBytes: this.#queue.bytes,
+      waitingAppends: this.#queue.waiting,
       poisoned: this.#actor.poison,
       closed: this.#closed,
     };

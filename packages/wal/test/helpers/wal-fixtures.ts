@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LogRecord, openWal, type WalOptions } from '../../src/index.js';
+
+/** A fresh temporary directory; `cleanup` removes it. */
+export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'hermes-wal-'));
+  return { dir: join(root, 'log'), cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** A `set` record of key `k<i>` with a small value. */
+export function setRecord(i: number, value = `value-${i}`): LogRecord {
+  return { type: 'set', key: `k${i}`, value: Buffer.from(value) };
+}
+
+/** Opens the log read-only-ish with the real file system, collects every replayed key, closes it. */
+export async function replayKeys(
+  dir: string,
+  options: Partial<WalOptions> = {},
+): Promise<string[]> {
+  const keys: string[] = [];
+  const { wal } = await openWal({
+    ...options,
+    dir,
+    onRecord: (record) => {
+      if (record.type === 'batch') for (const op of record.ops) keys.push(op.key);
+      else keys.push(record.key);
+    },
+  });
+  await wal.close();
+  return keys;
+}
+
+/** Replays the log into a map (applying sets, deletes and batches), then closes it. */
+export async function replayState(dir: string): Promise<Map<string, string>> {
+  const state = new Map<string, string>();
+  const apply = (op: LogRecord): void => {
+    if (op.type === 'set') state.set(op.key, Buffer.from(op.value).toString());
+    else if (op.type === 'delete') state.delete(op.key);
+    else for (const inner of op.ops) apply(inner);
+  };
+  const { wal } = await openWal({ dir, onRecord: apply });
+  await wal.close();
+  return state;
+}
+
+/** Lets pending callbacks run (I/O callbacks, microtasks): used only to show something did NOT happen. */
+export async function settleTurns(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Tracks whether a promise settled, without letting an expected rejection go unhandled. */
+export function track<T>(promise: Promise<T>): {
+  readonly settled: boolean;
+  readonly promise: Promise<T>;
+} {
+  const state = { settled: false, promise };
+  promise.then(
+    () => {
+      state.settled = true;
+    },
+    () => {
+      state.settled = true;
+    },
+  );
+  return state;
+}
