@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
+import { FaultyFileSystem } from '../src/testing/index.js';
+import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+
+afterEach(async () => {
+  await cleanup();
+});
+
+describe.each([
+  ['SyncEveryWrite', SyncEveryWrite],
+  ['SyncEverySecond', SyncEverySecond],
+])('close under %s', (_name, sync) => {
+  test('drains the queue, fsyncs and releases the lock', async () => {
+    const fs = new FaultyFileSystem();
+    const { wal } = await openWal({ dir, fs, sync, maxQueueRecords: 64 });
+    fs.resetCounts();
+    const appends = Array.from({ length: 500 }, (_, i) => wal.append(setRecord(i)));
+    const closing = wal.close();
+    await expect(wal.append(setRecord(999))).rejects.toMatchObject({ code: 'WAL_CLOSED' });
+    await closing;
+    await Promise.all(appends);
+    expect(fs.counts.datasync).toBeGreaterThanOrEqual(1);
+    expect(fs.counts.close).toBe(1);
+    expect(wal.stats()).toMatchObject({ closed: true, appends: 500, fsyncLagMs: 0 });
+    // Power loss right after close loses nothing.
+    await fs.crash();
+    const keys = await replayKeys(dir);
+    expect(keys).toEqual(Array.from({ length: 500 }, (_, i) => `k${i}`));
+  });
+
+  test('every call returns the same promise', async () => {
+    const { wal } = await openWal({ dir, sync });
+    const a = wal.close();
+    const b = wal.close();
+    expect(a).toBe(b);
+    await a;
+    expect(wal.close()).toBe(a);
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'WAL_CLOSED' });
+    await expect(wal.rotate()).rejects.toMatchObject({ code: 'WAL_CLOSED' });
+  });
+
+  test('a hung fsync makes close reject with WAL_CLOSE_TIMEOUT by its timeout', async () => {
+    const fs = new FaultyFileSystem();
+    const { wal } = await openWal({ dir, fs, sync, closeTimeoutMs: 150 });
+    await wal.append(setRecord(1));
+    const hang = fs.hang('datasync');
+    const late = wal.append(setRecord(2));
+    late.catch(() => {});
+    const started = performance.now();
+    const error = await wal.close().catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({ code: 'WAL_CLOSE_TIMEOUT' });
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(5000);
+    expect(hang.fired).toBe(true);
+    // After the stuck call returns, the lock is released and the log opens again.
+    hang.release();
+    await late.catch(() => {});
+    let reopened: Awaited<ReturnType<typeof openWal>> | undefined;
+    for (let i = 0; i < 100 && reopened === undefined; i++) {
+      reopened = await openWal({ dir }).catch(async (e: unknown) => {
+        if ((e as { code?: string }).code !== 'WAL_LOCKED') throw e;
+        await new Promise((r) => setImmediate(r));
+        return undefined;
+      });
+    }
+    expect(reopened).toBeDefined();
+    await reopened?.wal.close();
+  });
+});
