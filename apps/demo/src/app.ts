@@ -63,6 +63,11 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
   app.addHook('preClose', async () => {
     closing = true;
   });
+  // A response sent while closing ends its keep-alive connection, so close() does not wait on it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);

@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const ROOT = path.resolve(path.dirname(MAIN), '../../..');
+
+/** A service running as a child process. */
+export interface ChildService {
+  readonly child: ChildProcess;
+  /** The start-up line it printed. */
+  readonly line: string;
+  /** Its URL, read from that line. */
+  readonly url: string;
+  /** Resolves with the exit code (or the signal's name) once it has exited. */
+  readonly exited: Promise<number | string>;
+  /** Everything it wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** Starts `src/main.ts` with `args` as the issue says, without waiting for it to listen. */
+export function spawnService(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@hermes/source', '--import', 'tsx', MAIN, ...args],
+    {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Starts the service and waits (up to `timeoutMs`) for its start-up line. */
+export async function startChild(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ChildService> {
+  const spawned = spawnService(args, options);
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      spawned.child.kill('SIGKILL');
+      reject(
+        new Error(
+          `no start-up line within ${options.timeoutMs ?? 30_000} ms; stderr: ${spawned.stderr()}`,
+        ),
+      );
+    }, options.timeoutMs ?? 30_000);
+    const check = (): void => {
+      const found = spawned
+        .stdout()
+        .split('\n')
+        .find((l) => l.startsWith('hermes listening on '));
+      if (found !== undefined && spawned.stdout().includes('\n')) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    spawned.child.stdout.on('data', check);
+    void spawned.exited.then((code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`the service exited (${code}) before listening; stderr: ${spawned.stderr()}`),
+      );
+    });
+  });
+  const url = /http:\/\/\S+/.exec(line)?.[0];
+  if (url === undefined) throw new Error(`no URL in the start-up line: ${line}`);
+  return { child: spawned.child, line, url, exited: spawned.exited, stderr: spawned.stderr };
+}
