@@ -1,10 +1,21 @@
+import { MAX_KEYS_PER_SHARD } from './capacity.js';
 import { MapStore } from './map-store.js';
+
+/** Options of {@link LockedStore}. */
+export interface LockedStoreOptions {
+  /**
+   * Most keys the store holds; a write that would add one more rejects `STORE_FULL`. An integer
+   * from 1 to `MAX_KEYS_PER_SHARD`. @default MAX_KEYS_PER_SHARD (15,728,640)
+   */
+  readonly maxKeys?: number;
+}
 
 const firstShard = (): number => 0;
 
 /**
  * An in-memory store behind one readers-writer lock: every conditional write is ordered against
  * every other. Holds up to `MAX_KEYS_PER_SHARD` (15,728,640) keys; use `ShardedStore` for more.
+ * Throws `STORE_INVALID_OPTION` for a bad `maxKeys`.
  *
  * @example
  * const store = new LockedStore();
@@ -13,7 +24,7 @@ const firstShard = (): number => 0;
  */
 export class LockedStore extends MapStore {
   /** Creates an empty store. */
-  constructor() {
-    super(1, firstShard);
+  constructor(options: LockedStoreOptions = {}) {
+    super(1, firstShard, options.maxKeys ?? MAX_KEYS_PER_SHARD);
   }
 }

@@ -17,11 +17,16 @@ export class MapStore implements LockableStore {
   readonly #locks: RwLock[];
   readonly #shardOf: (key: string) => number;
   readonly #all: number[];
+  readonly #maxKeysPerShard: number;
   #state: State = 'open';
   #closed: Promise<void> | undefined;
 
-  /** Creates `shards` empty shards; `shardOf` maps a key to its shard index. */
-  constructor(shards: number, shardOf: (key: string) => number) {
+  /**
+   * Creates `shards` empty shards; `shardOf` maps a key to its shard index; a shard refuses new
+   * keys (`STORE_FULL`) once it holds `maxKeysPerShard`.
+   */
+  constructor(shards: number, shardOf: (key: string) => number, maxKeysPerShard: number) {
+    this.#maxKeysPerShard = checkMaxKeys(maxKeysPerShard);
     this.#maps = [];
     this.#locks = [];
     this.#all = [];
@@ -265,10 +270,10 @@ export class MapStore implements LockableStore {
   /** Inserts or overwrites; enforces the per-shard cap and compacts a map V8 refuses to grow. */
   #put(shard: number, key: string, value: StoredValue, exists: boolean): void {
     let map = this.#maps[shard]!;
-    if (!exists && map.size >= MAX_KEYS_PER_SHARD && !map.has(key)) {
+    if (!exists && map.size >= this.#maxKeysPerShard && !map.has(key)) {
       throw new StoreError(
         'STORE_FULL',
-        `A shard holds ${map.size} keys, the most one Map allows; use a ShardedStore with more shards.`,
+        `A shard already holds ${map.size} keys, its limit; delete keys, raise the limit (at most ${MAX_KEYS_PER_SHARD}) or use a ShardedStore with more shards.`,
       );
     }
     try {
@@ -386,6 +391,8 @@ export class MapStore implements LockableStore {
         if (key.startsWith(prefix)) yield [key, decodeValue(value)];
       }
     }
+    // A map cleared by close ends its loop early: say so rather than end quietly.
+    if (this.#state === 'closed') throw closedError();
   }
 
   *#keys(prefix: string): Generator<string> {
@@ -395,6 +402,8 @@ export class MapStore implements LockableStore {
         if (key.startsWith(prefix)) yield key;
       }
     }
+    // A map cleared by close ends its loop early: say so rather than end quietly.
+    if (this.#state === 'closed') throw closedError();
   }
 }
 
@@ -404,6 +413,16 @@ function prefixOf(options: ScanOptions | undefined): string {
     throw new StoreError('STORE_INVALID_OPTION', 'ScanOptions.prefix must be a string.');
   }
   return prefix;
+}
+
+function checkMaxKeys(max: number): number {
+  if (!Number.isInteger(max) || max < 1 || max > MAX_KEYS_PER_SHARD) {
+    throw new StoreError(
+      'STORE_INVALID_OPTION',
+      `The key limit per shard must be an integer from 1 to ${MAX_KEYS_PER_SHARD}, got ${String(max)}.`,
+    );
+  }
+  return max;
 }
 
 function closedError(): StoreError {

@@ -1,3 +1,4 @@
+import { MAX_KEYS_PER_SHARD } from './capacity.js';
 import { StoreError } from './errors.js';
 import { hashString } from './hash.js';
 import { MapStore } from './map-store.js';
@@ -9,6 +10,11 @@ export interface ShardedStoreOptions {
    * of two picks the shard with a mask instead of a division. @default 16
    */
   readonly shards?: number;
+  /**
+   * Most keys one shard holds; a write that would add one more to a full shard rejects
+   * `STORE_FULL`. An integer from 1 to `MAX_KEYS_PER_SHARD`. @default MAX_KEYS_PER_SHARD (15,728,640)
+   */
+  readonly maxKeysPerShard?: number;
 }
 
 /** The default shard count of {@link ShardedStore}. */
@@ -20,7 +26,7 @@ export const DEFAULT_SHARDS = 16;
  * nears V8's limit of 2^24 entries, and a growing shard rehashes only its share of the data.
  * Multi-shard locks are taken in ascending shard order, so they never deadlock.
  *
- * Throws `STORE_INVALID_OPTION` for a bad shard count.
+ * Throws `STORE_INVALID_OPTION` for a bad shard count or key limit.
  */
 export class ShardedStore extends MapStore {
   /** The number of shards. */
@@ -40,7 +46,7 @@ export class ShardedStore extends MapStore {
       (shards & mask) === 0
         ? (key: string): number => hashString(key) & mask
         : (key: string): number => hashString(key) % shards;
-    super(shards, shardOf);
+    super(shards, shardOf, options.maxKeysPerShard ?? MAX_KEYS_PER_SHARD);
     this.shards = shards;
   }
 }

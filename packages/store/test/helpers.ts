@@ -1,0 +1,33 @@
+import { hashString } from '../src/index.js';
+
+/** A promise with its resolve function, to hold a critical section open until the test says so. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** Lets every pending promise callback run (no timers involved). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** Two keys that a `shards`-way ShardedStore (power of two) puts in different shards. */
+export function keysInDifferentShards(shards: number): [string, string] {
+  const first = 'a';
+  for (let i = 0; ; i++) {
+    const other = `b${i}`;
+    if ((hashString(other) & (shards - 1)) !== (hashString(first) & (shards - 1))) {
+      return [first, other];
+    }
+  }
+}
+
+/** UTF-8 bytes of a string. */
+export const b = (text: string): Uint8Array => new Uint8Array(Buffer.from(text));
+
+/** A value as text, or undefined. */
+export const text = (value: Uint8Array | undefined): string | undefined =>
+  value === undefined ? undefined : Buffer.from(value).toString();

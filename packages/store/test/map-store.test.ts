@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type LockableStore,
+  LockedStore,
+  MAX_KEYS_PER_SHARD,
+  ShardedStore,
+  StoreError,
+} from '../src/index.js';
+import { b, text } from './helpers.js';
+
+const stores: [string, (maxKeys?: number) => LockableStore][] = [
+  ['LockedStore', (maxKeys) => new LockedStore(maxKeys === undefined ? {} : { maxKeys })],
+  [
+    'ShardedStore(1 shard)',
+    (maxKeys) =>
+      new ShardedStore(
+        maxKeys === undefined ? { shards: 1 } : { shards: 1, maxKeysPerShard: maxKeys },
+      ),
+  ],
+];
+
+describe.each(stores)('%s', (_name, make) => {
+  it('reads throw STORE_CLOSED after close, also in the middle of an iteration', async () => {
+    const store = make();
+    await store.set('a', b('1'));
+    await store.set('b', b('2'));
+    const iterator = store.keys();
+    expect(iterator.next().done).toBe(false);
+    await store.close();
+    const closed = expect.objectContaining({ code: 'STORE_CLOSED' });
+    expect(() => iterator.next()).toThrow(closed);
+    expect(() => store.get('a')).toThrow(closed);
+    expect(() => store.has('a')).toThrow(closed);
+    expect(() => store.size).toThrow(closed);
+    expect(() => store.entries()).toThrow(closed);
+    expect(() => store.keys()).toThrow(closed);
+  });
+
+  it('reads still work while close waits for queued writes', async () => {
+    const store = make() as LockedStore;
+    let release!: () => void;
+    const section = store.withLock('all', 'shared', () => new Promise<void>((r) => (release = r)));
+    const closing = store.close();
+    expect(store.closed).toBe(true);
+    expect(store.size).toBe(0);
+    release();
+    await section;
+    await closing;
+  });
+
+  it('sync reads throw and async writes reject on a key that is not well-formed Unicode', async () => {
+    const store = make();
+    const lone = 'a\uD800b';
+    expect(() => store.get(lone)).toThrow(expect.objectContaining({ code: 'STORE_INVALID_KEY' }));
+    expect(() => store.has(lone)).toThrow(StoreError);
+    await expect(store.set(lone, b('v'))).rejects.toMatchObject({ code: 'STORE_INVALID_KEY' });
+    await expect(store.set('\uDC00', b('v'))).rejects.toMatchObject({ code: 'STORE_INVALID_KEY' });
+    await store.set('🔑', b('paired surrogates are fine'));
+    expect(store.size).toBe(1);
+    expect(() => store.keys({ prefix: 1 as unknown as string })).toThrow(
+      expect.objectContaining({ code: 'STORE_INVALID_OPTION' }),
+    );
+    await store.close();
+  });
+
+  it('rejects STORE_FULL at the key limit; overwrites, deletes and freed room still work', async () => {
+    const store = make(3);
+    await store.set('a', b('1'));
+    await store.set('b', b('1'));
+    await store.set('c', b('1'));
+    await expect(store.set('d', b('1'))).rejects.toMatchObject({ code: 'STORE_FULL' });
+    await expect(store.putIfAbsent('d', b('1'))).rejects.toMatchObject({ code: 'STORE_FULL' });
+    await expect(store.compareAndSet('d', undefined, b('1'))).rejects.toMatchObject({
+      code: 'STORE_FULL',
+    });
+    await store.set('a', b('2'));
+    expect(await store.compareAndSet('b', b('1'), b('3'))).toBe(true);
+    expect(await store.delete('c')).toBe(true);
+    await store.set('d', b('1'));
+    expect([...store.keys()].sort()).toEqual(['a', 'b', 'd']);
+    await store.close();
+  });
+
+  it('a batch that would overflow is undone whole: overwrites and deletes before it are restored', async () => {
+    const store = make(3);
+    await store.set('a', b('1'));
+    await store.set('b', b('1'));
+    const before = [...store.entries()].map(([k, v]) => `${k}=${text(v)}`).sort();
+    const overflow = [
+      { type: 'set', key: 'a', value: b('changed') },
+      { type: 'delete', key: 'b' },
+      { type: 'set', key: 'c', value: b('new') },
+      { type: 'set', key: 'b', value: b('back') },
+      { type: 'set', key: 'd', value: b('new') },
+      { type: 'set', key: 'e', value: b('one too many') },
+    ] as const;
+    await expect(store.batch(overflow)).rejects.toMatchObject({ code: 'STORE_FULL' });
+    expect(() => store.applyUnlocked(overflow)).toThrow(
+      expect.objectContaining({ code: 'STORE_FULL' }),
+    );
+    expect([...store.entries()].map(([k, v]) => `${k}=${text(v)}`).sort()).toEqual(before);
+    // A batch that frees room before it adds fits.
+    await store.batch([
+      { type: 'delete', key: 'a' },
+      { type: 'set', key: 'c', value: b('3') },
+      { type: 'set', key: 'd', value: b('4') },
+    ]);
+    expect([...store.keys()].sort()).toEqual(['b', 'c', 'd']);
+    await store.close();
+  });
+});
+
+describe('options', () => {
+  it('refuse bad shard counts and key limits with STORE_INVALID_OPTION', () => {
+    const invalid = expect.objectContaining({ code: 'STORE_INVALID_OPTION' });
+    for (const shards of [0, -1, 1.5, 65537, Number.NaN, '4' as unknown as number]) {
+      expect(() => new ShardedStore({ shards })).toThrow(invalid);
+    }
+    for (const maxKeys of [0, 0.5, MAX_KEYS_PER_SHARD + 1]) {
+      expect(() => new LockedStore({ maxKeys })).toThrow(invalid);
+      expect(() => new ShardedStore({ maxKeysPerShard: maxKeys })).toThrow(invalid);
+    }
+  });
+
+  it('default to 16 shards, and accept counts that are not a power of two', async () => {
+    expect(new ShardedStore().shards).toBe(16);
+    const store = new ShardedStore({ shards: 5 });
+    for (let i = 0; i < 500; i++) await store.set(`k${i}`, b(String(i)));
+    expect(store.size).toBe(500);
+    for (let i = 0; i < 500; i++) expect(text(store.get(`k${i}`))).toBe(String(i));
+    await store.close();
+  });
+
+  it('a store of many shards holds more keys than any one shard may', async () => {
+    const store = new ShardedStore({ shards: 4, maxKeysPerShard: 100 });
+    let stored = 0;
+    for (let i = 0; i < 300; i++) {
+      await store.set(`key-${i}`, b('v'));
+      stored++;
+    }
+    expect(store.size).toBe(stored);
+    expect(stored).toBeGreaterThan(100);
+    await store.close();
+  });
+});
