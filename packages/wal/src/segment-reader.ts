@@ -1,8 +1,8 @@
 import { type DecodeResult, LogDecoder, type LogFormat, type RecordLimits } from '@hermes/record';
 import type { FileSystem } from './types.js';
 
-/** Size of one positioned read during replay. @default 4 MiB */
-export const REPLAY_READ_BYTES: number = 4 * 1024 * 1024;
+/** Size of the replay buffer; each positioned read fills half of it (4 MiB). */
+export const REPLAY_READ_BYTES: number = 8 * 1024 * 1024;
 
 /** Options of {@link scanFile}. */
 export interface ScanFileOptions {
@@ -10,7 +10,7 @@ export interface ScanFileOptions {
   /** Full path of the segment or snapshot. */
   readonly path: string;
   readonly limits: RecordLimits;
-  /** Reused read buffer; its length is the read size. */
+  /** Reused read buffer; each read fills half of it. */
   readonly buffer: Uint8Array;
   /** Called for every decoded line or damaged span, in file order. */
   readonly onResult: (result: DecodeResult) => void;
@@ -29,29 +29,46 @@ export interface ScannedFile {
 }
 
 /**
- * Streams one log file through a `LogDecoder` with large positioned reads into a reused buffer,
- * so memory stays bounded by the longest line, not by the file. Throws only I/O errors.
+ * Streams one log file through a `LogDecoder` with large positioned reads into the two halves of
+ * a reused buffer (one is read while the other decodes), so memory stays bounded by the buffer
+ * and the longest line, not by the file. Throws I/O errors, and whatever `onResult` throws.
  */
 export async function scanFile(options: ScanFileOptions): Promise<ScannedFile> {
   const { fs, path, limits, buffer, onResult, onBytes, afterChunk } = options;
   const file = await fs.openRead(path);
+  let pending: Promise<number> = Promise.resolve(0);
   try {
     const decoder = new LogDecoder({ limits });
     const size = file.size;
+    // Two halves of the buffer: the next read runs in the background while this chunk decodes.
+    const half = Math.max(1, buffer.length >> 1);
+    const halves = [buffer.subarray(0, half), buffer.subarray(half, half * 2)] as const;
+    const readAt = (which: number, position: number): Promise<number> => {
+      const view = halves[which]!;
+      const want = Math.min(view.length, size - position);
+      if (want <= 0) return Promise.resolve(0);
+      const read = file.read(view.subarray(0, want), position);
+      read.catch(() => {}); // awaited below; this only keeps an abandoned read from going unhandled
+      return read;
+    };
     let position = 0;
+    let which = 0;
+    pending = readAt(0, 0);
     while (position < size) {
-      const want = Math.min(buffer.length, size - position);
-      const view = want === buffer.length ? buffer : buffer.subarray(0, want);
-      const n = await file.read(view, position);
+      const n = await pending;
       if (n === 0) break; // the file shrank under us: decode what we have
-      decoder.push(n === view.length ? view : view.subarray(0, n), onResult);
+      const chunk = halves[which]!.subarray(0, n);
       position += n;
+      which ^= 1;
+      pending = readAt(which, position);
+      decoder.push(chunk, onResult);
       onBytes?.(n);
       if (afterChunk !== undefined) await afterChunk();
     }
     decoder.end(onResult);
     return { size: position, format: decoder.format ?? null };
   } finally {
+    await pending.catch(() => 0); // never close the handle under a read still running
     await file.close();
   }
 }
