@@ -42,6 +42,7 @@ export class DurableStoreImpl<S extends LockableStore>
   #lastCompaction: CompactionReport | null = null;
   #lastCompactionError: Error | null = null;
   #nextAutoAt = 0;
+  #backoffMs = 0;
   #appendsSinceCheck = 0;
   #autoRunning = false;
 
@@ -198,6 +199,7 @@ export class DurableStoreImpl<S extends LockableStore>
       lastCompaction: this.#lastCompaction,
       lastCompactionError: this.#lastCompactionError,
       compacting: this.#maintenance.busy,
+      compactionBackoffMs: this.#backoffMs,
     };
   }
 
@@ -292,8 +294,8 @@ export class DurableStoreImpl<S extends LockableStore>
       this.#failuresInRow++;
       this.#lastCompactionError = err;
       const { backoffMs, maxBackoffMs } = this.#compaction;
-      const wait = Math.min(maxBackoffMs, backoffMs * 2 ** (this.#failuresInRow - 1));
-      this.#nextAutoAt = Date.now() + wait;
+      this.#backoffMs = Math.min(maxBackoffMs, backoffMs * 2 ** (this.#failuresInRow - 1));
+      this.#nextAutoAt = Date.now() + this.#backoffMs;
       this.emit('compaction-failed', err);
       throw err;
     }
@@ -305,6 +307,7 @@ export class DurableStoreImpl<S extends LockableStore>
     };
     this.#compactions++;
     this.#failuresInRow = 0;
+    this.#backoffMs = 0;
     this.#nextAutoAt = 0;
     this.#lastCompaction = report;
     this.#lastCompactionError = null;

@@ -45,8 +45,13 @@ export interface DurableStats extends WalStats {
   readonly lastCompaction: CompactionReport | null;
   /** The error of the last failed compaction, or `null` (reset by a success). */
   readonly lastCompactionError: Error | null;
-  /** Whether a compaction is running now. */
+  /** Whether a compaction is running now (or `clear()`, which also installs a snapshot). */
   readonly compacting: boolean;
+  /**
+   * How long automatic compaction waits after the last failure before trying again: `backoffMs`
+   * doubled for each failure in a row, capped at `maxBackoffMs`; 0 after a success.
+   */
+  readonly compactionBackoffMs: number;
 }
 
 /** Whether the store can take writes, and if not, why. */
