@@ -1,5 +1,6 @@
 import type { Scenario } from '../types.js';
 import { baselineScenario } from './baseline.js';
+import { demoScenario } from './demo.js';
 import { peerScenarios } from './peers.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   walStoreScenario,
   storeMemoryScenario,
   storeScaleScenario,
+  demoScenario,
   ...peerScenarios,
   redisScenario,
 ];

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTargets, TARGETS, type Target } from '../src/report/targets.js';
+import type { Row } from '../src/types.js';
+
+const row = (id: string, median: number, p99?: number): Row => ({
+  id,
+  group: 'wal',
+  label: id,
+  unit: 'ops/s',
+  higherIsBetter: true,
+  value: { median, min: median, max: median, rounds: [median] },
+  ...(p99 === undefined ? {} : { latency: { p50: 0, p99, p999: 0, samples: 1 } }),
+});
+
+const target = (over: Partial<Target>): Target => ({
+  id: 't',
+  text: 't',
+  op: '>=',
+  bound: 0.8,
+  numerator: { id: 'a' },
+  denominator: { id: 'b' },
+  ...over,
+});
+
+describe('evaluateTargets', () => {
+  it('marks a ratio that reaches its bound as holding, and one that does not as not', () => {
+    const rows = [row('a', 90), row('b', 100)];
+    expect(evaluateTargets(rows, [target({})])[0]).toMatchObject({ measured: 0.9, holds: true });
+    expect(evaluateTargets(rows, [target({ bound: 0.95 })])[0]).toMatchObject({ holds: false });
+  });
+
+  it('reads <= bounds and p99 figures', () => {
+    const rows = [row('a', 1, 30), row('b', 1, 10)];
+    const t = target({
+      op: '<=',
+      bound: 2,
+      numerator: { id: 'a', figure: 'p99' },
+      denominator: { id: 'b', figure: 'p99' },
+    });
+    expect(evaluateTargets(rows, [t])[0]).toMatchObject({ measured: 3, holds: false });
+  });
+
+  it('takes an absolute target without a denominator', () => {
+    const t = target({ bound: 300, denominator: undefined as never });
+    const { denominator: _, ...abs } = t;
+    expect(evaluateTargets([row('a', 450)], [abs])[0]).toMatchObject({
+      measured: 450,
+      holds: true,
+    });
+  });
+
+  it('says why a target was not measured: row not run, or skipped', () => {
+    const skipped: Row = { ...row('b', 1), skipped: 'redis-server not installed' };
+    const [notRun] = evaluateTargets([row('b', 1)], [target({})]);
+    expect(notRun).toMatchObject({ holds: null, measured: null });
+    expect(notRun!.missing).toContain('a not run');
+    const [skip] = evaluateTargets([row('a', 1), skipped], [target({})]);
+    expect(skip!.missing).toContain('redis-server not installed');
+  });
+
+  it('covers every target the issues name', () => {
+    const ids = TARGETS.map((t) => t.id);
+    for (const id of [
+      'record.encode.v100',
+      'wal.every.n1',
+      'wal.every.n256',
+      'wal.every.scaling',
+      'wal.every.p99.n256',
+      'wal.everysec.n256',
+      'wal.replay',
+      'store.memory.sharded',
+      'wal-store.sharded.n256',
+      'wal-store.open',
+      'wal-store.compaction',
+      'demo.everysec',
+      'peers.lmdb',
+      'peers.level-sync',
+      'peers.sqlite-full',
+      'peers.redis-always',
+    ])
+      expect(ids).toContain(id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
