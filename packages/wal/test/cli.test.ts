@@ -61,7 +61,7 @@ describe('hermes-wal verify', () => {
   it('exits 2 on mid-log corruption and names file, offset and reason', async () => {
     const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
     const bytes = await readFile(seg.path);
-    bytes[seg.offsets[1]! + seg.lengths[1]! - 3] ^= 1;
+    bytes[seg.offsets[1]! + seg.lengths[1]! - 3]! ^= 1;
     await writeFile(seg.path, bytes);
     const ran = await hermesWal('verify', dir);
     expect(ran.code).toBe(2);
@@ -167,7 +167,7 @@ describe('hermes-wal repair', () => {
   it('reports mid-log corruption with exit 2 and cuts nothing', async () => {
     const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
     const bytes = await readFile(seg.path);
-    bytes[seg.offsets[0]! + seg.lengths[0]! - 3] ^= 1;
+    bytes[seg.offsets[0]! + seg.lengths[0]! - 3]! ^= 1;
     await writeFile(seg.path, bytes);
     const ran = await hermesWal('repair', dir);
     expect(ran.code).toBe(2);

@@ -82,7 +82,8 @@ afterAll(async () => {
 
 describe('SIGKILL during SyncEveryWrite appends', () => {
   it(`loses no acknowledged record and invents none, over ${KILLS} kills in a row`, async () => {
-    const seed = Number(process.env.HERMES_SIGKILL_SEED ?? Date.now() % 2 ** 31);
+    const { HERMES_SIGKILL_SEED: fixedSeed } = process.env;
+    const seed = Number(fixedSeed ?? Date.now() % 2 ** 31);
     const random = prng(seed);
     const where = `(seed ${seed}; rerun with HERMES_SIGKILL_SEED=${seed})`;
     const intended = new Set<string>();
