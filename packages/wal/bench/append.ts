@@ -1,0 +1,125 @@
+// Scratch benchmark of the append path beside a plain Node baseline, in one run.
+// Run: node --conditions=@hermes/source --import tsx packages/wal/bench/append.ts [seconds]
+// The project's published numbers come from `pnpm bench` (apps/bench); this is for the writer.
+import { randomBytes } from 'node:crypto';
+import { close, fdatasync, open, writev } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
+
+const seconds = Number(process.argv[2] ?? 2);
+
+/** N producers hand lines to one consumer: one writev (+ one fdatasync) per batch, nothing else. */
+class Baseline {
+  #queue: Buffer[] = [];
+  #done: (() => void)[] = [];
+  #busy = false;
+  constructor(
+    readonly fd: number,
+    readonly sync: boolean,
+  ) {}
+  write(line: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      this.#queue.push(line);
+      this.#done.push(resolve);
+      if (!this.#busy) this.#flush();
+    });
+  }
+  #flush(): void {
+    this.#busy = true;
+    const chunks = this.#queue;
+    const done = this.#done;
+    this.#queue = [];
+    this.#done = [];
+    const finish = (): void => {
+      for (const d of done) d();
+      if (this.#queue.length > 0) this.#flush();
+      else this.#busy = false;
+    };
+    writev(this.fd, chunks, (error) => {
+      if (error) throw error;
+      if (this.sync) fdatasync(this.fd, (e) => (e ? Promise.reject(e) : finish()));
+      else finish();
+    });
+  }
+}
+
+interface Result {
+  readonly opsPerSec: number;
+  readonly p99: number;
+}
+
+async function drive(n: number, op: (i: number) => Promise<unknown>): Promise<Result> {
+  const lat: number[] = [];
+  let next = 0;
+  let ops = 0;
+  const run = async (ms: number, record: boolean): Promise<number> => {
+    const start = performance.now();
+    const end = start + ms;
+    ops = 0;
+    await Promise.all(
+      Array.from({ length: n }, async () => {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          await op(next++);
+          if (record && (ops & 7) === 0) lat.push(performance.now() - t0);
+          ops++;
+        }
+      }),
+    );
+    return performance.now() - start;
+  };
+  await run(300, false);
+  const elapsed = await run(seconds * 1000, true);
+  lat.sort((a, b) => a - b);
+  return { opsPerSec: (ops * 1000) / elapsed, p99: lat[Math.floor(lat.length * 0.99)] ?? 0 };
+}
+
+const values = Array.from({ length: 64 }, () => randomBytes(100));
+const key = (i: number): string => `k${i.toString(36).padStart(15, '0')}`;
+const line = Buffer.from(`SET ${key(0)} ${values[0]!.toString('base64')}\n`);
+
+async function baseline(n: number, sync: boolean): Promise<Result> {
+  const root = await mkdtemp(join(tmpdir(), 'wal-bench-'));
+  const fd = await new Promise<number>((res, rej) =>
+    open(join(root, 'b.log'), 'a', (e, fd) => (e ? rej(e) : res(fd))),
+  );
+  const b = new Baseline(fd, sync);
+  const result = await drive(n, () => b.write(line));
+  await new Promise<void>((res) => close(fd, () => res()));
+  await rm(root, { recursive: true, force: true });
+  return result;
+}
+
+async function wal(n: number, sync: number): Promise<Result> {
+  const root = await mkdtemp(join(tmpdir(), 'wal-bench-'));
+  const { wal } = await openWal({ dir: root, sync });
+  const result = await drive(n, (i) =>
+    wal.append({ type: 'set', key: key(i), value: values[i & 63]! }),
+  );
+  const stats = wal.stats();
+  await wal.close();
+  await rm(root, { recursive: true, force: true });
+  console.log(
+    `    (wal: ${(stats.appends / stats.batches).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`,
+  );
+  return result;
+}
+
+const fmt = (r: Result): string =>
+  `${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99.toFixed(2)} ms`;
+
+for (const [label, n, sync, policy] of [
+  ['SyncEveryWrite', 1, true, SyncEveryWrite],
+  ['SyncEveryWrite', 256, true, SyncEveryWrite],
+  ['SyncEverySecond (baseline without fsync)', 256, false, SyncEverySecond],
+] as const) {
+  const b = await baseline(n, sync);
+  const w = await wal(n, policy);
+  console.log(`${label}, N=${n}`);
+  console.log(`  baseline ${fmt(b)}`);
+  console.log(
+    `  wal      ${fmt(w)}  ratio ${(w.opsPerSec / b.opsPerSec).toFixed(2)}x, p99 ${(w.p99 / b.p99).toFixed(2)}x`,
+  );
+}
