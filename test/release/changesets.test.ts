@@ -24,12 +24,19 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of the repo's manifests and changesets config, without its pending changesets. */
-function copyRepo(): string {
+/** A copy of the repo's manifests and changesets config (and its pending changesets if asked). */
+function copyRepo(withPending = false): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hermes-changesets-'));
   temps.push(dir);
   for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) {
     cpSync(path.join(REPO_ROOT, file), path.join(dir, file));
+  }
+  if (withPending) {
+    for (const file of readdirSync(path.join(REPO_ROOT, '.changeset'))) {
+      if (file.endsWith('.md') && file !== 'README.md') {
+        cpSync(path.join(REPO_ROOT, '.changeset', file), path.join(dir, '.changeset', file));
+      }
+    }
   }
   for (const project of listWorkspace(REPO_ROOT)) {
     cpSync(path.join(project.dir, 'package.json'), path.join(dir, project.relDir, 'package.json'));
@@ -107,5 +114,18 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     expect(after['@hermes/demo']).toBe(before['@hermes/demo']);
     expect(after['@hermes/bench']).toBe(before['@hermes/bench']);
     expect(after['@hermes/wal-store']).not.toBe(before['@hermes/wal-store']);
+  });
+
+  it('the pending changesets of the repo give every public package a released version (0.1.0 or later)', async () => {
+    const pending = copyRepo(true);
+    await runPnpm(['run', 'version-packages'], { cwd: pending });
+    for (const project of listWorkspace(pending)) {
+      if (project.manifest.private) continue;
+      const [major = 0, minor = 0] = project.manifest.version.split('.').map(Number);
+      expect(
+        major * 1000 + minor,
+        `${project.manifest.name}@${project.manifest.version}`,
+      ).toBeGreaterThanOrEqual(1);
+    }
   });
 });
