@@ -1,5 +1,5 @@
 import { LockedStore, ShardedStore } from '@hermes/store';
-import type { ReplayProgress, WalObserver } from '@hermes/wal';
+import type { FileSystem, ReplayProgress, WalObserver } from '@hermes/wal';
 import { type DurableStore, openDurableStore } from '@hermes/wal-store';
 import type { ServiceConfig } from './config.js';
 
@@ -13,7 +13,11 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
  */
 export function openServiceStore(
   config: ServiceConfig,
-  hooks: { observer?: WalObserver; onProgress?: (progress: ReplayProgress) => void } = {},
+  hooks: {
+    observer?: WalObserver;
+    onProgress?: (progress: ReplayProgress) => void;
+    fs?: FileSystem;
+  } = {},
 ): Promise<DurableStore> {
   const store =
     config.store === 'locked' ? new LockedStore() : new ShardedStore({ shards: config.shards });
@@ -36,5 +40,6 @@ export function openServiceStore(
     compaction: config.autoCompact ? {} : false,
     ...(hooks.observer ? { observer: hooks.observer } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(hooks.fs ? { fs: hooks.fs } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import type { FileSystem } from '@hermes/wal';
 import type { DurableStore } from '@hermes/wal-store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -28,11 +29,13 @@ export interface RunningService {
 /**
  * Opens the store in `config.dataDir` (replaying its log, with progress on `stderr`), builds
  * the app and listens. Rejects with the log's `WAL_LOCKED` if another process holds the folder,
- * or with the server's error (e.g. `EADDRINUSE`), having closed the store again.
+ * or with the server's error (e.g. `EADDRINUSE`), having closed the store again. `ports.fs` is
+ * the log's file-system port (tests pass `FaultyFileSystem` of `@hermes/wal/testing`).
  */
 export async function startService(
   config: ServiceConfig,
   io: { stderr: ProgressStream },
+  ports: { fs?: FileSystem } = {},
 ): Promise<RunningService> {
   const metrics = createMetrics();
   const progress = replayProgress(io.stderr);
@@ -41,6 +44,7 @@ export async function startService(
     store = await openServiceStore(config, {
       observer: metrics.observer,
       onProgress: progress.onProgress,
+      ...(ports.fs ? { fs: ports.fs } : {}),
     });
   } finally {
     progress.done();
