@@ -1,12 +1,11 @@
-import { checksum, readHex32 } from './checksum.js';
+import { crc32 } from './crc32.js';
 import { failure, LineFault } from './failure.js';
 import { CRC_PREFIX, type LogFormat, SPACE } from './format.js';
+import { readHex32 } from './hex.js';
 import { decodeLegacyBody } from './legacy.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { fieldEnd, opEnd, parseOp } from './parse-op.js';
+import { fieldEnd, isBatch, opEnd, parseOp } from './parse-op.js';
 import type { DecodeResult, LogRecord, Op, RecordLimits } from './types.js';
-
-const BATCH = Buffer.from('BATCH ', 'latin1');
 
 /**
  * Decodes one line given WITHOUT its newline. `offset` is where the line starts in the stream;
@@ -50,18 +49,15 @@ function decodeV1(line: Buffer, limits: RecordLimits): LogRecord {
   if (stored < 0) {
     throw new LineFault('malformed', 'The checksum field is not 8 lowercase hex digits.');
   }
-  const actual = checksum(line, CRC_PREFIX, end);
+  const actual = crc32(line, CRC_PREFIX, end);
   if (stored !== actual) {
     throw new LineFault(
       'checksum',
       `Checksum mismatch: the line says ${line.toString('latin1', 0, 8)}, its bytes give ${actual.toString(16).padStart(8, '0')}.`,
     );
   }
-  if (
-    end >= CRC_PREFIX + BATCH.length &&
-    line.compare(BATCH, 0, BATCH.length, CRC_PREFIX, CRC_PREFIX + BATCH.length) === 0
-  ) {
-    return decodeBatch(line, CRC_PREFIX + BATCH.length, end, limits);
+  if (isBatch(line, CRC_PREFIX)) {
+    return decodeBatch(line, CRC_PREFIX + 6, end, limits);
   }
   const op = parseOp(line, CRC_PREFIX, end, limits, 'unknown-op');
   if (opEnd !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');

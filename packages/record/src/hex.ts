@@ -1,5 +1,3 @@
-import { crc32 } from 'node:zlib';
-
 /** Lowercase hex digit values by byte (-1 for any other byte). */
 const HEX_VALUE = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
@@ -7,13 +5,8 @@ for (let i = 0; i < 6; i++) HEX_VALUE[97 + i] = 10 + i;
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
-/** CRC-32 (IEEE, as zlib and gzip) of `bytes[start, end)`, one native call. */
-export function checksum(bytes: Buffer, start: number, end: number): number {
-  return crc32(bytes.subarray(start, end));
-}
-
 /** Writes `value` as 8 lowercase hex digits at `at`. */
-export function writeHex32(target: Buffer, at: number, value: number): void {
+export function writeHex32(target: Uint8Array, at: number, value: number): void {
   for (let i = 7; i >= 0; i--) {
     target[at + i] = HEX_DIGITS[value & 15]!;
     value >>>= 4;

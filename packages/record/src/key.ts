@@ -1,5 +1,6 @@
 import { RecordError } from './errors.js';
 import { PERCENT } from './format.js';
+import { latin1Slice } from './latin1.js';
 
 /** Keys made only of these characters are written as they are. */
 const ORDINARY_RE = /^[A-Za-z0-9:/._-]*$/;
@@ -32,14 +33,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The key as it appears in a line: ordinary characters as they are, every other UTF-8 byte as
- * `%XX` (uppercase hex). The result is ASCII, so its length is its byte count.
+ * `%XX` (uppercase hex). The result is ASCII, so its length is its byte count; an ordinary key
+ * is returned as it is.
  * @throws RecordError `RECORD_INVALID`, `RECORD_KEY_NOT_WELL_FORMED`, `RECORD_KEY_TOO_LARGE`.
  */
-export function encodeKey(key: string, maxKeyBytes: number): string {
+export function keyField(key: string, maxKeyBytes: number): string {
   if (typeof key !== 'string') {
-    throw new RecordError('RECORD_INVALID', `A key must be a string, got ${typeof key}.`);
+    throw new RecordError(
+      'RECORD_INVALID',
+      `Not a valid record: a key must be a string, got ${typeof key}.`,
+    );
   }
-  if (ORDINARY_RE.test(key)) {
+  if (isOrdinary(key)) {
     if (key.length > maxKeyBytes) throw keyTooLarge(key.length, maxKeyBytes);
     return key;
   }
@@ -54,6 +59,17 @@ export function encodeKey(key: string, maxKeyBytes: number): string {
   let out = '';
   for (let i = 0; i < bytes.length; i++) out += ESCAPED[bytes[i]!];
   return out;
+}
+
+/** Whether every character of `key` is written as it is. */
+function isOrdinary(key: string): boolean {
+  const n = key.length;
+  if (n > 64) return ORDINARY_RE.test(key);
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c > 127 || ORDINARY[c] !== 1) return false;
+  }
+  return true;
 }
 
 function keyTooLarge(bytes: number, max: number): RecordError {
@@ -81,7 +97,7 @@ export function decodeKey(line: Buffer, start: number, end: number, maxKeyBytes:
     if (ORDINARY[line[i]!] !== 1) return decodeEscapedKey(line, start, end, maxKeyBytes);
   }
   if (end - start > maxKeyBytes) throw tooLargeField(end - start, maxKeyBytes);
-  return line.toString('latin1', start, end);
+  return latin1Slice(line, start, end);
 }
 
 function decodeEscapedKey(line: Buffer, start: number, end: number, maxKeyBytes: number): string {

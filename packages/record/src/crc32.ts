@@ -1,0 +1,48 @@
+import { crc32 as nativeCrc32 } from 'node:zlib';
+
+/**
+ * Lines shorter than this are checksummed in JavaScript: below it the cost of calling into
+ * zlib (and of the subarray it needs) exceeds the work (see bench/crc.ts).
+ */
+const NATIVE_FROM = 256;
+
+/** CRC-32 tables for slicing-by-8: table t at [t*256, t*256+256). */
+const T = new Int32Array(256 * 8);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  T[n] = c;
+}
+for (let n = 0; n < 256; n++) {
+  for (let t = 1; t < 8; t++) {
+    const prev = T[(t - 1) * 256 + n]!;
+    T[t * 256 + n] = (prev >>> 8) ^ T[prev & 255]!;
+  }
+}
+
+/**
+ * CRC-32 (IEEE 802.3, as zlib and gzip compute it) of `bytes[start, end)`: in JavaScript
+ * (slicing-by-8) for short ranges, by one call to zlib's native `crc32` for longer ones.
+ */
+export function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start >= NATIVE_FROM) return nativeCrc32(bytes.subarray(start, end));
+  let c = -1;
+  let i = start;
+  const last8 = end - 8;
+  while (i <= last8) {
+    const a =
+      (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) ^ c;
+    c =
+      T[1792 + (a & 255)]! ^
+      T[1536 + ((a >>> 8) & 255)]! ^
+      T[1280 + ((a >>> 16) & 255)]! ^
+      T[1024 + (a >>> 24)]! ^
+      T[768 + bytes[i + 4]!]! ^
+      T[512 + bytes[i + 5]!]! ^
+      T[256 + bytes[i + 6]!]! ^
+      T[bytes[i + 7]!]!;
+    i += 8;
+  }
+  while (i < end) c = T[(c ^ bytes[i++]!) & 255]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
