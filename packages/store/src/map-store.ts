@@ -212,7 +212,12 @@ export class MapStore implements LockableStore {
         throw new StoreError('STORE_INVALID_OPTION', `Lock mode must be 'shared' or 'exclusive'.`);
       }
       if (keys === 'all') shards = this.#all;
-      else {
+      else if (!Array.isArray(keys)) {
+        throw new StoreError(
+          'STORE_INVALID_OPTION',
+          `withLock keys must be an array of keys or 'all'.`,
+        );
+      } else {
         for (const key of keys) checkKey(key);
         shards = this.#shardsOfKeys(keys);
       }

@@ -114,6 +114,9 @@ describe.each(stores)('%s lock discipline', (_name, make) => {
     await expect(store.withLock(['k'], 'both' as LockMode, async () => 0)).rejects.toMatchObject({
       code: 'STORE_INVALID_OPTION',
     });
+    await expect(
+      store.withLock('k' as unknown as string[], 'shared', async () => 0),
+    ).rejects.toMatchObject({ code: 'STORE_INVALID_OPTION' });
     const hold = gate();
     const inFlight = store.withLock(['k'], 'shared', async () => {
       await hold.promise;
