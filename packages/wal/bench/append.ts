@@ -1,5 +1,5 @@
 // Scratch benchmark of the append path beside a plain Node baseline, in one run.
-// Run: node --conditions=@hermes/source --import tsx packages/wal/bench/append.ts [seconds]
+// Run: node --conditions=@hermes/source --import tsx packages/wal/bench/append.ts [seconds-per-round] [rounds]
 // The project's published numbers come from `pnpm bench` (apps/bench); this is for the writer.
 import { randomBytes } from 'node:crypto';
 import { close, fdatasync, open, writev } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
 
-const seconds = Number(process.argv[2] ?? 2);
+const seconds = Number(process.argv[2] ?? 1);
 
 /** N producers hand lines to one consumer: one writev (+ one fdatasync) per batch, nothing else. */
 class Baseline {
@@ -80,46 +80,61 @@ const values = Array.from({ length: 64 }, () => randomBytes(100));
 const key = (i: number): string => `k${i.toString(36).padStart(15, '0')}`;
 const line = Buffer.from(`SET ${key(0)} ${values[0]!.toString('base64')}\n`);
 
-async function baseline(n: number, sync: boolean): Promise<Result> {
-  const root = await mkdtemp(join(tmpdir(), 'wal-bench-'));
-  const fd = await new Promise<number>((res, rej) =>
-    open(join(root, 'b.log'), 'a', (e, fd) => (e ? rej(e) : res(fd))),
-  );
-  const b = new Baseline(fd, sync);
-  const result = await drive(n, () => b.write(line));
-  await new Promise<void>((res) => close(fd, () => res()));
-  await rm(root, { recursive: true, force: true });
-  return result;
+interface Side {
+  readonly op: (i: number) => Promise<unknown>;
+  readonly close: () => Promise<void>;
 }
 
-async function wal(n: number, sync: number): Promise<Result> {
+async function baselineSide(sync: boolean): Promise<Side> {
+  const root = await mkdtemp(join(tmpdir(), 'wal-bench-'));
+  const fd = await new Promise<number>((res, rej) => open(join(root, 'b.log'), 'a', (e, fd) => (e ? rej(e) : res(fd))));
+  const b = new Baseline(fd, sync);
+  return {
+    op: () => b.write(line),
+    close: async () => {
+      await new Promise<void>((res) => close(fd, () => res()));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function walSide(sync: number): Promise<Side> {
   const root = await mkdtemp(join(tmpdir(), 'wal-bench-'));
   const { wal } = await openWal({ dir: root, sync });
-  const result = await drive(n, (i) =>
-    wal.append({ type: 'set', key: key(i), value: values[i & 63]! }),
-  );
-  const stats = wal.stats();
-  await wal.close();
-  await rm(root, { recursive: true, force: true });
-  console.log(
-    `    (wal: ${(stats.appends / stats.batches).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`,
-  );
-  return result;
+  return {
+    op: (i) => wal.append({ type: 'set', key: key(i), value: values[i & 63]! }),
+    close: async () => {
+      const stats = wal.stats();
+      console.log(`    (wal: ${(stats.appends / stats.batches).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`);
+      await wal.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 }
 
-const fmt = (r: Result): string =>
-  `${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99.toFixed(2)} ms`;
+const fmt = (r: Result): string => `${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99.toFixed(2)} ms`;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rounds = Number(process.argv[3] ?? 5);
 
+// Rounds alternate baseline and wal, so that load from other processes hits both alike.
 for (const [label, n, sync, policy] of [
   ['SyncEveryWrite', 1, true, SyncEveryWrite],
   ['SyncEveryWrite', 256, true, SyncEveryWrite],
   ['SyncEverySecond (baseline without fsync)', 256, false, SyncEverySecond],
 ] as const) {
-  const b = await baseline(n, sync);
-  const w = await wal(n, policy);
+  const b = await baselineSide(sync);
+  const w = await walSide(policy);
+  const ratios: number[] = [];
+  const p99s: number[] = [];
   console.log(`${label}, N=${n}`);
-  console.log(`  baseline ${fmt(b)}`);
-  console.log(
-    `  wal      ${fmt(w)}  ratio ${(w.opsPerSec / b.opsPerSec).toFixed(2)}x, p99 ${(w.p99 / b.p99).toFixed(2)}x`,
-  );
+  for (let r = 0; r < rounds; r++) {
+    const rb = await drive(n, b.op);
+    const rw = await drive(n, w.op);
+    ratios.push(rw.opsPerSec / rb.opsPerSec);
+    p99s.push(rw.p99 / rb.p99);
+    console.log(`  round ${r + 1}: baseline ${fmt(rb)} | wal ${fmt(rw)}`);
+  }
+  console.log(`  median ratio ${median(ratios).toFixed(2)}x throughput, ${median(p99s).toFixed(2)}x p99`);
+  await b.close();
+  await w.close();
 }
