@@ -37,8 +37,8 @@ export async function bareReplay(dir: string): Promise<Map<string, Buffer>> {
           const keySpace = buf.lastIndexOf(SP, lastSpace - 1);
           if (keySpace >= from) {
             map.set(
-              buf.latin1Slice(keySpace + 1, lastSpace),
-              Buffer.from(buf.latin1Slice(lastSpace + 1, nl), 'base64'),
+              buf.toString('latin1', keySpace + 1, lastSpace),
+              Buffer.from(buf.toString('latin1', lastSpace + 1, nl), 'base64'),
             );
           }
         }

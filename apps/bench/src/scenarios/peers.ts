@@ -1,11 +1,17 @@
 import { join } from 'node:path';
-import Datastore from '@seald-io/nedb';
+import NedbModule from '@seald-io/nedb';
 import Database from 'better-sqlite3';
 import { ClassicLevel } from 'classic-level';
 import { open as openLmdb } from 'lmdb';
 import { keyOf, valuePool } from '../core/data.js';
 import { measureConcurrent } from '../core/drive.js';
 import type { Context, Row, Scenario } from '../types.js';
+
+/**
+ * nedb's typings declare an ES default export, but the package is CommonJS with
+ * `module.exports = Datastore`: under NodeNext the default import is that class at run time.
+ */
+const Datastore = NedbModule as unknown as typeof NedbModule.default;
 
 /** A peer opened in a folder: `put` one key, then `close`. */
 interface PeerDb {
