@@ -150,7 +150,8 @@ export class OpenWal implements Wal {
         this.#actor.poisonWith(error);
         reject(error);
       }, closeTimeoutMs);
-      timer.unref();
+      // Ref'd on purpose: whoever awaits close() gets an answer even if nothing else keeps the
+      // process alive; it is cleared as soon as close settles either way.
     });
     try {
       await Promise.race([this.#shutdown(), timeout]);

@@ -76,3 +76,27 @@ describe.each([
     await reopened?.wal.close();
   });
 });
+
+test('after WAL_CLOSE_TIMEOUT nothing keeps the process alive', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@hermes/source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./fixtures/close-timeout-child.ts', import.meta.url)),
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  // The child exits by itself: no ref'd timer or handle is left behind by the stuck close.
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect(out.trim()).toBe('WAL_CLOSE_TIMEOUT');
+  expect(code).toBe(0);
+});
