@@ -9,6 +9,13 @@ import { latin1Slice, writeLatin1 } from './latin1.js';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Alphabet byte for each 6-bit value. */
 const ENCODE = Buffer.from(ALPHABET, 'latin1');
+/** For a 12-bit value, the alphabet bytes of its high and low 6 bits (two table loads per pair). */
+const PAIR_HIGH = new Uint8Array(4096);
+const PAIR_LOW = new Uint8Array(4096);
+for (let i = 0; i < 4096; i++) {
+  PAIR_HIGH[i] = ENCODE[i >>> 6]!;
+  PAIR_LOW[i] = ENCODE[i & 63]!;
+}
 /** 6-bit value for each alphabet byte, -1 for every other byte. */
 const DECODE = new Int32Array(256).fill(-1);
 for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
@@ -37,10 +44,12 @@ export function writeBase64(target: Buffer, at: number, value: Uint8Array): numb
   let i = 0;
   for (; i < whole; i += 3) {
     const v = (value[i]! << 16) | (value[i + 1]! << 8) | value[i + 2]!;
-    target[o] = ENCODE[v >>> 18]!;
-    target[o + 1] = ENCODE[(v >>> 12) & 63]!;
-    target[o + 2] = ENCODE[(v >>> 6) & 63]!;
-    target[o + 3] = ENCODE[v & 63]!;
+    const high = v >>> 12;
+    const low = v & 4095;
+    target[o] = PAIR_HIGH[high]!;
+    target[o + 1] = PAIR_LOW[high]!;
+    target[o + 2] = PAIR_HIGH[low]!;
+    target[o + 3] = PAIR_LOW[low]!;
     o += 4;
   }
   if (n - whole === 1) {
