@@ -185,11 +185,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
 }
 
 /**
- * The folder relative paths resolve against: the shell's folder when run through a package
- * script (`pnpm --dir apps/demo start` changes into `apps/demo` but sets `INIT_CWD`), else the
- * process's working directory.
+ * The folder relative paths resolve against: the shell's folder when run as this app's `start`
+ * script (`pnpm --dir apps/demo start` changes into `apps/demo` but sets `INIT_CWD` to where the
+ * user typed it), else the process's working directory.
  */
 export function userCwd(env: NodeJS.ProcessEnv, cwd: string): string {
   const init = env['INIT_CWD'];
-  return env['npm_lifecycle_event'] !== undefined && init !== undefined && init !== '' ? init : cwd;
+  const asStartScript =
+    env['npm_lifecycle_event'] === 'start' && env['npm_package_name'] === '@hermes/demo';
+  return asStartScript && init !== undefined && init !== '' ? init : cwd;
 }

@@ -1,9 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const ROOT = path.resolve(path.dirname(MAIN), '../../..');
+/** tsx's loader by absolute URL, so that the child may run in any working directory. */
+const TSX = pathToFileURL(
+  path.join(path.dirname(createRequire(MAIN).resolve('tsx/package.json')), 'dist/loader.mjs'),
+).href;
 
 /** A service running as a child process. */
 export interface ChildService {
@@ -18,17 +23,20 @@ export interface ChildService {
   stderr(): string;
 }
 
-/** Starts `src/main.ts` with `args` as the issue says, without waiting for it to listen. */
+/**
+ * Starts `src/main.ts` with `args` as the issue says (`node --conditions=@hermes/source --import
+ * tsx src/main.ts ...`), without waiting for it to listen.
+ */
 export function spawnService(
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ) {
   const child = spawn(
     process.execPath,
-    ['--conditions=@hermes/source', '--import', 'tsx', MAIN, ...args],
+    ['--conditions=@hermes/source', '--import', TSX, MAIN, ...args],
     {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, ...options.env },
+      env: { ...inherited(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -78,4 +86,14 @@ export async function startChild(
   const url = /http:\/\/\S+/.exec(line)?.[0];
   if (url === undefined) throw new Error(`no URL in the start-up line: ${line}`);
   return { child: spawned.child, line, url, exited: spawned.exited, stderr: spawned.stderr };
+}
+
+/** The test's environment without what a package script sets (the child is not run by one). */
+function inherited(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name === 'INIT_CWD' || name.startsWith('npm_') || name.startsWith('HERMES_'))
+      delete env[name];
+  }
+  return env;
 }
