@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli, userCwd } from '../src/cli.js';
+
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const result = parseCli(argv, env, '/work/here');
+  if (result.kind !== 'run')
+    throw new Error(`expected a config, got exit ${result.code}: ${result.stderr}`);
+  return result.config;
+};
+
+describe('parseCli', () => {
+  it('has the documented defaults', () => {
+    expect(run([])).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: '/work/here/data',
+      sync: { ms: 0, label: 'always' },
+      store: 'sharded',
+      shards: 16,
+      maxValueBytes: 16 * 1024 * 1024,
+      maxKeyBytes: 4096,
+      maxBatchOps: 10_000,
+      maxBatchBytes: 64 * 1024 * 1024,
+      shutdownTimeoutMs: 10_000,
+      autoCompact: true,
+    });
+  });
+
+  it('drops one leading "--", as pnpm passes it on', () => {
+    expect(run(['--', '--port', '9000']).port).toBe(9000);
+  });
+
+  it('reads HERMES_* variables, and a flag wins over its variable', () => {
+    const env = {
+      HERMES_PORT: '7000',
+      HERMES_SYNC: 'everysec',
+      HERMES_STORE: 'locked',
+      HERMES_DATA_DIR: '/srv/kv',
+    };
+    const config = run(['--port', '7001'], env);
+    expect(config.port).toBe(7001);
+    expect(config.sync.label).toBe('everysec');
+    expect(config.store).toBe('locked');
+    expect(config.dataDir).toBe('/srv/kv');
+    expect(run([], { HERMES_MAX_VALUE_BYTES: '1MiB', HERMES_AUTO_COMPACT: 'off' })).toMatchObject({
+      maxValueBytes: 1024 * 1024,
+      autoCompact: false,
+    });
+  });
+
+  it('resolves --data-dir against the given folder', () => {
+    expect(run(['--data-dir', '../x']).dataDir).toBe('/work/x');
+  });
+
+  it.each([
+    [['--port', 'eighty']],
+    [['--store', 'btree']],
+    [['--sync', 'never']],
+    [['--shards', '0']],
+    [['--unknown']],
+    [['extra']],
+  ])('exits 2 with a message on %j', (argv) => {
+    const result = parseCli(argv, {}, '/');
+    expect(result.kind).toBe('exit');
+    if (result.kind === 'exit') {
+      expect(result.code).toBe(2);
+      expect(result.stderr.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('refuses a bad choice in a variable too', () => {
+    const result = parseCli([], { HERMES_STORE: 'btree' }, '/');
+    expect(result).toMatchObject({ kind: 'exit', code: 2 });
+  });
+
+  it('prints help with every flag and variable, exit 0', () => {
+    const result = parseCli(['--help'], {}, '/');
+    expect(result.kind).toBe('exit');
+    if (result.kind === 'exit') {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('--max-batch-bytes');
+      expect(result.stdout).toContain('HERMES_SHUTDOWN_TIMEOUT');
+    }
+  });
+});
+
+describe('userCwd', () => {
+  it("uses INIT_CWD only when run as this app's start script", () => {
+    const script = {
+      npm_lifecycle_event: 'start',
+      npm_package_name: '@hermes/demo',
+      INIT_CWD: '/home/me',
+    };
+    expect(userCwd(script, '/repo/apps/demo')).toBe('/home/me');
+    expect(userCwd({ ...script, npm_lifecycle_event: 'test' }, '/repo/apps/demo')).toBe(
+      '/repo/apps/demo',
+    );
+    expect(userCwd({ INIT_CWD: '/home/me' }, '/repo')).toBe('/repo');
+  });
+});
