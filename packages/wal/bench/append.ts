@@ -87,7 +87,9 @@ interface Side {
 
 async function baselineSide(sync: boolean): Promise<Side> {
   const root = await mkdtemp(join(tmpdir(), 'wal-bench-'));
-  const fd = await new Promise<number>((res, rej) => open(join(root, 'b.log'), 'a', (e, fd) => (e ? rej(e) : res(fd))));
+  const fd = await new Promise<number>((res, rej) =>
+    open(join(root, 'b.log'), 'a', (e, fd) => (e ? rej(e) : res(fd))),
+  );
   const b = new Baseline(fd, sync);
   return {
     op: () => b.write(line),
@@ -105,14 +107,17 @@ async function walSide(sync: number): Promise<Side> {
     op: (i) => wal.append({ type: 'set', key: key(i), value: values[i & 63]! }),
     close: async () => {
       const stats = wal.stats();
-      console.log(`    (wal: ${(stats.appends / stats.batches).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`);
+      console.log(
+        `    (wal: ${(stats.appends / stats.batches).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`,
+      );
       await wal.close();
       await rm(root, { recursive: true, force: true });
     },
   };
 }
 
-const fmt = (r: Result): string => `${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99.toFixed(2)} ms`;
+const fmt = (r: Result): string =>
+  `${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99.toFixed(2)} ms`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rounds = Number(process.argv[3] ?? 5);
 
@@ -134,7 +139,9 @@ for (const [label, n, sync, policy] of [
     p99s.push(rw.p99 / rb.p99);
     console.log(`  round ${r + 1}: baseline ${fmt(rb)} | wal ${fmt(rw)}`);
   }
-  console.log(`  median ratio ${median(ratios).toFixed(2)}x throughput, ${median(p99s).toFixed(2)}x p99`);
+  console.log(
+    `  median ratio ${median(ratios).toFixed(2)}x throughput, ${median(p99s).toFixed(2)}x p99`,
+  );
   await b.close();
   await w.close();
 }
