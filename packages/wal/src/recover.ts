@@ -2,7 +2,8 @@ import { join as joinPath } from 'node:path';
 import type { LogFormat, LogRecord, RecordLimits } from '@hermes/record';
 import { segmentName, snapshotName } from './layout.js';
 import { cutTail, nextBrokenName } from './repair.js';
-import type { Damage } from './replay/damage.js';
+import { type Damage, missingSegmentsError } from './replay/damage.js';
+import { findGaps } from './replay/gaps.js';
 import { listLogDir } from './replay/list-dir.js';
 import { ProgressMeter } from './replay/progress.js';
 import { replayFile } from './replay/replay-file.js';
@@ -83,6 +84,20 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
   let tornTail: OpenReport['tornTail'] = null;
   let lastSegment: RecoveredLog['lastSegment'] = null;
   const lastSeq = segments.at(-1);
+
+  for (const gap of findGaps(snapshotSeq, segments)) {
+    const error = missingSegmentsError(dir, gap.from, gap.to, snapshotSeq);
+    if (recovery !== 'salvage') throw error;
+    note({
+      file: error.file,
+      offset: 0,
+      length: 0,
+      reason: error.reason,
+      message: error.message,
+      kind: 'skipped',
+    });
+    skipped += gap.to - gap.from + 1;
+  }
 
   for (const file of files) {
     const isLast = file.kind === 'segment' && file.seq === lastSeq;
