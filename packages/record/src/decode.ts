@@ -59,7 +59,7 @@ function decodeV1(line: Buffer, limits: RecordLimits): LogRecord {
   if (isBatch(line, CRC_PREFIX)) {
     return decodeBatch(line, CRC_PREFIX + 6, end, limits);
   }
-  const op = parseOp(line, CRC_PREFIX, end, limits, 'unknown-op');
+  const op = parseOp(line, CRC_PREFIX, end, limits, 'unknown-op', true);
   if (opEnd !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');
   return op;
 }
@@ -81,7 +81,7 @@ function decodeBatch(line: Buffer, at: number, end: number, limits: RecordLimits
     if (pos >= end) {
       throw new LineFault('bad-batch', `The batch announces ${count} ops but holds ${i}.`);
     }
-    ops[i] = parseOp(line, pos + 1, end, limits, 'bad-batch');
+    ops[i] = parseOp(line, pos + 1, end, limits, 'bad-batch', false);
     pos = opEnd;
   }
   if (pos !== end) {

@@ -93,6 +93,11 @@ export class LogDecoder {
   #line(line: Uint8Array, offset: number, length: number): void {
     const emit = this.#emit;
     if (length > line.length) {
+      if (this.#format === undefined) {
+        // Not the header (too long for it); a legacy line this long is not plausible.
+        this.#format = 'v1';
+        this.#headerBytes = 0;
+      }
       emit(
         failure(
           'too-large',

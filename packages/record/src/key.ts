@@ -1,5 +1,5 @@
 import { RecordError } from './errors.js';
-import { PERCENT } from './format.js';
+import { PERCENT, SPACE } from './format.js';
 import { latin1Slice } from './latin1.js';
 
 /** Keys made only of these characters are written as they are. */
@@ -87,17 +87,33 @@ export class KeyFieldError {
   ) {}
 }
 
+/** Where {@link readKeyField} stopped: the index of the space after the key, or the end. */
+export let keyFieldEnd: number = 0;
+
 /**
- * Decodes the key field `line[start, end)`.
+ * Decodes the key field that starts at `start` and runs to the next space or to `end`, in one
+ * pass; sets {@link keyFieldEnd}.
  * @throws KeyFieldError for an unknown byte, a bad escape, bytes that are not UTF-8, or a key
  *   over `maxKeyBytes`.
  */
-export function decodeKey(line: Buffer, start: number, end: number, maxKeyBytes: number): string {
-  for (let i = start; i < end; i++) {
-    if (ORDINARY[line[i]!] !== 1) return decodeEscapedKey(line, start, end, maxKeyBytes);
+export function readKeyField(
+  line: Buffer,
+  start: number,
+  end: number,
+  maxKeyBytes: number,
+): string {
+  let escaped = false;
+  let i = start;
+  for (; i < end; i++) {
+    const b = line[i]!;
+    if (ORDINARY[b] === 1) continue;
+    if (b === SPACE) break;
+    escaped = true;
   }
-  if (end - start > maxKeyBytes) throw tooLargeField(end - start, maxKeyBytes);
-  return latin1Slice(line, start, end);
+  keyFieldEnd = i;
+  if (escaped) return decodeEscapedKey(line, start, i, maxKeyBytes);
+  if (i - start > maxKeyBytes) throw tooLargeField(i - start, maxKeyBytes);
+  return latin1Slice(line, start, i);
 }
 
 function decodeEscapedKey(line: Buffer, start: number, end: number, maxKeyBytes: number): string {

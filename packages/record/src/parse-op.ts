@@ -1,7 +1,7 @@
 import { base64DecodedLength, decodeBase64 } from './base64.js';
 import { LineFault } from './failure.js';
 import { SPACE } from './format.js';
-import { decodeKey, KeyFieldError } from './key.js';
+import { KeyFieldError, keyFieldEnd, readKeyField } from './key.js';
 import type { Op, RecordLimits } from './types.js';
 
 /** Where {@link parseOp} stopped: the index just after the op it read. */
@@ -31,7 +31,7 @@ export function isBatch(line: Uint8Array, at: number): boolean {
 
 /**
  * Reads one `SET <key> <base64>` or `DEL <key>` starting at `at`, ending at the next space or
- * at `end`; sets {@link opEnd}.
+ * at `end` (`toEnd`: the op is the whole rest of the line); sets {@link opEnd}.
  * @throws LineFault naming what is wrong (`unknown` for a word that is not SET or DEL).
  */
 export function parseOp(
@@ -40,28 +40,29 @@ export function parseOp(
   end: number,
   limits: RecordLimits,
   unknown: 'unknown-op' | 'bad-batch',
+  toEnd: boolean,
 ): Op {
   const set = isSet(line, at);
   if (!set && !isDel(line, at)) {
     const word = line.toString('latin1', at, Math.min(fieldEnd(line, at, end), at + 16));
     throw new LineFault(unknown, `Unknown op ${JSON.stringify(word)}.`);
   }
-  const keyStart = at + 4;
-  const keyEnd = fieldEnd(line, keyStart, end);
   let key: string;
   try {
-    key = decodeKey(line, keyStart, keyEnd, limits.maxKeyBytes);
+    key = readKeyField(line, at + 4, end, limits.maxKeyBytes);
   } catch (e) {
     if (e instanceof KeyFieldError) throw new LineFault(e.reason, e.message);
     throw e;
   }
+  const keyEnd = keyFieldEnd;
   if (!set) {
     opEnd = keyEnd;
     return { type: 'delete', key };
   }
   if (keyEnd === end) throw new LineFault('malformed', 'A SET has no value field.');
   const valueStart = keyEnd + 1;
-  const valueEnd = fieldEnd(line, valueStart, end);
+  // The last field of a line runs to its end: a space in it fails as base64, reported below.
+  const valueEnd = toEnd ? end : fieldEnd(line, valueStart, end);
   const value = readValue(line, valueStart, valueEnd, limits);
   opEnd = valueEnd;
   return { type: 'set', key, value };
@@ -77,7 +78,12 @@ export function fieldEnd(line: Buffer, from: number, end: number): number {
 
 function readValue(line: Buffer, start: number, end: number, limits: RecordLimits): Buffer {
   const size = base64DecodedLength(line, start, end);
-  if (size < 0) throw new LineFault('bad-base64', 'The value field is not padded base64.');
+  if (size < 0) {
+    const space = line.indexOf(SPACE, start);
+    if (space >= 0 && space < end)
+      throw new LineFault('malformed', 'Unexpected field after the value.');
+    throw new LineFault('bad-base64', 'The value field is not padded base64.');
+  }
   if (size > limits.maxValueBytes) {
     throw new LineFault(
       'too-large',
@@ -86,6 +92,9 @@ function readValue(line: Buffer, start: number, end: number, limits: RecordLimit
   }
   const value = decodeBase64(line, start, end, size);
   if (value === undefined) {
+    const space = line.indexOf(SPACE, start);
+    if (space >= 0 && space < end)
+      throw new LineFault('malformed', 'Unexpected field after the value.');
     throw new LineFault('bad-base64', 'The value field is not canonical standard base64.');
   }
   return value;

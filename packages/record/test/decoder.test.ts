@@ -172,3 +172,48 @@ describe('LogDecoder', () => {
     ]);
   });
 });
+
+describe('LogDecoder on arbitrary bytes', () => {
+  it('never throws, and its results tile the stream after the header exactly', () => {
+    const noise = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc
+        .array(
+          fc.oneof(
+            arbRecord.map((r) => encodeRecord(r)),
+            fc.constantFrom(Buffer.from('\n'), Buffer.from('SET a AAAA\n'), FILE_HEADER),
+            fc.uint8Array({ maxLength: 20 }),
+          ),
+          { maxLength: 10 },
+        )
+        .map((parts) => Buffer.concat(parts)),
+    );
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        noise,
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        (header, body, points) => {
+          const file = header ? v1File(body) : Buffer.from(body);
+          const decoder = new LogDecoder({ limits: { maxLineBytes: 200 }, startOffset: 5 });
+          const results: DecodeResult[] = [];
+          for (const chunk of cut(file, points)) decoder.push(chunk, (r) => results.push(r));
+          decoder.end((r) => results.push(r));
+          let at = 5 + (decoder.headerBytes ?? 0);
+          if (decoder.format === 'v1' && decoder.headerBytes === undefined) at = 5; // torn header
+          for (const r of results) {
+            if (!r.ok && r.reason === 'bad-header') {
+              expect(r.offset).toBe(5);
+              continue;
+            }
+            expect(r.offset).toBe(at);
+            expect(r.length).toBeGreaterThan(0);
+            at += r.length;
+          }
+          expect(at).toBe(5 + file.length);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
