@@ -253,8 +253,11 @@ export class LogActor {
       if (onDurable !== undefined) {
         try {
           onDurable();
-        } catch {
-          // A throwing callback must not keep later appends from settling.
+        } catch (error) {
+          // The record is durable, but its caller must hear that its callback failed; later
+          // appends settle as usual.
+          batch.rejects[i]!(error);
+          continue;
         }
       }
       resolves[i]!();

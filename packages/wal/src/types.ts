@@ -183,6 +183,7 @@ export interface Wal {
    * Appends one record. Resolves once it is durable under the sync policy; rejects with a
    * typed `WalError` otherwise (invalid record, log poisoned, log closed). `onDurable`, if given,
    * runs synchronously right before the promise resolves, in log order across all appends.
+   * If `onDurable` throws, the append rejects with what it threw (the record is stored).
    */
   append(record: LogRecord, onDurable?: () => void): Promise<void>;
   /** Resolves once everything appended before the call is fsynced. */

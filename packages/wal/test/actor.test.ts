@@ -261,3 +261,35 @@ describe('order and backpressure', () => {
     expect(wal.stats().appends).toBe(1);
   });
 });
+
+describe('onDurable', () => {
+  test('runs in log order, each right before its append resolves', async () => {
+    const wal = await open(SyncEveryWrite);
+    const events: string[] = [];
+    const appends = Array.from({ length: 20 }, (_, i) =>
+      wal
+        .append(setRecord(i), () => events.push(`durable ${i}`))
+        .then(() => events.push(`resolved ${i}`)),
+    );
+    await Promise.all(appends);
+    const durable = events.filter((e) => e.startsWith('durable'));
+    expect(durable).toEqual(Array.from({ length: 20 }, (_, i) => `durable ${i}`));
+    // Every callback of a batch runs before any of its promises' continuations.
+    expect(events.indexOf('durable 0')).toBeLessThan(events.indexOf('resolved 0'));
+  });
+
+  test('a throwing callback rejects its own append only', async () => {
+    const wal = await open(SyncEveryWrite);
+    const boom = new Error('callback failed');
+    const results = await Promise.allSettled([
+      wal.append(setRecord(1)),
+      wal.append(setRecord(2), () => {
+        throw boom;
+      }),
+      wal.append(setRecord(3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBe(boom);
+    expect(wal.stats().poisoned).toBeNull();
+  });
+});
