@@ -35,6 +35,11 @@ interface Layer {
   readonly needsDir: boolean;
   /** Function exports a CommonJS `require()` must see. */
   readonly cjsExports: readonly string[];
+  /**
+   * Type-check every entry of every installed Hermes package with `skipLibCheck: false`. Costly
+   * (it checks @types/node too), so done once, by the layer that installs them all.
+   */
+  readonly checkAllDeclarations?: boolean;
 }
 
 const LAYERS: readonly Layer[] = [
@@ -65,6 +70,7 @@ const LAYERS: readonly Layer[] = [
     program: 'wal-store.ts',
     needsDir: true,
     cjsExports: ['openDurableStore', 'DurableStoreError'],
+    checkAllDeclarations: true,
   },
 ];
 
@@ -140,6 +146,28 @@ function exportTargets(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (value === null || typeof value !== 'object') return [];
   return Object.values(value).flatMap(exportTargets);
+}
+
+/**
+ * A module that imports the types of every exported entry of the installed packages `names`,
+ * except entries of a package whose peer dependencies are not installed (the store's `./testing`
+ * needs vitest and fast-check, which a user of that entry installs).
+ */
+function allEntries(project: string, names: readonly string[]): string {
+  const lines: string[] = [];
+  for (const name of names) {
+    const manifest = JSON.parse(
+      readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8'),
+    ) as PackageJson;
+    const peersMissing = Object.keys(manifest.peerDependencies ?? {}).some(
+      (peer) => !existsSync(path.join(project, 'node_modules', peer)),
+    );
+    for (const key of Object.keys(manifest.exports ?? {})) {
+      if (key === './package.json' || (key !== '.' && peersMissing)) continue;
+      lines.push(`import type * as e${lines.length} from '${name}${key.slice(1)}';`);
+    }
+  }
+  return `${lines.join('\n')}\nexport type { ${lines.map((_, i) => `e${i}`).join(', ')} };\n`;
 }
 
 const inTarball = (p: Packed, file: string): boolean =>
@@ -297,6 +325,11 @@ describe.each(LAYERS)('$name installed alone from its tarball', (layer) => {
       '',
     ].join('\n');
     writeFileSync(path.join(project, 'require.cts'), cjs);
+    const files = ['main.ts', 'require.cts'];
+    if (layer.checkAllDeclarations) {
+      writeFileSync(path.join(project, 'entries.ts'), allEntries(project, hermes));
+      files.push('entries.ts');
+    }
     writeFileSync(
       path.join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -308,13 +341,13 @@ describe.each(LAYERS)('$name installed alone from its tarball', (layer) => {
           strict: true,
           exactOptionalPropertyTypes: true,
           noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
+          skipLibCheck: layer.checkAllDeclarations !== true,
           types: ['node'],
           typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')],
           outDir: 'out',
           rootDir: '.',
         },
-        files: ['main.ts', 'require.cts'],
+        files,
       }),
     );
     await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, env: plainEnv });
