@@ -46,6 +46,7 @@ describe('hermes-wal verify', () => {
     expect(ran.stdout).toContain('segments: 2');
     expect(ran.stdout).toContain('records: 3');
     expect(ran.stdout).toContain('verdict: clean');
+    expect(ran.stdout).not.toContain('note: process');
   });
 
   it('exits 1 on a torn tail, says what repair would do, and changes nothing', async () => {
@@ -161,6 +162,9 @@ describe('hermes-wal repair', () => {
     const ran = await hermesWal('repair', dir);
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('WAL_LOCKED');
+    const verified = await hermesWal('verify', dir);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`note: process ${process.pid}`);
     expect((await readFile(seg.path)).length).toBe(seg.size - 2);
   });
 

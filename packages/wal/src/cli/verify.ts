@@ -1,5 +1,7 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { resolveLimits } from '@hermes/record';
+import { LOCK_FILE } from '../layout.js';
+import { type LockOwner, ownerIsAlive } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { recoverLog } from '../recover.js';
 import type { FileSystem } from '../types.js';
@@ -37,6 +39,13 @@ export async function verify(
   });
   const { report, damage } = recovered;
   const lines: string[] = [`log ${dir}`];
+  const holder = await liveHolder(fs, dir);
+  if (holder !== null) {
+    lines.push(
+      `note: process ${holder.pid} on ${holder.host} holds this log and may be writing it; ` +
+        'a torn tail reported below may be a write in flight',
+    );
+  }
   lines.push(
     recovered.snapshotSeq === null
       ? 'snapshot: none'
@@ -78,9 +87,28 @@ export async function verify(
       `verdict: TORN TAIL. repair would cut ${t.bytes} bytes from ${basename(t.file)} at byte ${t.offset} ` +
         `and keep them in ${basename(t.brokenFile)}.`,
     );
+  } else if (segs.length === 0 && recovered.snapshotSeq === null) {
+    lines.push('verdict: clean (no log files in this directory)');
   } else {
     lines.push('verdict: clean');
   }
   await io.out(`${lines.join('\n')}\n`);
   return status;
+}
+
+/** The live process that holds `dir`'s LOCK, or null (no lock, unreadable, or its owner is gone). */
+async function liveHolder(fs: FileSystem, dir: string): Promise<LockOwner | null> {
+  let owner: Partial<LockOwner>;
+  try {
+    owner = JSON.parse(Buffer.from(await fs.readFile(join(dir, LOCK_FILE))).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof owner.pid !== 'number' || typeof owner.host !== 'string') return null;
+  const parsed: LockOwner = {
+    pid: owner.pid,
+    host: owner.host,
+    start: typeof owner.start === 'string' ? owner.start : null,
+  };
+  return ownerIsAlive(parsed) ? parsed : null;
 }
