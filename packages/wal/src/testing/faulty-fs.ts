@@ -39,6 +39,17 @@ function prefix(chunks: readonly Uint8Array[], bytes: number): Uint8Array[] {
   return out;
 }
 
+/** What a handle needs from its file system, kept off the public class. */
+interface HandleContext {
+  run<T>(
+    operation: FsOperation,
+    path: string,
+    epoch: number,
+    body: (fault: Fault | undefined) => Promise<T>,
+  ): Promise<T>;
+  noteSynced(path: string, length: number): void;
+}
+
 /**
  * A {@link FileSystem} that wraps a real one (`nodeFileSystem` by default) and, on demand, fails,
  * tears, hangs or crashes, in the manner of LevelDB's and RocksDB's fault-injection environments.
@@ -58,6 +69,10 @@ export class FaultyFileSystem implements FileSystem {
   #epoch = 0;
   readonly #inFlight = new Set<Promise<unknown>>();
   #counts: Record<FsOperation, number> = FaultyFileSystem.#zero();
+  readonly #handles: HandleContext = {
+    run: (operation, path, epoch, body) => this.#run(operation, path, epoch, body),
+    noteSynced: (path, length) => this.#tracker.synced(path, length),
+  };
 
   /** @param inner The file system that does the real work. @default nodeFileSystem */
   constructor(inner: FileSystem = nodeFileSystem) {
@@ -191,7 +206,7 @@ export class FaultyFileSystem implements FileSystem {
       const file = await this.#inner.openAppend(p);
       if (existed) this.#tracker.seen(p, file.size);
       else this.#tracker.created(p);
-      return new FaultyAppendFile(this, file, p, epoch);
+      return new FaultyAppendFile(this.#handles, file, p, epoch);
     });
   }
 
@@ -200,7 +215,7 @@ export class FaultyFileSystem implements FileSystem {
     const epoch = this.#epoch;
     return this.#run('openRead', p, epoch, async () => {
       const file = await this.#inner.openRead(p);
-      return new FaultyReadFile(this, file, p, epoch);
+      return new FaultyReadFile(this.#handles, file, p, epoch);
     });
   }
 
@@ -266,30 +281,15 @@ export class FaultyFileSystem implements FileSystem {
       this.#tracker.dirSynced(p);
     });
   }
-
-  /** @internal Runs a handle's call (used by the handle classes below). */
-  handleCall<T>(
-    operation: FsOperation,
-    path: string,
-    epoch: number,
-    body: (fault: Fault | undefined) => Promise<T>,
-  ): Promise<T> {
-    return this.#run(operation, path, epoch, body);
-  }
-
-  /** @internal Notes a successful fsync of `length` bytes of `path`. */
-  noteSynced(path: string, length: number): void {
-    this.#tracker.synced(path, length);
-  }
 }
 
 class FaultyAppendFile implements AppendFile {
-  readonly #fs: FaultyFileSystem;
+  readonly #fs: HandleContext;
   readonly #file: AppendFile;
   readonly #path: string;
   readonly #epoch: number;
 
-  constructor(fs: FaultyFileSystem, file: AppendFile, path: string, epoch: number) {
+  constructor(fs: HandleContext, file: AppendFile, path: string, epoch: number) {
     this.#fs = fs;
     this.#file = file;
     this.#path = path;
@@ -301,7 +301,7 @@ class FaultyAppendFile implements AppendFile {
   }
 
   write(chunks: readonly Uint8Array[]): Promise<void> {
-    return this.#fs.handleCall('write', this.#path, this.#epoch, async (fault) => {
+    return this.#fs.run('write', this.#path, this.#epoch, async (fault) => {
       if (fault?.kind === 'short') {
         await this.#file.write(prefix(chunks, fault.bytes));
         throw faultError(fault.code, 'write', this.#path);
@@ -311,7 +311,7 @@ class FaultyAppendFile implements AppendFile {
   }
 
   datasync(): Promise<void> {
-    return this.#fs.handleCall('datasync', this.#path, this.#epoch, async () => {
+    return this.#fs.run('datasync', this.#path, this.#epoch, async () => {
       const length = this.#file.size;
       await this.#file.datasync();
       this.#fs.noteSynced(this.#path, length);
@@ -321,8 +321,8 @@ class FaultyAppendFile implements AppendFile {
   close(): Promise<void> {
     // A handle of a crashed file system still releases its descriptor.
     return this.#fs
-      .handleCall('close', this.#path, this.#epoch, () => this.#file.close())
-      .catch((error) => {
+      .run('close', this.#path, this.#epoch, () => this.#file.close())
+      .catch((error: unknown) => {
         return this.#file.close().then(
           () => Promise.reject(error),
           () => Promise.reject(error),
@@ -332,12 +332,12 @@ class FaultyAppendFile implements AppendFile {
 }
 
 class FaultyReadFile implements ReadFile {
-  readonly #fs: FaultyFileSystem;
+  readonly #fs: HandleContext;
   readonly #file: ReadFile;
   readonly #path: string;
   readonly #epoch: number;
 
-  constructor(fs: FaultyFileSystem, file: ReadFile, path: string, epoch: number) {
+  constructor(fs: HandleContext, file: ReadFile, path: string, epoch: number) {
     this.#fs = fs;
     this.#file = file;
     this.#path = path;
@@ -349,15 +349,13 @@ class FaultyReadFile implements ReadFile {
   }
 
   read(buffer: Uint8Array, position: number): Promise<number> {
-    return this.#fs.handleCall('read', this.#path, this.#epoch, () =>
-      this.#file.read(buffer, position),
-    );
+    return this.#fs.run('read', this.#path, this.#epoch, () => this.#file.read(buffer, position));
   }
 
   close(): Promise<void> {
     return this.#fs
-      .handleCall('close', this.#path, this.#epoch, () => this.#file.close())
-      .catch((error) => {
+      .run('close', this.#path, this.#epoch, () => this.#file.close())
+      .catch((error: unknown) => {
         return this.#file.close().then(
           () => Promise.reject(error),
           () => Promise.reject(error),
