@@ -22,6 +22,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const { config } = parsed;
+  // Handlers go in before anything else, so a signal is never met by the default action
+  // (immediate death) once the start-up line has been printed, or while the store opens.
+  const shutdown = gracefulShutdown(config.shutdownTimeoutMs);
   let service: RunningService;
   try {
     service = await startService(config, { stderr: process.stderr });
@@ -30,11 +33,28 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(codeOf(error) === 'WAL_LOCKED' ? EXIT_LOCKED : 1);
   }
   process.stdout.write(`${service.line}\n`);
-  handleSignals(service, config.shutdownTimeoutMs);
+  shutdown.ready(service);
 }
 
-function handleSignals(service: RunningService, timeoutMs: number): void {
+/**
+ * Installs the SIGINT/SIGTERM handlers: the first signal closes the service (at once, or as
+ * soon as it has started) and exits 0, or 1 if that fails or outlasts `timeoutMs`; a second
+ * signal exits 1 at once.
+ */
+function gracefulShutdown(timeoutMs: number): { ready(service: RunningService): void } {
+  let service: RunningService | undefined;
   let stopping = false;
+  const close = (running: RunningService): void => {
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(
+          `hermes: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        process.exit(1);
+      },
+    );
+  };
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
       process.stderr.write(`hermes: ${signal} again, exiting now without a clean shutdown\n`);
@@ -46,18 +66,16 @@ function handleSignals(service: RunningService, timeoutMs: number): void {
       process.stderr.write(`hermes: shutdown took longer than ${timeoutMs} ms, exiting\n`);
       process.exit(1);
     }, timeoutMs).unref();
-    service.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(
-          `hermes: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
-        process.exit(1);
-      },
-    );
+    if (service) close(service);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  return {
+    ready(running) {
+      service = running;
+      if (stopping) close(running);
+    },
+  };
 }
 
 function startFailure(error: unknown, config: ServiceConfig): string {
