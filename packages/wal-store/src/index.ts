@@ -12,7 +12,6 @@ export type {
   DurableHealth,
   DurableStats,
   DurableStore,
-  DurableStoreEmitter,
   DurableStoreEvents,
   DurableStoreOptions,
 } from './types.js';

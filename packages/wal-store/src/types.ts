@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { LockableStore, Store } from '@hermes/store';
 import type { OpenReport, WalOptions, WalStats } from '@hermes/wal';
 
@@ -69,29 +70,14 @@ export interface DurableStoreEvents {
   poisoned: [error: Error];
 }
 
-/** Minimal typed event-emitter surface of a {@link DurableStore}. */
-export interface DurableStoreEmitter {
-  on<E extends keyof DurableStoreEvents>(
-    event: E,
-    listener: (...args: DurableStoreEvents[E]) => void,
-  ): this;
-  once<E extends keyof DurableStoreEvents>(
-    event: E,
-    listener: (...args: DurableStoreEvents[E]) => void,
-  ): this;
-  off<E extends keyof DurableStoreEvents>(
-    event: E,
-    listener: (...args: DurableStoreEvents[E]) => void,
-  ): this;
-}
-
 /**
  * A store made durable by a write-ahead log: every write is appended to the log before it is
- * applied to the wrapped in-memory store, reads are served from memory.
+ * applied to the wrapped in-memory store, reads are served from memory. It is an
+ * `EventEmitter` of {@link DurableStoreEvents}: `compaction`, `compaction-failed`, `poisoned`.
  */
 export interface DurableStore<S extends LockableStore = LockableStore>
   extends Store,
-    DurableStoreEmitter {
+    EventEmitter<DurableStoreEvents> {
   /** What opening did: records and bytes replayed, time taken, whether a torn tail was cut. */
   readonly report: OpenReport;
   /** The wrapped in-memory store (read from it freely; writing to it directly bypasses the log). */

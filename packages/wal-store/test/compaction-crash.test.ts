@@ -41,7 +41,11 @@ async function prepare(makeStore: () => LockableStore, fs: FaultyFileSystem) {
   return { dir, db };
 }
 
-describe.each(stores)('a crash at any step of a compaction, over %s', (_name, makeStore) => {
+describe.each(stores)('a crash at any step of a compaction, over %s', (name, makeStore) => {
+  // Each step is crashed once per store: dropping all unsynced bytes on one store, keeping a
+  // random prefix of them (a torn write) on the other, alternating, so both cover every step.
+  const parity = name === 'LockedStore' ? 0 : 1;
+
   it('reopens to the same state, crashing before each file-system call of the compaction', async () => {
     // Count the calls one compaction makes, by kind.
     const probeFs = new FaultyFileSystem();
@@ -56,8 +60,9 @@ describe.each(stores)('a crash at any step of a compaction, over %s', (_name, ma
     expect(steps.length).toBeGreaterThan(8);
     expect(counts.rename).toBeGreaterThanOrEqual(1);
 
-    for (const [op, nth] of steps) {
-      for (const keepRandomPrefix of [false, true]) {
+    for (const [index, [op, nth]] of steps.entries()) {
+      {
+        const keepRandomPrefix = (index + parity) % 2 === 1;
         const fs = new FaultyFileSystem();
         const { dir, db } = await prepare(makeStore, fs);
         const expected = contents(db);

@@ -19,7 +19,10 @@ function durable(inner: () => LockableStore): () => Promise<Store> {
   };
 }
 
+// Fewer fast-check runs than the in-memory stores get: every run opens a log and fsyncs.
 const options = {
+  concurrencyRuns: 40,
+  modelRuns: 40,
   dispose: async (store: Store): Promise<void> => {
     const dir = dirOf.get(store);
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });

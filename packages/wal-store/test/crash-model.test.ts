@@ -11,7 +11,7 @@ const dirs = new TempDirs();
 afterAll(() => dirs.cleanup());
 
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f'];
-const RUNS = 50;
+const RUNS = 30;
 
 interface Model {
   state: Map<string, string>;
