@@ -181,7 +181,7 @@ export class LogActor {
     return new WalError(
       'WAL_POISONED',
       'An earlier write or fsync of this log failed; it takes no more appends. Close it and open it again to replay what is on disk.',
-      { cause: cause?.cause ?? cause },
+      { cause },
     );
   }
 
