@@ -11,4 +11,6 @@ export {
   DEFAULT_MAX_QUEUE_RECORDS,
   DEFAULT_SEGMENT_BYTES,
 } from './options.js';
+export type { Damage, RecoveredLog } from './recover.js';
+export { type LogVerdict, type VerifyLogOptions, verifyLog } from './replay/verify-log.js';
 export * from './types.js';

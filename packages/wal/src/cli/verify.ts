@@ -1,9 +1,8 @@
 import { basename, join } from 'node:path';
-import { resolveLimits } from '@hermes/record';
 import { LOCK_FILE } from '../layout.js';
 import { type LockOwner, ownerIsAlive } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
-import { recoverLog } from '../recover.js';
+import { verifyLog } from '../replay/verify-log.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 
@@ -30,13 +29,7 @@ export async function verify(
   io: CliIo,
   fs: FileSystem = nodeFileSystem,
 ): Promise<number> {
-  const recovered = await recoverLog({
-    fs,
-    dir,
-    recovery: 'salvage',
-    limits: resolveLimits(),
-    readOnly: true,
-  });
+  const recovered = await verifyLog({ fs, dir });
   const { report, damage } = recovered;
   const lines: string[] = [`log ${dir}`];
   const holder = await liveHolder(fs, dir);
@@ -73,14 +66,14 @@ export async function verify(
     );
   }
   let status: number = Exit.ok;
-  if (report.skipped > 0) {
+  if (recovered.verdict === 'corrupt') {
     status = Exit.attention;
     lines.push(
       `verdict: CORRUPT (${report.skipped} damaged span(s) not at the tail). Opening with the default ` +
         `recovery fails with WAL_CORRUPT; recovery: 'salvage' skips them (their records are lost); ` +
         'or restore from a backup.',
     );
-  } else if (report.tornTail !== null) {
+  } else if (recovered.verdict === 'torn-tail' && report.tornTail !== null) {
     status = Exit.repairable;
     const t = report.tornTail;
     lines.push(
