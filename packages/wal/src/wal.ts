@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { encodeRecord, type LogRecord } from '@hermes/record';
 import type { LogActor } from './actor.js';
 import { WalError } from './errors.js';
+import { snapshotTempName } from './layout.js';
 import type { DirectoryLock } from './lock.js';
 import type { ResolvedWalOptions } from './options.js';
 import type { AppendQueue } from './queue.js';
@@ -109,7 +111,12 @@ export class OpenWal implements Wal {
     const ctx = { fs: this.#options.fs, dir: this.#options.dir, limits: this.#options.limits };
     const size = await writeSnapshot(ctx, upTo, write);
     // The snapshot may reflect records still unsynced in later segments: make them durable first.
-    await this.#actor.sync();
+    try {
+      await this.#actor.sync();
+    } catch (error) {
+      await ctx.fs.unlink(join(ctx.dir, snapshotTempName(upTo))).catch(() => {});
+      throw error;
+    }
     const removed = await installSnapshotFile(ctx, upTo);
     this.#segmentBytesAtOpen -= Math.max(0, removed - this.#snapshotBytes);
     this.#snapshotBytes = size;

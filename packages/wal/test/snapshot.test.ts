@@ -139,3 +139,19 @@ describe('a crash at each step of a snapshot install reopens to the same state',
     expect(await replayState(dir)).toEqual(final);
   });
 });
+
+test('a snapshot whose log sync fails is not installed, and its temporary file is removed', async () => {
+  const fs = new FaultyFileSystem();
+  const { wal } = await openWal({ dir, fs, sync: 60_000 });
+  const { upTo, atCut, final } = await history(wal);
+  const before = await files();
+  fs.fail('datasync', 'EIO', { path: /\.wal$/ });
+  await expect(
+    wal.installSnapshot(upTo, (writer) => writeState(writer, atCut)),
+  ).rejects.toMatchObject({
+    code: 'WAL_SYNC_FAILED',
+  });
+  expect(await files()).toEqual(before);
+  await wal.close().catch(() => {});
+  expect(await replayState(dir)).toEqual(final);
+});
