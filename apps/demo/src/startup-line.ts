@@ -14,7 +14,7 @@ export function startupLine(url: string, config: ServiceConfig, report: OpenRepo
   const skipped = report.skipped > 0 ? `, ${report.skipped} damaged records skipped` : '';
   return (
     `hermes listening on ${url} | data ${config.dataDir} | sync ${config.sync.label} | store ${store} | ` +
-    `replayed ${report.records} records (${formatBytes(report.bytes)}, ${report.segments} segments${from}) ` +
+    `replayed ${report.records} records (${formatBytes(report.bytes)}, ${report.segments} segment${report.segments === 1 ? '' : 's'}${from}) ` +
     `in ${report.durationMs.toFixed(0)} ms, ${tail}${skipped}`
   );
 }

@@ -23,7 +23,7 @@ it('says on start-up how much was replayed and that a torn tail was cut, keeping
       expect(service.line).toMatch(
         new RegExp(
           `^hermes listening on http://127\\.0\\.0\\.1:${service.port} \\| data ${dir.path} \\| sync always \\| store locked \\| ` +
-            'replayed 3 records \\(\\d+ B, 1 segments\\) in \\d+ ms, torn tail cut \\(29 bytes at offset \\d+ of .+, kept in .+\\.broken\\)$',
+            'replayed 3 records \\(\\d+ B, 1 segment\\) in \\d+ ms, torn tail cut \\(29 bytes at offset \\d+ of .+, kept in .+\\.broken\\)$',
         ),
       );
       expect((await http(service.url, 'GET', '/kv/k2')).body.toString()).toBe('v2');
