@@ -24,6 +24,29 @@ describe('round trip', () => {
     );
   });
 
+  it('round-trips long values and keys (native base64 and CRC paths)', () => {
+    const op = fc.record({
+      type: fc.constant('set' as const),
+      key: fc.string({ unit: 'binary', maxLength: 300 }),
+      value: fc.uint8Array({ maxLength: 3000 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          op,
+          fc.record({
+            type: fc.constant('batch' as const),
+            ops: fc.array(op, { minLength: 1, maxLength: 4 }),
+          }),
+        ),
+        (record) => {
+          expect(roundTrip(record)).toEqual(plain(record));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keys of arbitrary UTF-16 code units round-trip or throw RECORD_KEY_NOT_WELL_FORMED', () => {
     const units = fc
       .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 12 })
