@@ -180,3 +180,17 @@ describe('hermes-wal repair', () => {
     expect((await readFile(seg.path)).equals(bytes)).toBe(true);
   });
 });
+
+describe('hermes-wal codec limits', () => {
+  it('--max-value-bytes reads a log written with larger values; bad values are usage errors', async () => {
+    await writeSegment(dir, 1, [setRecord(0, 'x'.repeat(2000))]);
+    const strict = await hermesWal('verify', dir, '--max-value-bytes', '1000');
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toContain('too-large');
+    expect((await hermesWal('verify', dir, '--max-value-bytes', '4096')).code).toBe(0);
+    const bad = await hermesWal('dump', dir, '--max-line-bytes', 'lots');
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--max-line-bytes must be a positive integer');
+    expect((await hermesWal('verify', dir, '--json')).code).toBe(64);
+  });
+});

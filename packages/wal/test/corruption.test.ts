@@ -1,5 +1,6 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveLimits } from '@hermes/record';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WalCorruptError, WalError } from '../src/errors.js';
 import { segmentName } from '../src/layout.js';
@@ -191,5 +192,19 @@ describe('missing segments', () => {
     expect(out.records.map(plain)).toEqual(range(0, 2).map(plain));
     expect(out.report.skipped).toBe(2);
     expect(out.damage[0]).toMatchObject({ reason: 'missing-segment', kind: 'skipped' });
+  });
+});
+
+describe('lines over the reader limits', () => {
+  it('a final record over the limits is WAL_CORRUPT, never cut as a torn tail', async () => {
+    const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1, 'x'.repeat(3000))]);
+    const limits = resolveLimits({ maxValueBytes: 1000 });
+    const error = await expectCorrupt(() => replay(dir, { limits }), seg.path, seg.offsets[1]!);
+    expect(error.reason).toBe('too-large');
+    expect((await readFile(seg.path)).length).toBe(seg.size);
+    const salvaged = await replay(dir, { limits, recovery: 'salvage' });
+    expect(salvaged.report.skipped).toBe(1);
+    expect(salvaged.report.tornTail).toBeNull();
+    expect((await readFile(seg.path)).length).toBe(seg.size);
   });
 });

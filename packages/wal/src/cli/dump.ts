@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { resolveLimits } from '@hermes/record';
+import type { RecordLimits } from '@hermes/record';
 import { segmentName, snapshotName } from '../layout.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { listLogDir } from '../replay/list-dir.js';
@@ -9,7 +9,7 @@ import { type CliIo, Exit } from './io.js';
 import { recordJson, renderRecord } from './render.js';
 
 /** Help text of `hermes-wal dump`. */
-export const DUMP_HELP = `Usage: hermes-wal dump <dir> [--json]
+export const DUMP_HELP = `Usage: hermes-wal dump <dir> [--json] [--max-*]
 
 Prints every record of the log in <dir> (the newest snapshot, then the segments in order), one
 per line, with the file and byte offset of its line. Changes no file.
@@ -30,6 +30,7 @@ Exit status: 0 no damage, 2 damage was found (records around it are still printe
 export async function dump(
   dir: string,
   json: boolean,
+  limits: RecordLimits,
   io: CliIo,
   fs: FileSystem = nodeFileSystem,
 ): Promise<number> {
@@ -39,7 +40,6 @@ export async function dump(
     files.push({ seq: listing.snapshotSeq, name: snapshotName(listing.snapshotSeq) });
   }
   for (const seq of listing.segments) files.push({ seq, name: segmentName(seq) });
-  const limits = resolveLimits();
   const buffer = new Uint8Array(REPLAY_READ_BYTES);
   let damaged = 0;
   for (const { seq, name } of files) {

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
+import type { RecordLimits } from '@hermes/record';
 import { WalError } from '../errors.js';
 import { DUMP_HELP, dump } from './dump.js';
 import { type CliIo, Exit } from './io.js';
+import { LIMITS_HELP, limitOptions, limitsFrom } from './limits.js';
 import { REPAIR_HELP, repair } from './repair.js';
 import { VERIFY_HELP, verify } from './verify.js';
 
@@ -40,14 +42,16 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     return Exit.usage;
   }
   let parsed: ReturnType<typeof parse>;
+  let limits: RecordLimits;
   try {
     parsed = parse(rest, command === 'dump');
+    limits = limitsFrom(parsed.values);
   } catch (error) {
     await io.err(`hermes-wal ${command}: ${describe(error)}\n\n${help}`);
     return Exit.usage;
   }
   if (parsed.values.help === true) {
-    await io.out(help);
+    await io.out(`${help}\n${LIMITS_HELP}`);
     return Exit.ok;
   }
   const dir = parsed.positionals[0];
@@ -56,9 +60,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     return Exit.usage;
   }
   try {
-    if (command === 'verify') return await verify(dir, io);
-    if (command === 'dump') return await dump(dir, parsed.values.json === true, io);
-    return await repair(dir, io);
+    if (command === 'verify') return await verify(dir, limits, io);
+    if (command === 'dump') return await dump(dir, parsed.values.json === true, limits, io);
+    return await repair(dir, limits, io);
   } catch (error) {
     await io.err(`hermes-wal ${command}: ${describe(error)}\n`);
     return Exit.attention;
@@ -66,12 +70,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 }
 
 function parse(args: readonly string[], allowJson: boolean) {
-  return parseArgs({
+  const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: allowJson
-      ? { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }
-      : { help: { type: 'boolean', short: 'h' } },
+    options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' }, ...limitOptions },
   });
+  if (!allowJson && parsed.values.json !== undefined) {
+    throw new Error("Unknown option '--json'");
+  }
+  return parsed;
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { resolveLimits } from '@hermes/record';
+import type { RecordLimits } from '@hermes/record';
 import { acquireLock } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { recoverLog } from '../recover.js';
@@ -7,7 +7,7 @@ import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 
 /** Help text of `hermes-wal repair`. */
-export const REPAIR_HELP = `Usage: hermes-wal repair <dir>
+export const REPAIR_HELP = `Usage: hermes-wal repair <dir> [--max-*]
 
 Takes the directory's lock (fails if a live process holds the log), replays it under the default
 recovery (tolerate-tail) and cuts a torn tail: the cut bytes are kept in <segment>.broken (or
@@ -23,6 +23,7 @@ Exit status: 0 repaired or already clean, 2 corruption or failure (lock held, I/
 /** Runs `repair` on `dir`; resolves the exit status. */
 export async function repair(
   dir: string,
+  limits: RecordLimits,
   io: CliIo,
   fs: FileSystem = nodeFileSystem,
 ): Promise<number> {
@@ -32,7 +33,7 @@ export async function repair(
       fs,
       dir,
       recovery: 'tolerate-tail',
-      limits: resolveLimits(),
+      limits,
     });
     const lines: string[] = [
       `log ${dir}: ${report.records} records in ${report.segments} segment(s)` +

@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import type { RecordLimits } from '@hermes/record';
 import { LOCK_FILE } from '../layout.js';
 import { type LockOwner, ownerIsAlive } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
@@ -7,7 +8,7 @@ import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 
 /** Help text of `hermes-wal verify`. */
-export const VERIFY_HELP = `Usage: hermes-wal verify <dir>
+export const VERIFY_HELP = `Usage: hermes-wal verify <dir> [--max-*]
 
 Replays the log in <dir> without changing any file and prints what it found: segments, records,
 bytes, every damaged span (file, byte offset, reason) and what repair would do.
@@ -26,10 +27,11 @@ On a log that a live process is writing, the last record may look torn: verify a
 /** Runs `verify` on `dir`; resolves the exit status. */
 export async function verify(
   dir: string,
+  limits: RecordLimits,
   io: CliIo,
   fs: FileSystem = nodeFileSystem,
 ): Promise<number> {
-  const recovered = await verifyLog({ fs, dir });
+  const recovered = await verifyLog({ fs, dir, limits });
   const { report, damage } = recovered;
   const lines: string[] = [`log ${dir}`];
   const holder = await liveHolder(fs, dir);

@@ -57,6 +57,23 @@ export async function replayFile(options: ReplayFileOptions): Promise<ReplayedFi
             'strict recovery accepts no damage, not even a torn tail',
           );
         }
+        if (result.reason === 'too-large') {
+          // Never a torn write (the writer does not write lines over its limits): the reader's
+          // limits are lower than the writer's, or lines merged. Never cut it as a tail.
+          if (recovery !== 'salvage') {
+            throw corruptError(
+              path,
+              result,
+              'a line over the limits is not a torn write; if the log was written with larger ' +
+                'limits, open it with those',
+            );
+          }
+          for (const failure of pending) onDamage(toDamage(path, failure, 'skipped'));
+          onDamage(toDamage(path, result, 'skipped'));
+          skipped += pending.length + 1;
+          pending = [];
+          return;
+        }
         pending.push(result);
         return;
       }
