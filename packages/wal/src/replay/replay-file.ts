@@ -3,6 +3,19 @@ import { scanFile } from '../segment-reader.js';
 import type { FileSystem, LogPosition, RecoveryMode } from '../types.js';
 import { corruptError, type Damage, toDamage } from './damage.js';
 
+/**
+ * Failures a torn write cannot produce, with why: the writer never writes a line over its limits,
+ * and writes and fsyncs the header on its own before any record (a torn header has no newline).
+ */
+const NEVER_TORN: Partial<Record<string, string>> = {
+  'too-large':
+    'a complete line over the limits is not a torn write; if the log was written with larger ' +
+    'limits, open it with those',
+  'bad-header':
+    'a complete first line that is not a known header is not a torn write; the file may be in a ' +
+    'newer format than this version reads',
+};
+
 /** Options of {@link replayFile}. */
 export interface ReplayFileOptions {
   readonly fs: FileSystem;
@@ -57,17 +70,10 @@ export async function replayFile(options: ReplayFileOptions): Promise<ReplayedFi
             'strict recovery accepts no damage, not even a torn tail',
           );
         }
-        if (result.reason === 'too-large') {
-          // Never a torn write (the writer does not write lines over its limits): the reader's
-          // limits are lower than the writer's, or lines merged. Never cut it as a tail.
-          if (recovery !== 'salvage') {
-            throw corruptError(
-              path,
-              result,
-              'a line over the limits is not a torn write; if the log was written with larger ' +
-                'limits, open it with those',
-            );
-          }
+        const never = NEVER_TORN[result.reason];
+        if (never !== undefined) {
+          // Never a torn write, so never cut as a tail, even at the very end of the log.
+          if (recovery !== 'salvage') throw corruptError(path, result, never);
           for (const failure of pending) onDamage(toDamage(path, failure, 'skipped'));
           onDamage(toDamage(path, result, 'skipped'));
           skipped += pending.length + 1;
