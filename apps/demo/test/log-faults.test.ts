@@ -68,3 +68,30 @@ it('refuses writes with 503 LOG_POISONED after a failed fsync, keeps serving rea
   );
   expect(stderr).toMatch(/the log failed, writes are refused/);
 });
+
+it('counts a failed compaction in /metrics and on stderr, and keeps serving reads and writes', async () => {
+  const fs = new FaultyFileSystem();
+  service = await startService(
+    testConfig(dir.path),
+    { stderr: { write: (s: string) => (stderr += s) } },
+    { fs },
+  );
+  const base = service.url;
+  expect((await http(base, 'PUT', '/kv/a', { body: '1' })).status).toBe(204);
+  const fault = fs.fail('rename', 'ENOSPC');
+  await expect(service.store.compact()).rejects.toThrow();
+  expect(fault.fired).toBe(true);
+
+  expect((await http(base, 'PUT', '/kv/b', { body: '2' })).status).toBe(204);
+  expect((await http(base, 'GET', '/kv/a')).body.toString()).toBe('1');
+  expect((await http(base, 'GET', '/healthz')).status).toBe(200);
+  const metrics = (await http(base, 'GET', '/metrics')).body.toString();
+  expect(metrics).toMatch(/^hermes_compactions_total\{result="failed"\} 1$/m);
+  expect(metrics).toMatch(/^hermes_compactions_total\{result="ok"\} 0$/m);
+  expect(stderr).toMatch(/compaction failed \(the old log is intact/);
+
+  await service.store.compact();
+  expect((await http(base, 'GET', '/metrics')).body.toString()).toMatch(
+    /^hermes_compactions_total\{result="ok"\} 1$/m,
+  );
+});
