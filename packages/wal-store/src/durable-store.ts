@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { type BatchOp, type LockableStore, type ScanOptions, StoreError } from '@hermes/store';
-import type { OpenReport, Wal } from '@hermes/wal';
+import type { LogRecord, OpenReport, Wal } from '@hermes/wal';
 import { DurableStoreError } from './errors.js';
 import { Mutex } from './mutex.js';
 import { compactionDue, type ResolvedCompaction } from './options.js';
@@ -79,49 +79,68 @@ export class DurableStoreImpl<S extends LockableStore>
     return this.inner.keys(options);
   }
 
-  async set(key: string, value: Uint8Array): Promise<void> {
-    this.#checkWritable();
-    checkKey(key);
-    checkValue(value);
-    const ops: BatchOp[] = [{ type: 'set', key, value: copyValue(value) }];
-    let failure: Error | undefined;
-    await this.inner.withLock([key], 'shared', () =>
-      this.#wal.append(ops[0]!, () => {
-        failure = this.#applyDurable(ops)[1];
-      }),
-    );
-    if (failure) throw failure;
-    this.#afterAppend();
+  set(key: string, value: Uint8Array): Promise<void> {
+    let op: BatchOp;
+    try {
+      this.#checkWritable();
+      checkKey(key);
+      checkValue(value);
+      op = { type: 'set', key, value: copyValue(value) };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#unconditional([key], [op], op).then(ignore);
   }
 
-  async delete(key: string): Promise<boolean> {
-    this.#checkWritable();
-    checkKey(key);
-    const ops: BatchOp[] = [{ type: 'delete', key }];
-    let result: [boolean[] | undefined, Error | undefined] = [undefined, undefined];
-    await this.inner.withLock([key], 'shared', () =>
-      this.#wal.append(ops[0]!, () => {
-        result = this.#applyDurable(ops);
-      }),
-    );
-    if (result[1]) throw result[1];
-    this.#afterAppend();
-    return result[0]?.[0] === true;
+  delete(key: string): Promise<boolean> {
+    let op: BatchOp;
+    try {
+      this.#checkWritable();
+      checkKey(key);
+      op = { type: 'delete', key };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#unconditional([key], [op], op).then(firstExisted);
   }
 
-  async batch(ops: readonly BatchOp[]): Promise<void> {
-    this.#checkWritable();
-    const own = checkBatch(ops);
-    if (own.length === 0) return;
+  batch(ops: readonly BatchOp[]): Promise<void> {
+    let own: BatchOp[];
+    try {
+      this.#checkWritable();
+      own = checkBatch(ops);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (own.length === 0) return Promise.resolve();
     const keys = own.map((op) => op.key);
+    return this.#unconditional(keys, own, { type: 'batch', ops: own }).then(ignore);
+  }
+
+  /**
+   * The unconditional write path: hold the keys `shared` across the append (so concurrent
+   * writes share an fsync), apply to memory in `onDurable` (synchronously, in log order).
+   * Resolves, per op, whether its key was present when the record applied.
+   */
+  #unconditional(
+    keys: readonly string[],
+    ops: readonly BatchOp[],
+    record: LogRecord,
+  ): Promise<boolean[]> {
+    let present: boolean[] | undefined;
     let failure: Error | undefined;
-    await this.inner.withLock(keys, 'shared', () =>
-      this.#wal.append({ type: 'batch', ops: own }, () => {
-        failure = this.#applyDurable(own)[1];
-      }),
-    );
-    if (failure) throw failure;
-    this.#afterAppend();
+    const onDurable = (): void => {
+      const applied = this.#applyDurable(ops);
+      present = applied[0];
+      failure = applied[1];
+    };
+    return this.inner
+      .withLock(keys, 'shared', () => this.#wal.append(record, onDurable))
+      .then(() => {
+        if (failure) throw failure;
+        this.#afterAppend();
+        return present!;
+      });
   }
 
   async putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
@@ -333,6 +352,12 @@ export class DurableStoreImpl<S extends LockableStore>
         this.#autoRunning = false;
       });
   }
+}
+
+function ignore(): void {}
+
+function firstExisted(present: boolean[]): boolean {
+  return present[0] === true;
 }
 
 function closedError(): StoreError {

@@ -1,13 +1,16 @@
 import { type BatchOp, StoreError } from '@hermes/store';
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
+/** `String.prototype.isWellFormed` (Node >= 20; not yet in the ES2023 lib typings). */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
+  .isWellFormed;
 
 /** Throws `STORE_INVALID_KEY` unless `key` is a well-formed string (sizes are the codec's job). */
 export function checkKey(key: unknown): asserts key is string {
   if (typeof key !== 'string') {
     throw new StoreError('STORE_INVALID_KEY', `Key must be a string, got ${typeof key}.`);
   }
-  if (LONE_SURROGATE.test(key)) {
+  if (isWellFormed ? !isWellFormed.call(key) : LONE_SURROGATE.test(key)) {
     throw new StoreError(
       'STORE_INVALID_KEY',
       'Key contains a lone UTF-16 surrogate and cannot be stored as UTF-8: fix the string.',
@@ -25,9 +28,15 @@ export function checkValue(value: unknown): asserts value is Uint8Array {
   }
 }
 
-/** A private copy of `value`, so later changes to the caller's buffer never reach the log. */
+/**
+ * A private copy of `value`, so later changes to the caller's buffer never reach the log or
+ * memory. Small copies come from Node's shared buffer pool (far cheaper than a fresh
+ * `ArrayBuffer` each); the copy never leaves this package, the store keeps its own.
+ */
 export function copyValue(value: Uint8Array): Uint8Array {
-  return new Uint8Array(value);
+  const copy = Buffer.allocUnsafe(value.length);
+  copy.set(value);
+  return copy;
 }
 
 /**
