@@ -21,9 +21,17 @@ export function selectScenarios(
   options: Pick<BenchOptions, 'only' | 'scale'>,
   all: readonly Scenario[] = SCENARIOS,
 ): Scenario[] {
-  return all.filter(
-    (s) => (options.scale || !s.scaleOnly) && (!options.only || options.only.test(s.id)),
-  );
+  const only = options.only;
+  const picked: Scenario[] = [];
+  for (const s of all) {
+    if (s.scaleOnly && !options.scale) continue;
+    if (!only) picked.push(s);
+    else if (s.narrow) {
+      const narrowed = s.narrow(only);
+      if (narrowed) picked.push(narrowed);
+    } else if (only.test(s.id)) picked.push(s);
+  }
+  return picked;
 }
 
 /** What a finished run hands back. */
@@ -53,13 +61,24 @@ export async function runBench(
     const progress = new Progress(scenarios.length);
     const rows: Row[] = [];
     const failures: { scenario: string; error: string }[] = [];
+    const fixtures = new Map<string, Promise<unknown>>();
+    const timings: Record<string, number> = {};
     for (const scenario of scenarios) {
       progress.begin(scenario.id);
+      const began = performance.now();
       try {
         const produced = await scenario.run({
           profile: options.profile,
           dir: (name) => work.dir(name),
           remove: (path) => work.remove(path),
+          shared: <T>(key: string, make: () => Promise<T>): Promise<T> => {
+            let fixture = fixtures.get(key) as Promise<T> | undefined;
+            if (!fixture) {
+              fixture = make();
+              fixtures.set(key, fixture);
+            }
+            return fixture;
+          },
           spawn: (cmd, args, opts) => work.spawn(cmd, args, opts),
           status: (text) => progress.status(text),
         });
@@ -77,6 +96,7 @@ export async function runBench(
         });
         process.stderr.write(`\nscenario ${scenario.id} failed: ${message}\n`);
       }
+      timings[scenario.id] = Math.round((performance.now() - began) / 100) / 10;
       progress.end();
     }
     progress.stop();
@@ -88,6 +108,7 @@ export async function runBench(
       command: ['pnpm bench', ...argv].join(' '),
       machine,
       rows,
+      timings,
       targets: evaluateTargets(rows),
     };
     const stamp = started

@@ -55,6 +55,11 @@ export interface Context {
   remove(path: string): Promise<void>;
   /** Spawns a child process that is killed if the run is interrupted. */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
+  /**
+   * A fixture shared by the scenarios of one run (e.g. a 1M-record log that both the wal replay
+   * and the durable open read): made on first use, then handed out again.
+   */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
   /** Reports progress inside a long scenario (shown beside the bar). */
   status(text: string): void;
 }
@@ -66,6 +71,12 @@ export interface Scenario {
   readonly group: Group;
   /** Only run under `--scale`. */
   readonly scaleOnly?: boolean;
+  /**
+   * For a scenario made of parts (a race of contenders): the same scenario cut down to the
+   * parts whose id matches `only`, or `undefined` if none does. Without it, `--only` is matched
+   * against `id`.
+   */
+  narrow?(only: RegExp): Scenario | undefined;
   run(ctx: Context): Promise<Row[]>;
 }
 
@@ -108,5 +119,7 @@ export interface Results {
   readonly command: string;
   readonly machine: MachineFacts;
   readonly rows: readonly Row[];
+  /** Seconds each scenario took. */
+  readonly timings?: Readonly<Record<string, number>>;
   readonly targets: readonly TargetResult[];
 }

@@ -1,4 +1,5 @@
 import { openWal, SyncEverySecond } from '@hermes/wal';
+import type { Context } from '../types.js';
 import { keyOf, valuePool } from './data.js';
 
 /**
@@ -25,4 +26,29 @@ export async function fillLog(
   const bytes = wal.stats().logBytes;
   await wal.close();
   return bytes;
+}
+
+/** A log directory filled by {@link fillLog}, shared by the scenarios of a run. */
+export interface SharedLog {
+  readonly dir: string;
+  readonly records: number;
+  readonly keys: number;
+  readonly bytes: number;
+}
+
+/**
+ * The run's log of `keys` live keys each written `churn` times, made once per run (the wal
+ * replay and the durable open rows read the same one). Scenarios must not write to it.
+ */
+export function sharedLog(
+  ctx: Pick<Context, 'shared' | 'dir' | 'status'>,
+  keys: number,
+  churn: number,
+): Promise<SharedLog> {
+  return ctx.shared(`log-${keys}x${churn}`, async () => {
+    const dir = await ctx.dir(`log-${keys}x${churn}`);
+    ctx.status(`writing a log of ${keys * churn} records over ${keys} keys`);
+    const bytes = await fillLog(dir, keys * churn, keys);
+    return { dir, records: keys * churn, keys, bytes };
+  });
 }

@@ -4,8 +4,7 @@ import Database from 'better-sqlite3';
 import { ClassicLevel } from 'classic-level';
 import { open as openLmdb } from 'lmdb';
 import { keyOf, valuePool } from '../core/data.js';
-import { measureConcurrent } from '../core/drive.js';
-import type { Context, Row, Scenario } from '../types.js';
+import type { Contender } from '../core/race.js';
 
 /**
  * nedb's typings declare an ES default export, but the package is CommonJS with
@@ -20,7 +19,7 @@ interface PeerDb {
 }
 
 /** How to open one peer, and what its row says. */
-interface Peer {
+export interface Peer {
   readonly id: string;
   readonly name: string;
   readonly durable: boolean;
@@ -93,41 +92,33 @@ export const PEERS: readonly Peer[] = [
   },
 ];
 
-async function peerRow(ctx: Context, peer: Peer, n: number, values: Buffer[]): Promise<Row> {
-  const dir = await ctx.dir(`peer-${peer.id}-${n}`);
-  const db = await peer.open(dir);
-  const result = await measureConcurrent(ctx.profile, n, (_w, seq) =>
-    db.put(keyOf(seq), values[seq & 63]!),
-  );
-  await db.close();
-  await ctx.remove(dir);
+/** A peer as a race contender: puts of 100 B values under fresh 16-byte keys. */
+export function peerContender(peer: Peer): Contender {
   return {
-    id: `peer.${peer.id}.n${n}`,
+    id: `peer.${peer.id}`,
     group: 'peer',
-    label: `${peer.name} put, N=${n}`,
-    unit: 'ops/s',
-    higherIsBetter: true,
-    value: result.opsPerSec,
-    ...(result.latency ? { latency: result.latency } : {}),
-    concurrency: n,
+    label: `${peer.name} put`,
     series: `${peer.name}${peer.durable ? '' : ' (not durable)'}`,
     note: peer.note,
+    async open(ctx, n) {
+      const dir = await ctx.dir(`peer-${peer.id}-${n}`);
+      const values = valuePool(100);
+      const db = await peer.open(dir);
+      return {
+        op: (_w, seq) => db.put(keyOf(seq), values[seq & 63]!),
+        async close() {
+          await db.close();
+          await ctx.remove(dir);
+          return undefined;
+        },
+      };
+    },
   };
 }
 
-/** One scenario per peer: puts of 100 B values with 16-byte keys at each concurrency. */
-export const peerScenarios: readonly Scenario[] = PEERS.map(
-  (peer): Scenario => ({
-    id: `peer.${peer.id}`,
-    group: 'peer',
-    async run(ctx) {
-      const values = valuePool(100);
-      const rows: Row[] = [];
-      for (const n of ctx.profile.concurrency) {
-        ctx.status(`N=${n}`);
-        rows.push(await peerRow(ctx, peer, n, values));
-      }
-      return rows;
-    },
-  }),
-);
+/** The peer named `id` (`lmdb`, `level-sync`, `level-nosync`, `sqlite-full`, `nedb`). */
+export function peer(id: string): Peer {
+  const found = PEERS.find((p) => p.id === id);
+  if (!found) throw new Error(`no peer ${id}`);
+  return found;
+}

@@ -4,12 +4,15 @@ import { rateOf } from '../core/drive.js';
 import { summarize } from '../core/stats.js';
 import type { Context, Row, Scenario } from '../types.js';
 
-/** Rounds of a synchronous loop: one warm-up, then `rounds` rates (calls/s) → MB/s of values. */
+/**
+ * Rounds of a synchronous loop: one warm-up, then `rounds` rates (calls/s) → MB/s of values.
+ * CPU-bound loops settle fast, so rounds are a third of the profile's.
+ */
 function measureLoop(ctx: Context, valueBytes: number, step: (i: number) => void): number[] {
-  rateOf(ctx.profile.warmupMs, step);
+  rateOf(ctx.profile.warmupMs / 2, step);
   const rates: number[] = [];
   for (let r = 0; r < ctx.profile.rounds; r++)
-    rates.push((rateOf(ctx.profile.roundMs, step) * valueBytes) / 1e6);
+    rates.push((rateOf(ctx.profile.roundMs / 3, step) * valueBytes) / 1e6);
   return rates;
 }
 

@@ -116,10 +116,6 @@ export const redisScenario: Scenario = {
       try {
         for (const n of ctx.profile.concurrency) {
           ctx.status(`${m.mode} N=${n}`);
-          const requests = Math.max(
-            n * 4,
-            Math.round(ctx.profile.redisRequests * (n === 1 ? 0.1 : 1)),
-          );
           const bench = (count: number) =>
             outputOf(
               ctx.spawn('redis-benchmark', [
@@ -143,7 +139,12 @@ export const redisScenario: Scenario = {
               ]),
               'redis-benchmark',
             ).then(parseRedisCsv);
-          await bench(Math.max(n, Math.round(requests / 4)));
+          // redis-benchmark counts requests, not time: the warm-up sizes the rounds to roundMs.
+          const warm = await bench(Math.max(200, n * 20));
+          const requests = Math.min(
+            ctx.profile.redisRequests,
+            Math.max(n * 4, Math.round((warm.rps * ctx.profile.roundMs) / 1000)),
+          );
           const runs: { rps: number; p50: number; p99: number }[] = [];
           for (let r = 0; r < ctx.profile.rounds; r++) runs.push(await bench(requests));
           const p99s = runs.map((x) => x.p99).sort((a, b) => a - b);

@@ -39,7 +39,8 @@ export const storeMemoryScenario: Scenario = {
     for (const kind of KINDS) {
       ctx.status(kind.name);
       const runs: MemoryOut[] = [];
-      for (let r = 0; r < Math.min(2, ctx.profile.rounds); r++)
+      // Memory is deterministic enough that one child per store is plenty outside --full.
+      for (let r = 0; r < (ctx.profile.name === 'full' ? 2 : 1); r++)
         runs.push(await child<MemoryOut>(ctx, ['memory', kind.id, String(n)]));
       const heap = summarize(runs.map((x) => x.heap)).median;
       const external = summarize(runs.map((x) => x.external)).median;

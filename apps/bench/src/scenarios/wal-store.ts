@@ -4,45 +4,44 @@ import { SyncEveryWrite } from '@hermes/wal';
 import { openDurableStore } from '@hermes/wal-store';
 import { bareReplay } from '../core/bare-replay.js';
 import { keyOf, mbPerSec, valuePool } from '../core/data.js';
-import { measureConcurrent, measureRepeated } from '../core/drive.js';
-import { fillLog } from '../core/hermes-log.js';
-import type { Context, Row, Scenario } from '../types.js';
+import { measureRepeated } from '../core/drive.js';
+import { fillLog, sharedLog } from '../core/hermes-log.js';
+import type { Contender } from '../core/race.js';
+import { summarize } from '../core/stats.js';
+import type { Row, Scenario, Summary } from '../types.js';
 
-const KINDS = [
-  { id: 'sharded', name: 'Sharded', make: (): LockableStore => new ShardedStore() },
-  { id: 'locked', name: 'Locked', make: (): LockableStore => new LockedStore() },
-] as const;
-
-async function setRow(ctx: Context, kind: (typeof KINDS)[number], n: number): Promise<Row> {
-  const dir = await ctx.dir(`wal-store-${kind.id}-${n}`);
-  const values = valuePool(100);
-  const store = await openDurableStore({
-    dir,
-    sync: SyncEveryWrite,
-    store: kind.make(),
-    compaction: false,
-  });
-  const result = await measureConcurrent(ctx.profile, n, (_w, seq) =>
-    store.set(keyOf(seq), values[seq & 63]!),
-  );
-  const stats = store.stats();
-  await store.close();
-  await ctx.remove(dir);
+/** `set` through the durable store over Sharded or Locked, SyncEveryWrite, as a race contender. */
+export function walStoreContender(kind: 'sharded' | 'locked'): Contender {
+  const name = kind === 'sharded' ? 'Sharded' : 'Locked';
   return {
-    id: `wal-store.${kind.id}.n${n}`,
+    id: `wal-store.${kind}`,
     group: 'wal-store',
-    label: `durable ${kind.name} set SyncEveryWrite, N=${n}`,
-    unit: 'ops/s',
-    higherIsBetter: true,
-    value: result.opsPerSec,
-    ...(result.latency ? { latency: result.latency } : {}),
-    concurrency: n,
-    series: `Hermes durable ${kind.name} set`,
-    note: `${(stats.appends / Math.max(1, stats.batches)).toFixed(1)} appends per batch`,
+    label: `durable ${name} set SyncEveryWrite`,
+    series: `Hermes durable ${name} set`,
+    async open(ctx, n) {
+      const dir = await ctx.dir(`wal-store-${kind}-${n}`);
+      const values = valuePool(100);
+      const inner: LockableStore = kind === 'sharded' ? new ShardedStore() : new LockedStore();
+      const store = await openDurableStore({
+        dir,
+        sync: SyncEveryWrite,
+        store: inner,
+        compaction: false,
+      });
+      return {
+        op: (_w, seq) => store.set(keyOf(seq), values[seq & 63]!),
+        async close() {
+          const stats = store.stats();
+          await store.close();
+          await ctx.remove(dir);
+          return `${(stats.appends / Math.max(1, stats.batches)).toFixed(1)} appends per batch`;
+        },
+      };
+    },
   };
 }
 
-/** Times opening the durable Sharded store on `dir` (replay into memory), checks the key count. */
+/** Times opening the durable Sharded store on `dir` (replay into memory); checks the key count. */
 async function hermesOpen(dir: string, keys: number): Promise<{ ms: number; bytes: number }> {
   const t0 = performance.now();
   const store = await openDurableStore({ dir, store: new ShardedStore(), compaction: false });
@@ -54,108 +53,87 @@ async function hermesOpen(dir: string, keys: number): Promise<{ ms: number; byte
   return { ms, bytes };
 }
 
-function msRow(id: string, label: string, value: Row['value'], note: string): Row {
-  return {
-    id,
-    group: 'wal-store',
-    label,
-    unit: 'ms',
-    higherIsBetter: false,
-    ...(value ? { value } : {}),
-    note,
-  };
+function msRow(id: string, label: string, value: Summary, note: string): Row {
+  return { id, group: 'wal-store', label, unit: 'ms', higherIsBetter: false, value, note };
 }
 
-/** Open of a log of live keys: Hermes (durable Sharded) beside the bare stream+split+base64+Map. */
-async function openRows(ctx: Context): Promise<Row[]> {
-  const keys = ctx.profile.replayKeys;
-  const dir = await ctx.dir('wal-store-open');
-  ctx.status(`writing a log of ${keys} live keys`);
-  const logBytes = await fillLog(dir, keys);
-  let bytes = 0;
-  ctx.status('Hermes open');
-  const hermes = await measureRepeated(ctx.profile.rounds, async () => {
-    const r = await hermesOpen(dir, keys);
-    bytes = r.bytes;
-    return r.ms;
-  });
-  ctx.status('bare open');
-  const bare = await measureRepeated(ctx.profile.rounds, async () => {
-    const t0 = performance.now();
-    const map = await bareReplay(dir);
-    const ms = performance.now() - t0;
-    if (map.size !== keys) throw new Error(`bare replay found ${map.size} keys, expected ${keys}`);
-    return ms;
-  });
-  await ctx.remove(dir);
-  const mb = (logBytes / 1e6).toFixed(1);
-  return [
-    msRow(
-      'wal-store.open.hermes',
-      `open (replay) durable Sharded, ${keys} live keys`,
-      hermes,
-      `${mb} MB log; ${mbPerSec(bytes, hermes.median).toFixed(0)} MB/s`,
-    ),
-    msRow(
-      'wal-store.open.bare',
-      `bare stream+split+base64+Map, ${keys} live keys`,
-      bare,
-      `same files; ${mbPerSec(logBytes, bare.median).toFixed(0)} MB/s`,
-    ),
-  ];
-}
-
-/** Open time of a log with `churn`x overwrites, before and after `compact()`. */
-async function compactionRows(ctx: Context): Promise<Row[]> {
-  const keys = ctx.profile.compactKeys;
-  const records = keys * ctx.profile.churn;
-  const dir = await ctx.dir('wal-store-compaction');
-  ctx.status(`writing ${records} records over ${keys} keys`);
-  const before = await fillLog(dir, records, keys);
-  ctx.status('open before compaction');
-  const churned = await measureRepeated(
-    ctx.profile.rounds,
-    async () => (await hermesOpen(dir, keys)).ms,
-  );
-  ctx.status('compacting');
-  const store = await openDurableStore({ dir, store: new ShardedStore(), compaction: false });
-  const report = await store.compact();
-  await store.close();
-  ctx.status('open after compaction');
-  const compacted = await measureRepeated(
-    ctx.profile.rounds,
-    async () => (await hermesOpen(dir, keys)).ms,
-  );
-  await ctx.remove(dir);
-  return [
-    msRow(
-      'wal-store.open.churned',
-      `open before compaction (${ctx.profile.churn}x churn over ${keys} keys)`,
-      churned,
-      `${(before / 1e6).toFixed(1)} MB log`,
-    ),
-    msRow(
-      'wal-store.open.compacted',
-      `open after compaction (${keys} keys)`,
-      compacted,
-      `${(report.bytesAfter / 1e6).toFixed(1)} MB log; compaction took ${report.durationMs.toFixed(0)} ms`,
-    ),
-  ];
-}
-
-/** The durable store: `set` at each concurrency over Sharded and Locked; open; compaction. */
-export const walStoreScenario: Scenario = {
-  id: 'wal-store',
+/**
+ * Open of a log of live keys: Hermes (durable Sharded) beside the bare stream+split+base64+Map,
+ * rounds interleaved (Hermes, bare, Hermes, bare, ...) so noise lands on both alike.
+ */
+export const openScenario: Scenario = {
+  id: 'wal-store.open',
   group: 'wal-store',
   async run(ctx) {
-    const rows: Row[] = [];
-    for (const kind of KINDS)
-      for (const n of ctx.profile.concurrency) {
-        ctx.status(`${kind.name} N=${n}`);
-        rows.push(await setRow(ctx, kind, n));
-      }
-    rows.push(...(await openRows(ctx)));
-    rows.push(...(await compactionRows(ctx)));
-    return rows;
+    const log = await sharedLog(ctx, ctx.profile.replayKeys, 1);
+    const hermes: number[] = [];
+    const bare: number[] = [];
+    let bytes = 0;
+    for (let r = 0; r < ctx.profile.rounds; r++) {
+      ctx.status(`round ${r + 1}: Hermes open`);
+      const h = await hermesOpen(log.dir, log.keys);
+      hermes.push(h.ms);
+      bytes = h.bytes;
+      ctx.status(`round ${r + 1}: bare open`);
+      const t0 = performance.now();
+      const map = await bareReplay(log.dir);
+      bare.push(performance.now() - t0);
+      if (map.size !== log.keys)
+        throw new Error(`bare replay found ${map.size} keys, expected ${log.keys}`);
+    }
+    const h = summarize(hermes);
+    const b = summarize(bare);
+    const mb = (log.bytes / 1e6).toFixed(1);
+    return [
+      msRow(
+        'wal-store.open.hermes',
+        `open (replay) durable Sharded, ${log.keys} live keys`,
+        h,
+        `${mb} MB log; ${mbPerSec(bytes, h.median).toFixed(0)} MB/s`,
+      ),
+      msRow(
+        'wal-store.open.bare',
+        `bare stream+split+base64+Map, ${log.keys} live keys`,
+        b,
+        `same files; ${mbPerSec(log.bytes, b.median).toFixed(0)} MB/s`,
+      ),
+    ];
+  },
+};
+
+/** Open time of a log with `churn`x overwrites, before and after `compact()`. */
+export const compactionScenario: Scenario = {
+  id: 'wal-store.compaction',
+  group: 'wal-store',
+  async run(ctx) {
+    const keys = ctx.profile.compactKeys;
+    const records = keys * ctx.profile.churn;
+    const dir = await ctx.dir('wal-store-compaction');
+    ctx.status(`writing ${records} records over ${keys} keys`);
+    const before = await fillLog(dir, records, keys);
+    ctx.status('open before compaction');
+    const open = async (): Promise<number> => (await hermesOpen(dir, keys)).ms;
+    const churned = await measureRepeated(ctx.profile.rounds, open, false);
+    ctx.status('compacting');
+    const store = await openDurableStore({ dir, store: new ShardedStore(), compaction: false });
+    const report = await store.compact();
+    await store.close();
+    ctx.status('open after compaction');
+    const compacted = await measureRepeated(ctx.profile.rounds, open, false);
+    await ctx.remove(dir);
+    return [
+      msRow(
+        'wal-store.open.churned',
+        `open before compaction (${ctx.profile.churn}x churn over ${keys} keys)`,
+        churned,
+        `${(before / 1e6).toFixed(1)} MB log`,
+      ),
+      msRow(
+        'wal-store.open.compacted',
+        `open after compaction (${keys} keys)`,
+        compacted,
+        `${(report.bytesAfter / 1e6).toFixed(1)} MB log; compaction took ${report.durationMs.toFixed(0)} ms`,
+      ),
+    ];
   },
 };

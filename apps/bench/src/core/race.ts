@@ -1,0 +1,114 @@
+import type { Context, Group, Row, Scenario } from '../types.js';
+import { driveFor, type Operation } from './drive.js';
+import { LatencyRecorder } from './latency.js';
+import { summarize } from './stats.js';
+
+/** One contender opened for a race: its operation, and how to end it. */
+export interface Session {
+  /** One write; resolves when it is as durable as the contender promises. */
+  readonly op: Operation;
+  /** Runs after each of this contender's rounds, outside the timing (e.g. pay a pending fsync). */
+  settle?(): Promise<void>;
+  /** Closes it; may return a note for its row (batches, fsyncs, ...). */
+  close(): Promise<string | undefined>;
+}
+
+/** Something that writes: the baseline, a Hermes layer or a peer. */
+export interface Contender {
+  /** Row id before `.n<N>`, e.g. `wal.every`, `peer.lmdb`; `--only` is matched against it. */
+  readonly id: string;
+  /** Row id after `.n<N>`, e.g. `.v100`. @default '' */
+  readonly suffix?: string;
+  readonly group: Group;
+  /** Row label before `, N=<N>`. */
+  readonly label: string;
+  /** Chart series. */
+  readonly series?: string;
+  /** Fixed note for its rows. */
+  readonly note?: string;
+  /** Opens a fresh instance in a fresh folder for `n` concurrent callers. */
+  open(ctx: Context, n: number): Promise<Session>;
+}
+
+/**
+ * Measures `contenders` at concurrency `n` **interleaved**: all are opened, each warms up, then
+ * round `r` runs every contender once (the order rotating each round). A burst of noise from a
+ * shared machine then lands on every contender alike instead of on whichever ran at that moment,
+ * so their ratios hold still even when absolute figures move.
+ */
+export async function race(
+  ctx: Context,
+  contenders: readonly Contender[],
+  n: number,
+): Promise<Row[]> {
+  const { warmupMs, roundMs, rounds } = ctx.profile;
+  const sessions: Session[] = [];
+  const notes: (string | undefined)[] = [];
+  try {
+    for (const c of contenders) {
+      ctx.status(`N=${n} opening ${c.id}`);
+      sessions.push(await c.open(ctx, n));
+    }
+    const seqs = sessions.map(() => ({ next: 0 }));
+    const latencies = sessions.map(() => new LatencyRecorder());
+    const rates: number[][] = sessions.map(() => []);
+    for (let i = 0; i < sessions.length; i++) {
+      ctx.status(`N=${n} warming up ${contenders[i]!.id}`);
+      await driveFor(n, warmupMs, sessions[i]!.op, seqs[i]!);
+      await sessions[i]!.settle?.();
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < sessions.length; k++) {
+        const i = (k + r) % sessions.length;
+        ctx.status(`N=${n} round ${r + 1}/${rounds} ${contenders[i]!.id}`);
+        const res = await driveFor(n, roundMs, sessions[i]!.op, seqs[i]!, latencies[i]);
+        rates[i]!.push((res.ops * 1000) / res.elapsedMs);
+        await sessions[i]!.settle?.();
+      }
+    }
+    for (const s of sessions) notes.push(await s.close());
+    return contenders.map((c, i): Row => {
+      const latency = latencies[i]!.percentiles();
+      const note = [c.note, notes[i]].filter(Boolean).join('; ');
+      return {
+        id: `${c.id}.n${n}${c.suffix ?? ''}`,
+        group: c.group,
+        label: `${c.label}, N=${n}`,
+        unit: 'ops/s',
+        higherIsBetter: true,
+        value: summarize(rates[i]!),
+        ...(latency ? { latency } : {}),
+        concurrency: n,
+        ...(c.series ? { series: c.series } : {}),
+        ...(note ? { note } : {}),
+      };
+    });
+  } catch (error) {
+    await Promise.allSettled(sessions.slice(notes.length).map((s) => s.close()));
+    throw error;
+  }
+}
+
+/**
+ * A scenario that races `contenders` at concurrency `n`; `--only` narrows it to the contenders
+ * whose id matches (and `derive` adds rows computed from the raced ones, e.g. the best baseline).
+ */
+export function raceScenario(
+  id: string,
+  n: number,
+  contenders: readonly Contender[],
+  derive: (rows: Row[], n: number) => Row[] = () => [],
+): Scenario {
+  return {
+    id,
+    group: 'baseline',
+    narrow(only) {
+      const kept = contenders.filter((c) => only.test(c.id) || only.test(`${c.id}.n${n}`));
+      return kept.length === 0 ? undefined : raceScenario(id, n, kept, derive);
+    },
+    async run(ctx) {
+      const rows = await race(ctx, contenders, n);
+      return [...rows, ...derive(rows, n)];
+    },
+  };
+}
