@@ -145,3 +145,45 @@ describe('the log under crash()', () => {
     );
   });
 });
+
+describe('FaultyFileSystem crash details', () => {
+  test('a rename over an existing file is undone, and the replaced content comes back', async () => {
+    const fs = new FaultyFileSystem();
+    const target = await fs.openAppend(join(dir, 'target'));
+    await target.write([bytes('old')]);
+    await target.datasync();
+    await target.close();
+    const tmp = await fs.openAppend(join(dir, 'tmp'));
+    await tmp.write([bytes('new')]);
+    await tmp.datasync();
+    await tmp.close();
+    await fs.syncDir(dir);
+    await fs.rename(join(dir, 'tmp'), join(dir, 'target'));
+    await fs.crash();
+    expect(await readFile(join(dir, 'target'), 'utf8')).toBe('old');
+    expect(await readFile(join(dir, 'tmp'), 'utf8')).toBe('new');
+  });
+
+  test('a hung call released after the crash fails with EIO and changes nothing', async () => {
+    const fs = new FaultyFileSystem();
+    const file = await fs.openAppend(join(dir, 'a'));
+    await fs.syncDir(dir);
+    const hang = fs.hang('write');
+    const write = file.write([bytes('late')]);
+    await hang.reached;
+    await fs.crash();
+    hang.release();
+    await expect(write).rejects.toMatchObject({ code: 'EIO' });
+    expect(await readFile(join(dir, 'a'), 'utf8')).toBe('');
+    await file.close().catch(() => {});
+  });
+
+  test('a cancelled fault never fires', async () => {
+    const fs = new FaultyFileSystem();
+    const fault = fs.fail('mkdir', 'EIO');
+    fault.cancel();
+    await fs.mkdir(join(dir, 'sub'));
+    expect(fault.fired).toBe(false);
+    expect(fs.counts.mkdir).toBe(1);
+  });
+});
