@@ -231,6 +231,21 @@ describe.each(packages.map((p) => p.manifest.name))('the tarball of %s', (name) 
     }
   });
 
+  it('documents every entry of its exports map in its API reference (typedoc.json)', () => {
+    const p = get(name);
+    const sources = Object.values(p.manifest.exports as Record<string, unknown>)
+      .map((entry) => (entry as Record<string, string>)['@hermes/source'])
+      .filter((source): source is string => typeof source === 'string')
+      .map((source) => path.posix.normalize(source));
+    const typedoc = JSON.parse(readFileSync(path.join(p.dir, 'typedoc.json'), 'utf8')) as {
+      entryPoints: string[];
+    };
+    expect(typedoc.entryPoints.map((e) => path.posix.normalize(e)).sort()).toEqual(sources.sort());
+    expect(readFileSync(path.join(p.dir, 'package.json'), 'utf8')).toMatch(
+      /"build": "tsc --build && typedoc"/,
+    );
+  });
+
   it('depends on real versions of its Hermes dependencies, not workspace ranges', () => {
     const p = get(name);
     for (const map of ['dependencies', 'peerDependencies', 'optionalDependencies'] as const) {
