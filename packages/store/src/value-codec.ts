@@ -13,6 +13,7 @@ export const LATIN1_LIMIT: number = constants.MAX_STRING_LENGTH;
 /** Copies `value` into the store's own representation; the caller's buffer is not kept. */
 export function encodeValue(value: Uint8Array, limit: number = LATIN1_LIMIT): StoredValue {
   if (value.byteLength > limit) return new Uint8Array(value);
+  if (Buffer.isBuffer(value)) return value.toString('latin1');
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
 }
 

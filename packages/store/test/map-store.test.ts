@@ -36,6 +36,26 @@ describe.each(stores)('%s', (_name, make) => {
     expect(() => store.keys()).toThrow(closed);
   });
 
+  it('iteration is live: keys untouched throughout are yielded exactly once despite writes', async () => {
+    const store = make();
+    for (let i = 0; i < 200; i++) await store.set(`k${i}`, b(String(i)));
+    const seen: string[] = [];
+    let step = 0;
+    for (const key of store.keys()) {
+      seen.push(key);
+      // Delete keys 100..149 and add new ones while iterating; 0..99 and 150..199 stay put.
+      if (step < 50) {
+        await store.delete(`k${100 + step}`);
+        await store.set(`new${step}`, b('x'));
+      }
+      step++;
+    }
+    const untouched = [...Array(200).keys()].filter((i) => i < 100 || i >= 150).map((i) => `k${i}`);
+    for (const key of untouched) expect(seen.filter((k) => k === key)).toHaveLength(1);
+    expect(new Set(seen).size).toBe(seen.length);
+    await store.close();
+  });
+
   it('reads still work while close waits for queued writes', async () => {
     const store = make() as LockedStore;
     let release!: () => void;
