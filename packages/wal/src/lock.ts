@@ -50,9 +50,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether `owner` is a process that still runs (and is the same process, not a reused pid). */
+/**
+ * Whether `owner` is a process that still runs here (and is the same process, not a reused pid).
+ * The host name is not trusted to tell machines apart: a container restarted with the same volume
+ * gets a new host name, and a lock it could never take over would need a person to remove it. So
+ * a log directory must not be shared between machines (a pid lock cannot work across them anyway).
+ */
 export function ownerIsAlive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true; // cannot tell: be safe
   if (owner.pid === process.pid) {
     return owner.start !== null && owner.start === processStartTime(process.pid);
   }
@@ -166,7 +170,7 @@ export async function acquireLock(fs: FileSystem, dir: string): Promise<Director
       }
       const owner = parseOwner(bytes);
       // Our own pid in a LOCK this process does not hold is a leftover (e.g. a simulated crash).
-      const ours = owner !== null && owner.pid === process.pid && owner.host === hostname();
+      const ours = owner !== null && owner.pid === process.pid;
       if (owner !== null && !ours && ownerIsAlive(owner)) throw lockedError(dir, owner);
       await takeOver(fs, dir, Buffer.from(bytes).toString('utf8'));
     }

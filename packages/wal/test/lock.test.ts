@@ -108,3 +108,17 @@ describe('one writer per directory', () => {
     await again.close();
   });
 });
+
+test('a lock written under another host name (a restarted container) is taken over when its pid is gone', async () => {
+  const { wal } = await openWal({ dir });
+  await wal.close();
+  const child = await startHolder();
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  await writeFile(
+    join(dir, LOCK_FILE),
+    JSON.stringify({ pid: child.pid, start: '1', host: 'old-pod-name' }),
+  );
+  const { wal: again } = await openWal({ dir });
+  await again.close();
+});
