@@ -37,6 +37,28 @@ describe.each(stores)('durable store over %s', (_name, makeStore) => {
     await again.close();
   });
 
+  it('reports replay progress up to the whole log, and the open report', async () => {
+    const dir = await dirs.make();
+    const db = await openDurableStore({ dir, store: makeStore() });
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => db.set(`k${i}`, bytes('x'.repeat(100)))),
+    );
+    await db.close();
+    const progress: { bytesDone: number; bytesTotal: number }[] = [];
+    const again = await openDurableStore({
+      dir,
+      store: makeStore(),
+      onProgress: (p) => progress.push(p),
+    });
+    expect(progress.length).toBeGreaterThan(0);
+    const last = progress.at(-1)!;
+    expect(last.bytesDone).toBe(last.bytesTotal);
+    expect(again.report).toMatchObject({ records: 300, fromSnapshot: false, tornTail: null });
+    expect(again.report.bytes).toBe(last.bytesTotal);
+    expect(again.size).toBe(300);
+    await again.close();
+  });
+
   it('refused conditional writes append nothing (phantom write protection)', async () => {
     const dir = await dirs.make();
     const db = await openDurableStore({ dir, store: makeStore() });
