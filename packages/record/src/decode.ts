@@ -19,7 +19,25 @@ export function decodeLine(
   format: LogFormat,
   limits: RecordLimits = DEFAULT_LIMITS,
 ): DecodeResult {
-  const length = line.length + 1;
+  const bytes = Buffer.isBuffer(line)
+    ? line
+    : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+  return decodeRange(bytes, 0, bytes.length, offset, format, limits);
+}
+
+/**
+ * {@link decodeLine} of the line `bytes[start, end)` (newline excluded), without a view of it:
+ * the decoder's hot path. Never throws.
+ */
+export function decodeRange(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  offset: number,
+  format: LogFormat,
+  limits: RecordLimits,
+): DecodeResult {
+  const length = end - start + 1;
   try {
     if (length > limits.maxLineBytes) {
       return failure(
@@ -29,10 +47,10 @@ export function decodeLine(
         `The line takes ${length} bytes, over maxLineBytes ${limits.maxLineBytes}.`,
       );
     }
-    const bytes = Buffer.isBuffer(line)
-      ? line
-      : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-    const record = format === 'legacy' ? decodeLegacyBody(bytes, limits) : decodeV1(bytes, limits);
+    const record =
+      format === 'legacy'
+        ? decodeLegacyBody(bytes.subarray(start, end), limits)
+        : decodeV1(bytes, start, end, limits);
     return { ok: true, record, offset, length };
   } catch (e) {
     if (e instanceof LineFault) return failure(e.reason, offset, length, e.message);
@@ -40,26 +58,26 @@ export function decodeLine(
   }
 }
 
-function decodeV1(line: Buffer, limits: RecordLimits): LogRecord {
-  const end = line.length;
-  if (end < CRC_PREFIX || line[CRC_PREFIX - 1] !== SPACE) {
+function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits): LogRecord {
+  const body = start + CRC_PREFIX;
+  if (end < body || line[body - 1] !== SPACE) {
     throw new LineFault('malformed', 'The line does not start with an 8-hex-digit checksum field.');
   }
-  const stored = readHex32(line, 0);
+  const stored = readHex32(line, start);
   if (stored < 0) {
     throw new LineFault('malformed', 'The checksum field is not 8 lowercase hex digits.');
   }
-  const actual = crc32(line, CRC_PREFIX, end);
+  const actual = crc32(line, body, end);
   if (stored !== actual) {
     throw new LineFault(
       'checksum',
-      `Checksum mismatch: the line says ${line.toString('latin1', 0, 8)}, its bytes give ${actual.toString(16).padStart(8, '0')}.`,
+      `Checksum mismatch: the line says ${line.toString('latin1', start, start + 8)}, its bytes give ${actual.toString(16).padStart(8, '0')}.`,
     );
   }
-  if (isBatch(line, CRC_PREFIX)) {
-    return decodeBatch(line, CRC_PREFIX + 6, end, limits);
+  if (isBatch(line, body)) {
+    return decodeBatch(line, body + 6, end, limits);
   }
-  const op = parseOp(line, CRC_PREFIX, end, limits, 'unknown-op', true);
+  const op = parseOp(line, body, end, limits, 'unknown-op', true);
   if (opEnd !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');
   return op;
 }

@@ -1,4 +1,4 @@
-import { decodeLine } from './decode.js';
+import { decodeRange } from './decode.js';
 import { failure } from './failure.js';
 import { FILE_HEADER, type LogFormat } from './format.js';
 import { resolveLimits } from './limits.js';
@@ -38,8 +38,14 @@ export class LogDecoder {
   #format: LogFormat | undefined;
   #headerBytes: number | undefined;
   #emit: DecodeCallback = () => {};
-  readonly #onLine = (line: Uint8Array, offset: number, length: number): void => {
-    this.#line(line, offset, length);
+  readonly #onLine = (
+    bytes: Buffer,
+    start: number,
+    end: number,
+    offset: number,
+    length: number,
+  ): void => {
+    this.#line(bytes, start, end, offset, length);
   };
 
   /** @throws RecordError `RECORD_INVALID_LIMITS` for invalid limits. */
@@ -72,7 +78,7 @@ export class LogDecoder {
   /** Feeds the next chunk; calls `emit` for every record or failure it completes. */
   push(chunk: Uint8Array, emit: DecodeCallback): void {
     this.#emit = emit;
-    this.#splitter.push(chunk, this.#onLine);
+    this.#splitter.scan(chunk, this.#onLine);
   }
 
   /** Ends the stream; a partial last line is emitted as a `truncated` failure. */
@@ -90,9 +96,9 @@ export class LogDecoder {
     );
   }
 
-  #line(line: Uint8Array, offset: number, length: number): void {
+  #line(bytes: Buffer, start: number, end: number, offset: number, length: number): void {
     const emit = this.#emit;
-    if (length > line.length) {
+    if (length > end - start) {
       if (this.#format === undefined) {
         // Not the header (too long for it); a legacy line this long is not plausible.
         this.#format = 'v1';
@@ -108,8 +114,13 @@ export class LogDecoder {
       );
       return;
     }
-    if (this.#format === undefined && !this.#detect(line, offset, length, emit)) return;
-    emit(decodeLine(line, offset, this.#format!, this.#limits));
+    if (
+      this.#format === undefined &&
+      !this.#detect(bytes.subarray(start, end), offset, length, emit)
+    ) {
+      return;
+    }
+    emit(decodeRange(bytes, start, end, offset, this.#format!, this.#limits));
   }
 
   /** Decides the format from the first line; returns whether the line is a record to decode. */

@@ -12,6 +12,19 @@ const EMPTY = Buffer.alloc(0);
  */
 export type LineCallback = (line: Uint8Array, offset: number, length: number) => void;
 
+/**
+ * {@link LineSplitter.scan}'s callback: the line is `bytes[start, end)` (newline excluded);
+ * `offset` and `length` are as for {@link LineCallback} (`start === end` when the line was over
+ * the limit and dropped, `length` then its true size).
+ */
+export type RangeCallback = (
+  bytes: Buffer,
+  start: number,
+  end: number,
+  offset: number,
+  length: number,
+) => void;
+
 /** The bytes after the last newline, handed back by {@link LineSplitter.end}. */
 export interface LineTail {
   /** The held-back bytes (empty when the tail was over `maxLineBytes` and dropped). */
@@ -52,6 +65,17 @@ export class LineSplitter {
 
   /** Feeds the next chunk; calls `emit` for every line it completes. */
   push(chunk: Uint8Array, emit: LineCallback): void {
+    this.scan(chunk, (bytes, start, end, offset, length) => {
+      emit(start === end ? EMPTY : bytes.subarray(start, end), offset, length);
+    });
+  }
+
+  /**
+   * {@link push} without a view per line: `emit` gets the bytes holding the line and the line's
+   * bounds in them (`start === end` for a line over the limit, as for `push`'s empty `line`).
+   * For the decoder's hot loop; `bytes` is valid only during the call.
+   */
+  scan(chunk: Uint8Array, emit: RangeCallback): void {
     const bytes = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -73,7 +97,7 @@ export class LineSplitter {
       this.#parts = [];
       this.#held = 0;
       this.#offset += length + 1;
-      emit(line, offset, length);
+      emit(line, 0, line.length, offset, length);
       pos = nl + 1;
     }
     const max = this.#maxLine;
@@ -82,7 +106,7 @@ export class LineSplitter {
       const length = nl - pos;
       const offset = this.#offset;
       this.#offset += length + 1;
-      emit(length <= max ? bytes.subarray(pos, nl) : EMPTY, offset, length);
+      emit(bytes, pos, length <= max ? nl : pos, offset, length);
       pos = nl + 1;
       nl = bytes.indexOf(NEWLINE, pos);
     }
