@@ -38,6 +38,11 @@ export interface Row {
   readonly latency?: Latency;
   /** Concurrency (producers, callers or connections), for the chart. */
   readonly concurrency?: number;
+  /**
+   * The race the row was measured in: rows of one race ran their rounds interleaved, so round
+   * `r` of each saw the same moment of the machine and their ratio is taken round by round.
+   */
+  readonly race?: string;
   /** Chart series the row belongs to (throughput against concurrency). */
   readonly series?: string;
   /** Extra facts (bytes, variant chosen, ...). */
@@ -102,7 +107,10 @@ export interface TargetResult {
   /** `>=` or `<=`. */
   readonly op: '>=' | '<=';
   readonly bound: number;
-  /** The measured ratio (or value), or `null` when a row it needs is missing. */
+  /**
+   * The measured ratio (or value), or `null` when a row it needs is missing. Rows of the same
+   * race give the median of their round-by-round ratios; others the ratio of their medians.
+   */
   readonly measured: number | null;
   /** `true` holds, `false` does not, `null` not measured. */
   readonly holds: boolean | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTargets, TARGETS, type Target } from '../src/report/targets.js';
+import { evaluateTargets, rowRatio, TARGETS, type Target } from '../src/report/targets.js';
 import type { Row } from '../src/types.js';
 
 const row = (id: string, median: number, p99?: number): Row => ({
@@ -80,5 +80,27 @@ describe('evaluateTargets', () => {
     ])
       expect(ids).toContain(id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('paired ratios of raced rows', () => {
+  const raced = (id: string, rounds: number[], race = 'writes.durable.n256'): Row => ({
+    ...row(id, [...rounds].sort((a, b) => a - b)[1]!),
+    race,
+    value: { median: [...rounds].sort((a, b) => a - b)[1]!, min: 0, max: 0, rounds },
+  });
+
+  it('takes the median of round-by-round ratios within one race', () => {
+    // A noisy machine: round 2 is slow for both; medians alone would say 60/100 = 0.6.
+    const a = raced('a', [90, 9, 60]);
+    const b = raced('b', [100, 10, 200]);
+    expect(rowRatio(a, b)).toBeCloseTo(0.9);
+    expect(evaluateTargets([a, b], [target({})])[0]).toMatchObject({ holds: true });
+  });
+
+  it('falls back to the ratio of medians across races', () => {
+    const a = raced('a', [90, 9, 60]);
+    const b = raced('b', [100, 10, 200], 'other');
+    expect(rowRatio(a, b)).toBeCloseTo(0.6);
   });
 });

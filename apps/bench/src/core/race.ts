@@ -40,6 +40,7 @@ export async function race(
   ctx: Context,
   contenders: readonly Contender[],
   n: number,
+  raceId = `race.n${n}`,
 ): Promise<Row[]> {
   const { warmupMs, roundMs, rounds } = ctx.profile;
   const sessions: Session[] = [];
@@ -79,6 +80,7 @@ export async function race(
         value: summarize(rates[i]!),
         ...(latency ? { latency } : {}),
         concurrency: n,
+        race: raceId,
         ...(c.series ? { series: c.series } : {}),
         ...(note ? { note } : {}),
       };
@@ -107,7 +109,7 @@ export function raceScenario(
       return kept.length === 0 ? undefined : raceScenario(id, n, kept, derive);
     },
     async run(ctx) {
-      const rows = await race(ctx, contenders, n);
+      const rows = await race(ctx, contenders, n, id);
       return [...rows, ...derive(rows, n)];
     },
   };

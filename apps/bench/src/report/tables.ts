@@ -1,6 +1,6 @@
 import type { Results, Row } from '../types.js';
 import { mark, num, ratio } from './format.js';
-import { DURABLE_PEERS } from './targets.js';
+import { DURABLE_PEERS, rowRatio } from './targets.js';
 
 /** Header and body of the table of every row. */
 export function rowsTable(rows: readonly Row[]): { header: string[]; body: string[][] } {
@@ -45,22 +45,23 @@ const DIVISORS: readonly { readonly prefix: string; readonly name: string }[] = 
 
 /**
  * Header and body of the ratio table: each Hermes write path at each concurrency, divided by the
- * baseline and by each peer at the same concurrency (values above 1 mean Hermes is faster).
+ * baseline and by each peer at the same concurrency (values above 1 mean Hermes is faster);
+ * within a race, the median of round-by-round ratios (see `rowRatio`).
  */
 export function ratioTable(
   rows: readonly Row[],
   concurrency: readonly number[],
 ): { header: string[]; body: string[][] } {
-  const med = new Map(rows.map((r) => [r.id, r.skipped ? undefined : r.value?.median] as const));
+  const byId = new Map(rows.map((r) => [r.id, r] as const));
   const header = ['Hermes / ...', ...DIVISORS.map((d) => d.name)];
   const body: string[][] = [];
   for (const h of HERMES) {
     for (const n of concurrency) {
-      const top = med.get(`${h.prefix}.n${n}${h.suffix}`);
-      if (top === undefined) continue;
+      const top = byId.get(`${h.prefix}.n${n}${h.suffix}`);
+      if (!top?.value || top.skipped) continue;
       const cells = DIVISORS.map((d) => {
-        const bottom = med.get(`${d.prefix}.n${n}`);
-        return bottom ? ratio(top / bottom) : '-';
+        const bottom = byId.get(`${d.prefix}.n${n}`);
+        return bottom ? ratio(rowRatio(top, bottom)) : '-';
       });
       if (cells.some((c) => c !== '-')) body.push([`${h.name} N=${n}`, ...cells]);
     }

@@ -1,3 +1,4 @@
+import { summarize } from '../core/stats.js';
 import type { Row, TargetResult } from '../types.js';
 
 /** A target: a ratio of two rows' figures (or one row's figure) against a bound. */
@@ -140,6 +141,25 @@ export const TARGETS: readonly Target[] = [
   ),
 ];
 
+/**
+ * `top ÷ bottom` for two rows' medians. When both rows come from the same race with the same
+ * number of rounds, the median of the round-by-round ratios instead: each pair of rounds ran
+ * back to back, so a burst of noise on a shared machine cancels out of the ratio.
+ */
+export function rowRatio(top: Row, bottom: Row): number | undefined {
+  const a = top.value;
+  const b = bottom.value;
+  if (!a || !b || top.skipped || bottom.skipped) return undefined;
+  if (
+    top.race &&
+    top.race === bottom.race &&
+    a.rounds.length === b.rounds.length &&
+    a.rounds.length > 0
+  )
+    return summarize(a.rounds.map((x, i) => x / b.rounds[i]!)).median;
+  return a.median / b.median;
+}
+
 function figure(rows: ReadonlyMap<string, Row>, ref: RowRef): number | string {
   const row = rows.get(ref.id);
   if (!row) return `${ref.id} not run`;
@@ -161,7 +181,13 @@ export function evaluateTargets(
     if (typeof top === 'string') return { ...base, measured: null, holds: null, missing: top };
     if (typeof bottom === 'string')
       return { ...base, measured: null, holds: null, missing: bottom };
-    const measured = top / bottom;
+    const paired =
+      t.denominator &&
+      (t.numerator.figure ?? 'value') === 'value' &&
+      (t.denominator.figure ?? 'value') === 'value'
+        ? rowRatio(byId.get(t.numerator.id)!, byId.get(t.denominator.id)!)
+        : undefined;
+    const measured = paired ?? top / bottom;
     const holds = t.op === '>=' ? measured >= t.bound : measured <= t.bound;
     return { ...base, measured, holds };
   });
