@@ -50,8 +50,8 @@ export const SMOKE: Profile = {
 /** The default profile: every row, under 3 minutes on 2 cores. */
 export const QUICK: Profile = {
   name: 'quick',
-  warmupMs: 250,
-  roundMs: 600,
+  warmupMs: 200,
+  roundMs: 500,
   rounds: 3,
   concurrency: CONCURRENCY,
   fsyncSamples: 400,
@@ -59,7 +59,7 @@ export const QUICK: Profile = {
   replayKeys: 1_000_000,
   compactKeys: 100_000,
   churn: 10,
-  httpSeconds: 2,
+  httpSeconds: 1.5,
   redisRequests: 100_000,
   scaleKeys: 20_000_000,
   scaleGrowKeys: 10_000_000,

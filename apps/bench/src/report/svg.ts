@@ -1,21 +1,14 @@
 import type { Results } from '../types.js';
 import { num } from './format.js';
 
-const PALETTE = [
-  '#111111',
-  '#888888',
-  '#d62728',
-  '#ff7f0e',
-  '#2ca02c',
-  '#98df8a',
-  '#1f77b4',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#17becf',
-  '#bcbd22',
-  '#7f7f7f',
-];
+/** Hermes in warm colours, peers in cool ones, the baseline in black. */
+const HERMES_COLORS = ['#d62728', '#ff7f0e', '#e6550d', '#c51b8a'];
+const PEER_COLORS = ['#1f77b4', '#2ca02c', '#9467bd', '#17becf', '#8c564b', '#7f7f7f', '#bcbd22'];
+
+/** Legend order: baselines, then Hermes, then peers. */
+function rank(name: string): number {
+  return /^baseline/i.test(name) ? 0 : /hermes/i.test(name) ? 1 : 2;
+}
 
 const esc = (s: string): string =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -30,7 +23,7 @@ export function chartSeries(results: Pick<Results, 'rows'>): Map<string, [number
     series.set(r.series, points);
   }
   for (const points of series.values()) points.sort((a, b) => a[0] - b[0]);
-  return series;
+  return new Map([...series].sort((a, b) => rank(a[0]) - rank(b[0])));
 }
 
 /**
@@ -39,10 +32,10 @@ export function chartSeries(results: Pick<Results, 'rows'>): Map<string, [number
  */
 export function renderSvg(results: Pick<Results, 'rows' | 'startedAt' | 'machine'>): string {
   const series = chartSeries(results);
-  const W = 900;
+  const W = 960;
   const H = 520;
   const left = 80;
-  const right = 250;
+  const right = 300;
   const top = 50;
   const bottom = 60;
   const all = [...series.values()].flat();
@@ -88,10 +81,18 @@ export function renderSvg(results: Pick<Results, 'rows' | 'startedAt' | 'machine
     `<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="#333"/>`,
   );
   let i = 0;
+  let hermesSeen = 0;
+  let peersSeen = 0;
   for (const [name, points] of series) {
-    const color = PALETTE[i % PALETTE.length]!;
-    const dashed = /no fsync|nosync|everysec|SyncEverySecond|nedb/i.test(name);
-    const hermes = /hermes/i.test(name);
+    const kind = rank(name);
+    const color =
+      kind === 0
+        ? '#000000'
+        : kind === 1
+          ? HERMES_COLORS[hermesSeen++ % HERMES_COLORS.length]!
+          : PEER_COLORS[peersSeen++ % PEER_COLORS.length]!;
+    const dashed = /not durable|no fsync|SyncEverySecond/i.test(name);
+    const hermes = kind === 1;
     const d = points
       .map((p, k) => `${k === 0 ? 'M' : 'L'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`)
       .join(' ');
