@@ -231,6 +231,22 @@ describe.each(packages.map((p) => p.manifest.name))('the tarball of %s', (name) 
     }
   });
 
+  it('has the manifest fields a registry page and a bundler need', () => {
+    const m = get(name).manifest as PackageJson & Record<string, unknown>;
+    const dir = path.relative(REPO_ROOT, get(name).dir).split(path.sep).join('/');
+    expect(m).toMatchObject({
+      type: 'module',
+      sideEffects: false,
+      license: 'MIT',
+      engines: { node: '>=20.19' },
+      repository: { type: 'git', directory: dir },
+      publishConfig: { access: 'public' },
+    });
+    expect(m['description']).toBeTypeOf('string');
+    expect((m['keywords'] as string[]).length).toBeGreaterThan(2);
+    expect(m['main'] ?? m['module'], 'exports is the only front door').toBeUndefined();
+  });
+
   it('documents every entry of its exports map in its API reference (typedoc.json)', () => {
     const p = get(name);
     const sources = Object.values(p.manifest.exports as Record<string, unknown>)
@@ -379,6 +395,25 @@ describe.each(LAYERS)('$name installed alone from its tarball', (layer) => {
       env: plainEnv,
     });
     expect(cjsRun.stdout).toContain(`ok require(${layer.name})`);
+
+    // Internals are closed: only the exports map's entries can be imported.
+    const closed = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        [
+          `await import('${layer.name}/package.json', { with: { type: 'json' } });`,
+          `for (const deep of ['${layer.name}/dist/index.js', '${layer.name}/src/index.ts']) {`,
+          '  const error = await import(deep).then(() => undefined, (e) => e);',
+          "  if (error?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw new Error(deep + ' is open: ' + error);",
+          '}',
+          "console.log('closed');",
+        ].join('\n'),
+      ],
+      { cwd: project, env: plainEnv },
+    );
+    expect(closed.stdout).toContain('closed');
 
     // The wal's command-line tool works from the installed tarball.
     if (layer.name === '@hermes/wal') {
