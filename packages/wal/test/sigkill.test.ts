@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveLimits } from '@hermes/record';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,15 +27,25 @@ function prng(seed: number): () => number {
 }
 
 interface Killed {
+  /** Keys the child was about to append, from its journal. */
   readonly intents: string[];
+  /** Keys whose append resolved, from its journal. */
   readonly acks: string[];
+  /** Acks the parent saw on stdout before and after the kill. */
+  readonly acksSeen: string[];
   readonly signal: NodeJS.Signals | null;
   readonly stderr: string;
 }
 
+function journalLines(text: string, tag: 'I' | 'A'): string[] {
+  const lines = text.split('\n');
+  lines.pop(); // a line cut by the kill (or the empty string after the last newline)
+  return lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(2));
+}
+
 /** Runs the child until it has acknowledged `killAt` appends, then SIGKILLs it. */
-function runAndKill(dir: string, run: number, killAt: number): Promise<Killed> {
-  return new Promise((resolve, reject) => {
+function runAndKill(dir: string, journal: string, run: number, killAt: number): Promise<Killed> {
+  const ran = new Promise<Omit<Killed, 'intents' | 'acks'>>((resolve, reject) => {
     const proc: ChildProcess = spawn(
       process.execPath,
       [
@@ -42,13 +54,13 @@ function runAndKill(dir: string, run: number, killAt: number): Promise<Killed> {
         'tsx',
         child,
         dir,
+        journal,
         String(run),
         String(APPENDERS),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const intents: string[] = [];
-    const acks: string[] = [];
+    const acksSeen: string[] = [];
     let stderr = '';
     let partial = '';
     let killed = false;
@@ -58,26 +70,31 @@ function runAndKill(dir: string, run: number, killAt: number): Promise<Killed> {
     proc.stdout!.setEncoding('utf8').on('data', (text: string) => {
       const lines = (partial + text).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith('I ')) intents.push(line.slice(2));
-        else if (line.startsWith('A ')) acks.push(line.slice(2));
-      }
-      if (!killed && acks.length >= killAt) {
+      for (const line of lines) if (line.startsWith('A ')) acksSeen.push(line.slice(2));
+      if (!killed && acksSeen.length >= killAt) {
         killed = true;
         proc.kill('SIGKILL');
       }
     });
     proc.on('error', reject);
-    proc.on('close', (_code, signal) => resolve({ intents, acks, signal, stderr }));
+    proc.on('close', (_code, signal) => resolve({ acksSeen, signal, stderr }));
+  });
+  return ran.then(async (result) => {
+    const text = await readFile(journal, 'utf8').catch(() => '');
+    return { ...result, intents: journalLines(text, 'I'), acks: journalLines(text, 'A') };
   });
 }
 
+let root: string;
 let dir: string;
+let journals: string;
 beforeAll(async () => {
-  dir = await makeTempDir('hermes-wal-sigkill-');
+  root = await makeTempDir('hermes-wal-sigkill-');
+  dir = join(root, 'log');
+  journals = root;
 });
 afterAll(async () => {
-  await removeDir(dir);
+  await removeDir(root);
 });
 
 describe('SIGKILL during SyncEveryWrite appends', () => {
@@ -90,11 +107,17 @@ describe('SIGKILL during SyncEveryWrite appends', () => {
     const acked = new Set<string>();
     for (let run = 0; run < KILLS; run++) {
       const killAt = 1 + Math.floor(random() * 300);
-      const result = await runAndKill(dir, run, killAt);
+      const journal = join(journals, `run-${run}.journal`);
+      const result = await runAndKill(dir, journal, run, killAt);
       expect(result.signal, `run ${run} ended by itself: ${result.stderr} ${where}`).toBe(
         'SIGKILL',
       );
-      expect(result.acks.length, `run ${run} ${where}`).toBeGreaterThanOrEqual(killAt);
+      expect(result.acksSeen.length, `run ${run} ${where}`).toBeGreaterThanOrEqual(killAt);
+      const journaled = new Set(result.acks);
+      expect(
+        result.acksSeen.filter((key) => !journaled.has(key)),
+        where,
+      ).toEqual([]);
       for (const key of result.intents) intended.add(key);
       for (const key of result.acks) acked.add(key);
 
