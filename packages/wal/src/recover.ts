@@ -39,7 +39,10 @@ export interface RecoveredLog {
   readonly segments: readonly number[];
   /** Every damaged span found (torn tail and skipped records), in log order; at most 1000. */
   readonly damage: readonly Damage[];
-  /** Leftover file names tidied away (or, when `readOnly`, that would be). */
+  /**
+   * Leftovers of an interrupted snapshot install (file names). Removed, unless `readOnly`, or
+   * `salvage` skipped damage (then kept: they may help rescue data the snapshot lost).
+   */
   readonly obsolete: readonly string[];
 }
 
@@ -125,8 +128,11 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
   }
   meter.finish();
 
-  if (!readOnly && listing.obsolete.length > 0) {
-    for (const name of listing.obsolete) await fs.unlink(join(name));
+  // Leftovers are redundant only if the snapshot that replaces them is sound: after `salvage`
+  // skipped damage, keep them for a person to rescue data from.
+  const tidied = !readOnly && skipped === 0 ? listing.obsolete : [];
+  if (tidied.length > 0) {
+    for (const name of tidied) await fs.unlink(join(name));
     await fs.syncDir(dir);
   }
 

@@ -220,3 +220,16 @@ describe('unknown headers', () => {
     expect(await readFile(path, 'utf8')).toBe('HERMES-LOG 2\n');
   });
 });
+
+describe('salvage keeps what could rescue data', () => {
+  it('does not tidy segments a damaged snapshot replaces', async () => {
+    await writeSegment(dir, 1, range(0, 3));
+    const snap = await writeSnapshot(dir, 2, range(0, 3));
+    await writeSegment(dir, 2, range(3, 4));
+    await flipByte(snap, (await readFile(snap)).length - 4);
+    const out = await replay(dir, { recovery: 'salvage' });
+    expect(out.report.skipped).toBe(1);
+    expect(out.obsolete).toEqual([segmentName(1)]);
+    expect(await listDir(dir)).toContain(segmentName(1));
+  });
+});
