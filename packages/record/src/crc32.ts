@@ -6,8 +6,12 @@ import { crc32 as nativeCrc32 } from 'node:zlib';
  */
 const NATIVE_FROM = 256;
 
-/** CRC-32 tables for slicing-by-8: table t at [t*256, t*256+256). */
-const T = new Int32Array(256 * 8);
+/**
+ * CRC-32 tables for slicing-by-8: table t at [t*256, t*256+256). Table 0 is the classic
+ * byte-at-a-time table; table t advances a byte's contribution past t more zero bytes.
+ */
+export const CRC_TABLES: Int32Array = new Int32Array(256 * 8);
+const T = CRC_TABLES;
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -20,13 +24,15 @@ for (let n = 0; n < 256; n++) {
   }
 }
 
+/** The register before any byte: {@link crc32Update} from it, {@link crc32Final} at the end. */
+export const CRC_INIT = -1;
+
 /**
- * CRC-32 (IEEE 802.3, as zlib and gzip compute it) of `bytes[start, end)`: in JavaScript
- * (slicing-by-8) for short ranges, by one call to zlib's native `crc32` for longer ones.
+ * Runs the CRC-32 register `c` (as a signed 32-bit integer, not yet inverted) over
+ * `bytes[start, end)`: in JavaScript (slicing-by-8) for short ranges, by zlib for long ones.
  */
-export function crc32(bytes: Uint8Array, start: number, end: number): number {
-  if (end - start >= NATIVE_FROM) return nativeCrc32(bytes.subarray(start, end));
-  let c = -1;
+export function crc32Update(c: number, bytes: Uint8Array, start: number, end: number): number {
+  if (end - start >= NATIVE_FROM) return ~nativeCrc32(bytes.subarray(start, end), ~c >>> 0);
   let i = start;
   const last8 = end - 8;
   while (i <= last8) {
@@ -44,5 +50,18 @@ export function crc32(bytes: Uint8Array, start: number, end: number): number {
     i += 8;
   }
   while (i < end) c = T[(c ^ bytes[i++]!) & 255]! ^ (c >>> 8);
+  return c;
+}
+
+/** The CRC-32 value of a register: inverted, unsigned. */
+export function crc32Final(c: number): number {
   return ~c >>> 0;
+}
+
+/**
+ * CRC-32 (IEEE 802.3, as zlib and gzip compute it) of `bytes[start, end)`: in JavaScript
+ * (slicing-by-8) for short ranges, by one call to zlib's native `crc32` for longer ones.
+ */
+export function crc32(bytes: Uint8Array, start: number, end: number): number {
+  return ~crc32Update(CRC_INIT, bytes, start, end) >>> 0;
 }

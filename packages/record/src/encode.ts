@@ -1,5 +1,6 @@
-import { base64Length, writeBase64 } from './base64.js';
-import { crc32 } from './crc32.js';
+import { base64Length, NATIVE_ENCODE_FROM, writeBase64 } from './base64.js';
+import { writeBase64Crc } from './base64-crc.js';
+import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
 import { RecordError } from './errors.js';
 import { CRC_PREFIX, NEWLINE, SPACE } from './format.js';
 import { writeHex32 } from './hex.js';
@@ -26,16 +27,87 @@ const L = 76;
  *   a key that is not a string, a value that is not a Uint8Array).
  */
 export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_LIMITS): Buffer {
-  if (record === null || typeof record !== 'object') throw invalid('a record must be an object');
-  if (record.type === 'batch') return encodeBatch(record.ops, limits);
+  if (isBatchRecord(record)) {
+    const batch = prepareBatch(record.ops, limits);
+    const line = Buffer.allocUnsafe(lineLength(batch.size, limits));
+    writeBatch(line, 0, line.length, batch);
+    return line;
+  }
   const key = keyField(opKey(record), limits.maxKeyBytes);
   const value = opValue(record, limits);
-  const line = allocLine(opSize(key, value), limits);
-  writeOp(line, CRC_PREFIX, key, value);
-  return seal(line);
+  const line = Buffer.allocUnsafe(lineLength(opSize(key, value), limits));
+  writeSingle(line, 0, line.length, key, value);
+  return line;
 }
 
-function encodeBatch(ops: readonly Op[], limits: RecordLimits): Buffer {
+/**
+ * Encodes one record into `target` at `offset`, exactly the bytes {@link encodeRecord} would
+ * return, and returns how many it wrote. Lets a writer pack many records into one buffer
+ * without a buffer per line; size it with {@link encodedLength}. Nothing is written when it
+ * throws.
+ * @param limits Sizes to enforce. @default DEFAULT_LIMITS
+ * @throws RecordError `RECORD_BUFFER_TOO_SMALL` when the line does not fit in
+ *   `target[offset, target.length)` (or `offset` is not an index of it), and every error of
+ *   {@link encodeRecord}.
+ */
+export function encodeRecordInto(
+  record: LogRecord,
+  target: Uint8Array,
+  offset: number,
+  limits: RecordLimits = DEFAULT_LIMITS,
+): number {
+  const line = Buffer.isBuffer(target)
+    ? target
+    : Buffer.from(target.buffer, target.byteOffset, target.byteLength);
+  if (isBatchRecord(record)) {
+    const batch = prepareBatch(record.ops, limits);
+    const length = lineLength(batch.size, limits);
+    checkRoom(line, offset, length);
+    writeBatch(line, offset, length, batch);
+    return length;
+  }
+  const key = keyField(opKey(record), limits.maxKeyBytes);
+  const value = opValue(record, limits);
+  const length = lineLength(opSize(key, value), limits);
+  checkRoom(line, offset, length);
+  writeSingle(line, offset, length, key, value);
+  return length;
+}
+
+/**
+ * Bytes {@link encodeRecord} would return for `record` (newline included), with the same checks.
+ * @param limits Sizes to enforce. @default DEFAULT_LIMITS
+ * @throws RecordError every error of {@link encodeRecord}.
+ */
+export function encodedLength(record: LogRecord, limits: RecordLimits = DEFAULT_LIMITS): number {
+  if (isBatchRecord(record)) return lineLength(prepareBatch(record.ops, limits).size, limits);
+  const key = keyField(opKey(record), limits.maxKeyBytes);
+  return lineLength(opSize(key, opValue(record, limits)), limits);
+}
+
+function isBatchRecord(record: LogRecord): record is Extract<LogRecord, { type: 'batch' }> {
+  if (record === null || typeof record !== 'object') throw invalid('a record must be an object');
+  return record.type === 'batch';
+}
+
+function checkRoom(target: Buffer, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + length > target.length) {
+    throw new RecordError(
+      'RECORD_BUFFER_TOO_SMALL',
+      `The line takes ${length} bytes, which do not fit at offset ${String(offset)} of a ${target.length}-byte buffer; size it with encodedLength().`,
+    );
+  }
+}
+
+/** A batch's ops checked and escaped, and the size of its body. */
+interface PreparedBatch {
+  readonly keys: string[];
+  readonly values: (Uint8Array | undefined)[];
+  readonly head: string;
+  readonly size: number;
+}
+
+function prepareBatch(ops: readonly Op[], limits: RecordLimits): PreparedBatch {
   if (!Array.isArray(ops)) throw invalid('a batch needs an array of ops');
   const count = ops.length;
   if (count === 0) {
@@ -64,13 +136,43 @@ function encodeBatch(ops: readonly Op[], limits: RecordLimits): Buffer {
     values[i] = opValue(op, limits);
     size += 1 + opSize(keys[i]!, values[i]);
   }
-  const line = allocLine(size, limits);
-  let at = writeLatin1(line, CRC_PREFIX, head);
-  for (let i = 0; i < count; i++) {
-    line[at] = SPACE;
-    at = writeOp(line, at + 1, keys[i]!, values[i]);
+  return { keys, values, head, size };
+}
+
+/** Writes a whole single-op line of `length` bytes at `at`. */
+function writeSingle(
+  line: Buffer,
+  at: number,
+  length: number,
+  key: string,
+  value: Uint8Array | undefined,
+): void {
+  const body = at + CRC_PREFIX;
+  const end = at + length - 1;
+  let c: number;
+  if (value !== undefined && value.length < NATIVE_ENCODE_FROM) {
+    // Short value: the CRC runs over the base64 as it is written.
+    const valueAt = writeLatin1(line, writeOpWord(line, body, S, E, T), key);
+    line[valueAt] = SPACE;
+    c = crc32Update(CRC_INIT, line, body, valueAt + 1);
+    c = writeBase64Crc(line, valueAt + 1, value, c);
+  } else {
+    writeOp(line, body, key, value);
+    c = crc32Update(CRC_INIT, line, body, end);
   }
-  return seal(line);
+  seal(line, at, end, c);
+}
+
+function writeBatch(line: Buffer, at: number, length: number, batch: PreparedBatch): void {
+  const body = at + CRC_PREFIX;
+  const end = at + length - 1;
+  const { keys, values } = batch;
+  let p = writeLatin1(line, body, batch.head);
+  for (let i = 0; i < keys.length; i++) {
+    line[p] = SPACE;
+    p = writeOp(line, p + 1, keys[i]!, values[i]);
+  }
+  seal(line, at, end, crc32Update(CRC_INIT, line, body, end));
 }
 
 /** The op's key, once its type is known to be `set` or `delete`. */
@@ -99,25 +201,24 @@ function opSize(key: string, value: Uint8Array | undefined): number {
   return 4 + key.length + (value === undefined ? 0 : 1 + base64Length(value.length));
 }
 
-function writeOp(line: Buffer, at: number, key: string, value: Uint8Array | undefined): number {
-  if (value === undefined) {
-    line[at] = D;
-    line[at + 1] = E;
-    line[at + 2] = L;
-  } else {
-    line[at] = S;
-    line[at + 1] = E;
-    line[at + 2] = T;
-  }
+/** Writes a 3-letter op word and its space at `at`; returns the index after them. */
+function writeOpWord(line: Buffer, at: number, a: number, b: number, c: number): number {
+  line[at] = a;
+  line[at + 1] = b;
+  line[at + 2] = c;
   line[at + 3] = SPACE;
-  const end = writeLatin1(line, at + 4, key);
-  if (value === undefined) return end;
+  return at + 4;
+}
+
+function writeOp(line: Buffer, at: number, key: string, value: Uint8Array | undefined): number {
+  if (value === undefined) return writeLatin1(line, writeOpWord(line, at, D, E, L), key);
+  const end = writeLatin1(line, writeOpWord(line, at, S, E, T), key);
   line[end] = SPACE;
   return writeBase64(line, end + 1, value);
 }
 
-/** A buffer for a line whose body takes `bodySize` bytes. */
-function allocLine(bodySize: number, limits: RecordLimits): Buffer {
+/** Bytes of a line whose body takes `bodySize` bytes, checked against `maxLineBytes`. */
+function lineLength(bodySize: number, limits: RecordLimits): number {
   const length = CRC_PREFIX + bodySize + 1;
   if (length > limits.maxLineBytes) {
     throw new RecordError(
@@ -125,16 +226,14 @@ function allocLine(bodySize: number, limits: RecordLimits): Buffer {
       `The encoded line takes ${length} bytes, over the limit of ${limits.maxLineBytes} (maxLineBytes); store less in one record or raise the limit.`,
     );
   }
-  return Buffer.allocUnsafe(length);
+  return length;
 }
 
-/** Writes the checksum of the body, its space and the newline. */
-function seal(line: Buffer): Buffer {
-  const end = line.length - 1;
-  line[CRC_PREFIX - 1] = SPACE;
+/** Writes the checksum (final value of register `c`), its space and the newline at `end`. */
+function seal(line: Buffer, at: number, end: number, c: number): void {
+  writeHex32(line, at, crc32Final(c));
+  line[at + CRC_PREFIX - 1] = SPACE;
   line[end] = NEWLINE;
-  writeHex32(line, 0, crc32(line, CRC_PREFIX, end));
-  return line;
 }
 
 function invalid(what: string): RecordError {

@@ -1,6 +1,6 @@
 export { decodeLine } from './decode.js';
 export { type DecodeCallback, LogDecoder, type LogDecoderOptions } from './decoder.js';
-export { encodeRecord } from './encode.js';
+export { encodedLength, encodeRecord, encodeRecordInto } from './encode.js';
 export { RecordError } from './errors.js';
 export { FILE_HEADER, type LogFormat } from './format.js';
 export { DEFAULT_LIMITS, resolveLimits } from './limits.js';

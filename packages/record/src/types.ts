@@ -27,7 +27,8 @@ export type RecordErrorCode =
   | 'RECORD_BATCH_TOO_LARGE'
   | 'RECORD_LINE_TOO_LARGE'
   | 'RECORD_INVALID'
-  | 'RECORD_INVALID_LIMITS';
+  | 'RECORD_INVALID_LIMITS'
+  | 'RECORD_BUFFER_TOO_SMALL';
 
 /** Why a line failed to decode; every malformed input maps to exactly one of these. */
 export type DecodeFailureReason =

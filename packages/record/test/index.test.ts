@@ -11,6 +11,8 @@ describe('the front door', () => {
       'RecordError',
       'decodeLine',
       'encodeRecord',
+      'encodeRecordInto',
+      'encodedLength',
       'resolveLimits',
     ]);
   });
