@@ -32,6 +32,7 @@ export class DurableStoreImpl<S extends LockableStore>
   readonly inner: S;
   readonly #wal: Wal;
   readonly #compaction: ResolvedCompaction;
+  readonly #closeTimeoutMs: number;
   /** Serializes compactions and `clear()` (both install snapshots). */
   readonly #maintenance = new Mutex();
   #closing: Promise<void> | undefined;
@@ -46,8 +47,15 @@ export class DurableStoreImpl<S extends LockableStore>
   #appendsSinceCheck = 0;
   #autoRunning = false;
 
-  constructor(inner: S, wal: Wal, report: OpenReport, compaction: ResolvedCompaction) {
+  constructor(
+    inner: S,
+    wal: Wal,
+    report: OpenReport,
+    compaction: ResolvedCompaction,
+    closeTimeoutMs: number,
+  ) {
     super();
+    this.#closeTimeoutMs = closeTimeoutMs;
     this.inner = inner;
     this.#wal = wal;
     this.report = report;
@@ -251,18 +259,27 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   async #closeNow(): Promise<void> {
-    // Let writes that started before close() finish: they hold (or queue for) key locks.
-    await this.inner.withLock('all', 'exclusive', async () => {}).catch(() => {});
-    // A running compaction notices `#closing` at its next slice and stops.
-    await this.#maintenance.run(async () => {}).catch(() => {});
+    // Let writes that started before close() finish (they hold or queue for key locks), and a
+    // running compaction stop at its next slice; but never wait longer than the log's close
+    // timeout for them: a write stuck in a hung fsync is rejected by the log's own close.
+    const drained = this.inner
+      .withLock('all', 'exclusive', () => this.#maintenance.run(async () => {}))
+      .catch(() => {});
+    await settleWithin(drained, this.#closeTimeoutMs);
     let failure: unknown;
     try {
       await this.#wal.close();
     } catch (error) {
       failure = error;
     }
-    await this.inner.close();
-    if (failure !== undefined) throw failure;
+    if (failure === undefined) {
+      await this.inner.close();
+      return;
+    }
+    // A write may still be stuck in the log (a hung fsync) holding its key's lock: the wrapped
+    // store finishes closing when it returns; do not wait for that longer than the timeout.
+    await settleWithin(this.inner.close(), this.#closeTimeoutMs);
+    throw failure;
   }
 
   #checkWritable(): void {
@@ -355,6 +372,16 @@ export class DurableStoreImpl<S extends LockableStore>
 }
 
 function ignore(): void {}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first (the timer never keeps the process alive). */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([promise.then(ignore, ignore), timeout]).finally(() => clearTimeout(timer));
+}
 
 function firstExisted(present: boolean[]): boolean {
   return present[0] === true;

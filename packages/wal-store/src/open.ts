@@ -1,5 +1,5 @@
 import type { BatchOp, LockableStore } from '@hermes/store';
-import { type LogRecord, openWal, type WalObserver } from '@hermes/wal';
+import { DEFAULT_CLOSE_TIMEOUT_MS, type LogRecord, openWal, type WalObserver } from '@hermes/wal';
 import { DurableStoreImpl } from './durable-store.js';
 import { DurableStoreError } from './errors.js';
 import { resolveCompaction } from './options.js';
@@ -58,6 +58,12 @@ export async function openDurableStore<S extends LockableStore>(
     store.clearUnlocked();
     throw error;
   }
-  durable = new DurableStoreImpl(store, opened.wal, opened.report, settings);
+  durable = new DurableStoreImpl(
+    store,
+    opened.wal,
+    opened.report,
+    settings,
+    walOptions.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+  );
   return durable;
 }

@@ -111,6 +111,19 @@ describe.each(stores)('faults through the log, over %s', (_name, makeStore) => {
     await db.close().catch(() => {});
   });
 
+  it('close() with a write stuck in a hung fsync returns by the close timeout', async () => {
+    const dir = await dirs.make();
+    const fs = new FaultyFileSystem();
+    const db = await openDurableStore({ dir, store: makeStore(), fs, closeTimeoutMs: 200 });
+    const fsync = fs.hang('datasync');
+    const stuck = db.set('k', bytes('v'));
+    stuck.catch(() => {});
+    await fsync.reached;
+    await expect(db.close()).rejects.toMatchObject({ code: 'WAL_CLOSE_TIMEOUT' });
+    await expect(stuck).rejects.toBeInstanceOf(Error);
+    fsync.release();
+  });
+
   it('a batch torn at any byte of its line is all or nothing after a crash', async () => {
     const batch = [
       { type: 'set' as const, key: 'b1', value: bytes('one') },
