@@ -56,6 +56,8 @@ export class LogActor {
   /** When the oldest write not yet covered by an fsync completed (ms, `performance.now()`). */
   #unsyncedSince = 0;
   #running = false;
+  /** The batch being written or fsynced, if any. */
+  #inFlight: Batch | null = null;
   #syncing: Promise<void> | null = null;
   #syncWaiters: SyncWaiter[] = [];
   #barriers: Barrier[] = [];
@@ -163,9 +165,13 @@ export class LogActor {
     this.#ticker = undefined;
   }
 
-  /** Poisons the log from outside (close timeout): everything queued rejects with `error`. */
+  /**
+   * Poisons the log from outside (close timeout): everything queued, and the batch whose write
+   * or fsync is stuck, rejects with `error` now (whether that batch reached the disk is unknown).
+   */
   poisonWith(error: WalError): void {
     this.#setPoison(error);
+    if (this.#inFlight !== null) this.#settleRejected(this.#inFlight, error);
   }
 
   #wake(): void {
@@ -221,6 +227,15 @@ export class LogActor {
   }
 
   async #writeBatch(batch: Batch): Promise<void> {
+    this.#inFlight = batch;
+    try {
+      await this.#writeAndSettle(batch);
+    } finally {
+      this.#inFlight = null;
+    }
+  }
+
+  async #writeAndSettle(batch: Batch): Promise<void> {
     try {
       await this.#file.write(batch.chunks);
     } catch (error) {
@@ -246,6 +261,8 @@ export class LogActor {
       this.#settleRejected(batch, this.#poisonedError());
       return;
     }
+    if (batch.settled) return;
+    batch.settled = true;
     counters.appends += count;
     const { resolves, durables } = batch;
     for (let i = 0; i < count; i++) {
@@ -266,6 +283,8 @@ export class LogActor {
   }
 
   #settleRejected(batch: Batch, error: unknown): void {
+    if (batch.settled) return;
+    batch.settled = true;
     for (const reject of batch.rejects) reject(error);
     this.#queue.release(batch);
   }

@@ -10,6 +10,8 @@ export interface Batch {
   readonly rejects: Reject[];
   readonly durables: OnDurable[];
   readonly bytes: number;
+  /** Set once its appends are settled (so a late I/O completion cannot settle them twice). */
+  settled: boolean;
 }
 
 /** Limits of the queue: past them, appends wait in line (FIFO) instead of entering it. */
@@ -108,6 +110,7 @@ export class AppendQueue {
         rejects: this.#rejects,
         durables: this.#durables,
         bytes,
+        settled: false,
       };
       this.#chunks = [];
       this.#resolves = [];
@@ -120,6 +123,7 @@ export class AppendQueue {
         rejects: this.#rejects.splice(0, count),
         durables: this.#durables.splice(0, count),
         bytes,
+        settled: false,
       };
     }
     this.#bytes -= bytes;

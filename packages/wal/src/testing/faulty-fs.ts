@@ -66,6 +66,12 @@ export class FaultyFileSystem implements FileSystem {
   readonly #inner: FileSystem;
   readonly #tracker: DurabilityTracker;
   #faults: ArmedFault[] = [];
+  #watchers: {
+    readonly operation: FsOperation;
+    readonly path: string | RegExp | undefined;
+    remaining: number;
+    readonly resolve: () => void;
+  }[] = [];
   #epoch = 0;
   readonly #inFlight = new Set<Promise<unknown>>();
   #counts: Record<FsOperation, number> = FaultyFileSystem.#zero();
@@ -150,6 +156,16 @@ export class FaultyFileSystem implements FileSystem {
   }
 
   /**
+   * Resolves once the next (or nth) matching call of `operation` has finished, whether it
+   * succeeded or failed: a way to wait for the log to have done something, without a timer.
+   */
+  settled(operation: FsOperation, target: FaultTarget = {}): Promise<void> {
+    return new Promise((resolve) => {
+      this.#watchers.push({ operation, path: target.path, remaining: target.nth ?? 1, resolve });
+    });
+  }
+
+  /**
    * Simulates power loss (see the class doc). Waits for calls already under way in the real file
    * system to finish first, so none lands after the crash.
    */
@@ -175,6 +191,25 @@ export class FaultyFileSystem implements FileSystem {
 
   /** Runs one call of the port through the fault machinery. */
   async #run<T>(
+    operation: FsOperation,
+    path: string,
+    epoch: number,
+    body: (fault: Fault | undefined) => Promise<T>,
+  ): Promise<T> {
+    const done: (() => void)[] = [];
+    for (const watcher of this.#watchers) {
+      if (watcher.operation !== operation || !matches(watcher.path, path)) continue;
+      if (--watcher.remaining === 0) done.push(watcher.resolve);
+    }
+    if (done.length > 0) this.#watchers = this.#watchers.filter((w) => w.remaining > 0);
+    try {
+      return await this.#runFaulted(operation, path, epoch, body);
+    } finally {
+      for (const resolve of done) resolve();
+    }
+  }
+
+  async #runFaulted<T>(
     operation: FsOperation,
     path: string,
     epoch: number,
