@@ -120,9 +120,11 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     const pending = copyRepo(true);
     const unreleased = listWorkspace(pending)
       .filter((p) => !p.manifest.private && p.manifest.version === '0.0.0')
-      .map((p) => [p.manifest.name]);
+      .map((p) => p.manifest.name);
     await runPnpm(['run', 'version-packages'], { cwd: pending });
     const after = versions(pending);
-    for (const [name] of unreleased) expect(after[name], name).toBe('0.1.0');
+    expect(unreleased.map((name) => [name, after[name]])).toEqual(
+      unreleased.map((name) => [name, '0.1.0']),
+    );
   });
 });
