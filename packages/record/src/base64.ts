@@ -4,7 +4,7 @@
  * long ones go through Node's native codec, with the strictness Node lacks checked around it.
  */
 
-import { latin1Slice, writeLatin1 } from './latin1.js';
+import { base64Slice, latin1Slice, writeLatin1 } from './latin1.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Alphabet byte for each 6-bit value. */
@@ -37,7 +37,7 @@ export function writeBase64(target: Buffer, at: number, value: Uint8Array): numb
     const bytes = Buffer.isBuffer(value)
       ? value
       : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    return writeLatin1(target, at, bytes.toString('base64'));
+    return writeLatin1(target, at, base64Slice(bytes));
   }
   let o = at;
   const whole = n - (n % 3);

@@ -7,6 +7,7 @@ import { writeHex32 } from './hex.js';
 import { keyField } from './key.js';
 import { writeLatin1 } from './latin1.js';
 import { DEFAULT_LIMITS } from './limits.js';
+import { allocLine } from './line-pool.js';
 import type { LogRecord, Op, RecordLimits } from './types.js';
 
 const S = 83;
@@ -29,13 +30,13 @@ const L = 76;
 export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_LIMITS): Buffer {
   if (isBatchRecord(record)) {
     const batch = prepareBatch(record.ops, limits);
-    const line = Buffer.allocUnsafe(lineLength(batch.size, limits));
+    const line = allocLine(lineLength(batch.size, limits));
     writeBatch(line, 0, line.length, batch);
     return line;
   }
   const key = keyField(opKey(record), limits.maxKeyBytes);
   const value = opValue(record, limits);
-  const line = Buffer.allocUnsafe(lineLength(opSize(key, value), limits));
+  const line = allocLine(lineLength(opSize(key, value), limits));
   writeSingle(line, 0, line.length, key, value);
   return line;
 }

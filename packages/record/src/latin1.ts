@@ -6,11 +6,13 @@
 
 interface Latin1Methods {
   latin1Slice(start: number, end: number): string;
+  base64Slice(start: number, end: number): string;
   latin1Write(text: string, offset: number): number;
 }
 
 const proto = Buffer.prototype as unknown as Partial<Latin1Methods>;
 const fast = typeof proto.latin1Slice === 'function' && typeof proto.latin1Write === 'function';
+const fastBase64 = typeof proto.base64Slice === 'function';
 
 /** `bytes[start, end)` as a string of the same char codes. */
 export function latin1Slice(bytes: Buffer, start: number, end: number): string {
@@ -32,4 +34,11 @@ export function writeLatin1(target: Buffer, at: number, text: string): number {
       ? (target as unknown as Latin1Methods).latin1Write(text, at)
       : target.write(text, at, 'latin1'))
   );
+}
+
+/** `bytes` as standard padded base64 (`toString('base64')` without its dispatch). */
+export function base64Slice(bytes: Buffer): string {
+  return fastBase64
+    ? (bytes as unknown as Latin1Methods).base64Slice(0, bytes.length)
+    : bytes.toString('base64');
 }
