@@ -5,7 +5,9 @@
  * Run: `pnpm --filter @hermes/store bench:memory` (or
  * `node --expose-gc --import tsx bench/memory.ts [--entries N] [--value-bytes N]`).
  * Prints a Markdown table; heap is `heapUsed`, off-heap is `external` (which includes the
- * `ArrayBuffer` backing stores that hold Buffer bytes), both as deltas after a full GC.
+ * `ArrayBuffer` backing stores that hold Buffer bytes), both as deltas after a full GC. RSS
+ * (which also counts malloc overhead) is only meaningful for one structure per process:
+ * `--only map-buffer|map-uint8array|locked|sharded`.
  */
 import { Buffer } from 'node:buffer';
 import { parseArgs } from 'node:util';
@@ -15,6 +17,7 @@ const { values: args } = parseArgs({
   options: {
     entries: { type: 'string', default: '1000000' },
     'value-bytes': { type: 'string', default: '100' },
+    only: { type: 'string' },
   },
 });
 const entries = Number(args.entries);
@@ -52,10 +55,16 @@ interface Measured {
   readonly name: string;
   readonly heap: number;
   readonly external: number;
+  readonly rss: number;
   readonly ms: number;
 }
 
-async function measure(name: string, fill: () => Promise<unknown>): Promise<Measured> {
+async function measure(
+  id: string,
+  name: string,
+  fill: () => Promise<unknown>,
+): Promise<Measured | undefined> {
+  if (args.only !== undefined && args.only !== id) return undefined;
   fullGc();
   const before = process.memoryUsage();
   const started = performance.now();
@@ -69,34 +78,35 @@ async function measure(name: string, fill: () => Promise<unknown>): Promise<Meas
     name,
     heap: (after.heapUsed - before.heapUsed) / entries,
     external: (after.external - before.external) / entries,
+    rss: (after.rss - before.rss) / entries,
     ms,
   };
 }
 
-const results: Measured[] = [];
+const results: (Measured | undefined)[] = [];
 results.push(
-  await measure('Map<string, Buffer> (Buffer.from(value), pooled)', async () => {
+  await measure('map-buffer', 'Map<string, Buffer> (Buffer.from(value), pooled)', async () => {
     const map = new Map<string, Buffer>();
     for (let i = 0; i < entries; i++) map.set(key(i), Buffer.from(value(i)));
     return map;
   }),
 );
 results.push(
-  await measure('Map<string, Uint8Array> (value.slice() per value)', async () => {
+  await measure('map-uint8array', 'Map<string, Uint8Array> (value.slice() per value)', async () => {
     const map = new Map<string, Uint8Array>();
     for (let i = 0; i < entries; i++) map.set(key(i), value(i).slice());
     return map;
   }),
 );
 results.push(
-  await measure('LockedStore', async () => {
+  await measure('locked', 'LockedStore', async () => {
     const store = new LockedStore();
     for (let i = 0; i < entries; i++) await store.set(key(i), value(i));
     return store;
   }),
 );
 results.push(
-  await measure('ShardedStore (16 shards)', async () => {
+  await measure('sharded', 'ShardedStore (16 shards)', async () => {
     const store = new ShardedStore();
     for (let i = 0; i < entries; i++) await store.set(key(i), value(i));
     return store;
@@ -106,11 +116,15 @@ results.push(
 console.log(
   `${entries} entries, 16-byte keys, ${valueBytes}-byte values, Node ${process.version} (${process.arch})\n`,
 );
-console.log('| structure | heap B/entry | off-heap B/entry | total B/entry | fill time |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log(
+  '| structure | heap B/entry | off-heap B/entry | heap + off-heap B/entry | RSS B/entry | fill time |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
+  if (r === undefined) continue;
   const total = r.heap + r.external;
+  const rss = args.only === undefined ? 'use --only' : r.rss.toFixed(0);
   console.log(
-    `| ${r.name} | ${r.heap.toFixed(0)} | ${r.external.toFixed(0)} | ${total.toFixed(0)} | ${(r.ms / 1000).toFixed(2)} s |`,
+    `| ${r.name} | ${r.heap.toFixed(0)} | ${r.external.toFixed(0)} | ${total.toFixed(0)} | ${rss} | ${(r.ms / 1000).toFixed(2)} s |`,
   );
 }
