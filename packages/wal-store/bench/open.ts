@@ -1,7 +1,7 @@
 // Open (replay) speed of the durable store beside a bare baseline, and open time before and after
 // compaction, in one run.
-// Run (from the repository root):
-//   node --expose-gc --conditions=@hermes/source --import tsx packages/wal-store/bench/open.ts [liveKeys] [rounds]
+// Run (from the repository root) against the built packages (`pnpm build` first):
+//   node --expose-gc --import tsx packages/wal-store/bench/open.ts [liveKeys] [rounds]
 // Published numbers come from `pnpm bench` (apps/bench); this is the layer's own check.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open as openFile, readdir, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockedStore, ShardedStore } from '@hermes/store';
 import { openWal, SyncEverySecond } from '@hermes/wal';
-import { openDurableStore } from '../src/index.js';
+import { openDurableStore } from '@hermes/wal-store';
 
 const liveKeys = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 3);
