@@ -23,7 +23,7 @@ for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 const EQUALS = 61;
 /** Values at least this long are coded by Node's native base64 (measured crossover). */
 export const NATIVE_ENCODE_FROM = 384;
-const NATIVE_DECODE_FROM = 384;
+export const NATIVE_DECODE_FROM = 384;
 
 /** Characters that `bytes` bytes take in padded base64. */
 export function base64Length(bytes: number): number {

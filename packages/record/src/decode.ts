@@ -1,10 +1,11 @@
 import { crc32 } from './crc32.js';
 import { failure, LineFault } from './failure.js';
+import { decodeFastSet } from './fast-set.js';
 import { CRC_PREFIX, type LogFormat, SPACE } from './format.js';
 import { readHex32 } from './hex.js';
 import { decodeLegacyBody } from './legacy.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { fieldEnd, isBatch, opEnd, parseOp } from './parse-op.js';
+import { fieldEnd, isBatch, isSet, opEnd, parseOp } from './parse-op.js';
 import type { DecodeResult, LogRecord, Op, RecordLimits } from './types.js';
 
 /**
@@ -66,6 +67,10 @@ function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits
   const stored = readHex32(line, start);
   if (stored < 0) {
     throw new LineFault('malformed', 'The checksum field is not 8 lowercase hex digits.');
+  }
+  if (isSet(line, body)) {
+    const op = decodeFastSet(line, body, end, stored, limits);
+    if (op !== undefined) return op;
   }
   const actual = crc32(line, body, end);
   if (stored !== actual) {

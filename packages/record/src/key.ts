@@ -6,7 +6,7 @@ import { latin1Slice } from './latin1.js';
 const ORDINARY_RE = /^[A-Za-z0-9:/._-]*$/;
 
 /** 1 for bytes written as themselves in a key, 0 for bytes written `%XX`. */
-const ORDINARY = new Uint8Array(256);
+export const ORDINARY: Uint8Array = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._-') {
   ORDINARY[c.charCodeAt(0)] = 1;
 }
