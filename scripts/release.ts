@@ -8,16 +8,19 @@
  * Run `pnpm version-packages` first: a release with pending changesets is refused (a dry run
  * only warns).
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { run, runPnpm } from './lib/run.js';
+import { pnpmCommand, run, runPnpm } from './lib/run.js';
 import { publicPackages, REPO_ROOT } from './lib/workspace.js';
 
-const USAGE = `Usage: pnpm release [--dry-run] [--skip-checks]
+const USAGE = `Usage: pnpm release [--dry-run] [--skip-checks] [--otp <code>] [--tag <dist-tag>]
 
   --dry-run      build, check and pack every package as a publish would, upload nothing
   --skip-checks  skip the release checks (tarball contents, publint, attw, pack-and-install)
+  --otp <code>   one-time password for the registry (passed to changeset publish)
+  --tag <tag>    publish under this dist-tag instead of latest
 `;
 
 /** Pending changesets: files in .changeset/ that `pnpm version-packages` has not consumed yet. */
@@ -50,6 +53,8 @@ async function main(argv: readonly string[]): Promise<void> {
     options: {
       'dry-run': { type: 'boolean', default: false },
       'skip-checks': { type: 'boolean', default: false },
+      otp: { type: 'string' },
+      tag: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -106,8 +111,17 @@ async function main(argv: readonly string[]): Promise<void> {
     await step(
       'publish (changeset publish: every version not on the registry yet, then git tags)',
       async () => {
-        const out = await runPnpm(['exec', 'changeset', 'publish'], { cwd: REPO_ROOT });
-        process.stdout.write(out.stdout);
+        // Interactive: npm may ask for a one-time password.
+        const [command, prefix] = pnpmCommand();
+        const extra = [
+          ...(values.otp ? [`--otp=${values.otp}`] : []),
+          ...(values.tag ? ['--tag', values.tag] : []),
+        ];
+        const result = spawnSync(command, [...prefix, 'exec', 'changeset', 'publish', ...extra], {
+          cwd: REPO_ROOT,
+          stdio: 'inherit',
+        });
+        if (result.status !== 0) throw new Error(`changeset publish exited ${result.status}`);
       },
     );
     return;
