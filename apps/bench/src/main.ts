@@ -11,8 +11,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return typeof code === 'number' ? code : 2;
   }
   if (options.list) {
-    for (const s of selectScenarios({ ...options, scale: true }))
+    for (const s of selectScenarios({ ...options, scale: true })) {
       process.stdout.write(`${s.id}${s.scaleOnly ? ' (--scale)' : ''}\n`);
+      for (const part of s.parts ?? []) process.stdout.write(`  ${part}\n`);
+    }
     return 0;
   }
   const outcome = await runBench(options, argv);
@@ -25,4 +27,9 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+// `pnpm bench --list | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = await main(process.argv.slice(2));

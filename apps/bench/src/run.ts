@@ -120,7 +120,7 @@ export async function runBench(
     mkdirSync(dirname(jsonPath), { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(svgPath, renderSvg(results));
-    printReport(results);
+    printReport(results, options.only !== undefined);
     process.stdout.write(`\nresults: ${jsonPath}\nchart:   ${svgPath}\n`);
     return { results, jsonPath, svgPath, failures };
   } finally {
@@ -128,22 +128,28 @@ export async function runBench(
   }
 }
 
-function printReport(results: Results): void {
+function printReport(results: Results, narrowed: boolean): void {
   const m = results.machine;
   const concurrency = [
     ...new Set(results.rows.flatMap((r) => (r.concurrency === undefined ? [] : [r.concurrency]))),
   ].sort((a, b) => a - b);
   const t = (x: { header: string[]; body: string[][] }): string => textTable(x.header, x.body);
+  const shown = {
+    targets: narrowed
+      ? results.targets.filter((x) => !x.missing?.endsWith(' not run'))
+      : results.targets,
+  };
+  const hidden = results.targets.length - shown.targets.length;
+  const ratios = ratioTable(results.rows, concurrency);
   const out = [
     '',
     `Hermes bench (${results.profile}) on ${m.cpu}, ${m.cores} cores, ${m.filesystem}, Node ${m.node}; raw fdatasync p50 ${m.fdatasyncMs.p50.toFixed(2)} ms, p99 ${m.fdatasyncMs.p99.toFixed(2)} ms; ${results.durationS.toFixed(0)} s`,
     '',
     t(rowsTable(results.rows)),
     '',
-    t(ratioTable(results.rows, concurrency)),
-    '',
-    t(targetsTable(results)),
-    '',
+    ...(ratios.body.length > 0 ? [t(ratios), ''] : []),
+    t(targetsTable(shown)),
+    hidden > 0 ? `(${hidden} targets need rows that --only left out)\n` : '',
   ];
   process.stdout.write(out.join('\n'));
 }

@@ -82,6 +82,8 @@ export interface Scenario {
    * against `id`.
    */
   narrow?(only: RegExp): Scenario | undefined;
+  /** Ids of its parts that `--only` can match (a race's contenders), for `--list`. */
+  readonly parts?: readonly string[];
   run(ctx: Context): Promise<Row[]>;
 }
 

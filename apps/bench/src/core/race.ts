@@ -104,6 +104,7 @@ export function raceScenario(
   return {
     id,
     group: 'baseline',
+    parts: contenders.map((c) => `${c.id}${c.suffix ?? ''}`),
     narrow(only) {
       const kept = contenders.filter((c) => only.test(c.id) || only.test(`${c.id}.n${n}`));
       return kept.length === 0 ? undefined : raceScenario(id, n, kept, derive);
