@@ -16,7 +16,8 @@ export interface BenchOptions {
 
 /**
  * Parses `pnpm bench` flags. Leading `--` tokens are dropped, so `pnpm bench -- --only wal`
- * works as npm habits have it. Throws (commander's error) on an unknown flag.
+ * works as npm habits have it. Throws commander's error (with `exitCode`; its message says what
+ * is wrong) on an unknown flag; `--help` prints the usage and throws with `exitCode` 0.
  */
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const args = [...argv];
@@ -32,7 +33,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     .option('--json <path>', 'write the JSON results here (the SVG beside it)')
     .option('--list', 'list the scenarios and exit')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {} });
   program.parse(args, { from: 'user' });
   const o = program.opts<{
     smoke?: boolean;

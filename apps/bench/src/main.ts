@@ -8,6 +8,8 @@ async function main(argv: readonly string[]): Promise<number> {
     options = parseArgs(argv);
   } catch (error) {
     const code = (error as { exitCode?: number }).exitCode;
+    if (code !== 0)
+      process.stderr.write(`${(error as Error).message}\nRun with --help for the flags.\n`);
     return typeof code === 'number' ? code : 2;
   }
   if (options.list) {
