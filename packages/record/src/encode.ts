@@ -4,7 +4,7 @@ import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
 import { RecordError } from './errors.js';
 import { CRC_PREFIX, NEWLINE, SPACE } from './format.js';
 import { writeHex32 } from './hex.js';
-import { keyField } from './key.js';
+import { keyField, writeOrdinaryKey } from './key.js';
 import { writeLatin1 } from './latin1.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { allocLine } from './line-pool.js';
@@ -34,10 +34,62 @@ export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_L
     writeBatch(line, 0, line.length, batch);
     return line;
   }
+  const line = encodeOrdinary(record, limits);
+  if (line !== undefined) return line;
   const key = keyField(opKey(record), limits.maxKeyBytes);
   const value = opValue(record, limits);
-  const line = allocLine(lineLength(opSize(key, value), limits));
-  writeSingle(line, 0, line.length, key, value);
+  const checked = allocLine(lineLength(opSize(key, value), limits));
+  writeSingle(checked, 0, checked.length, key, value);
+  return checked;
+}
+
+/** Longest key {@link encodeOrdinary} tries. */
+const ORDINARY_UNTIL = 64;
+
+/**
+ * The common record (a short key, a short value, all within limits) encoded optimistically: the
+ * key is checked for ordinary characters as it is written, not in a pass of its own. Returns
+ * `undefined` for anything else, or when the key needs escapes; {@link encodeRecord} then takes
+ * the careful path, which throws the right error first.
+ */
+function encodeOrdinary(record: Op, limits: RecordLimits): Buffer | undefined {
+  const type = record.type;
+  const key = record.key;
+  if (typeof key !== 'string' || key.length > ORDINARY_UNTIL || key.length > limits.maxKeyBytes) {
+    return undefined;
+  }
+  let value: unknown;
+  if (type === 'set') {
+    value = record.value;
+    if (
+      !(value instanceof Uint8Array) ||
+      value.length >= NATIVE_ENCODE_FROM ||
+      value.length > limits.maxValueBytes
+    ) {
+      return undefined;
+    }
+  } else if (type !== 'delete') {
+    return undefined;
+  }
+  const valueField = value === undefined ? 0 : 1 + base64Length((value as Uint8Array).length);
+  const length = CRC_PREFIX + 4 + key.length + valueField + 1;
+  if (length > limits.maxLineBytes) return undefined;
+  const line = allocLine(length);
+  const keyAt =
+    value === undefined
+      ? writeOpWord(line, CRC_PREFIX, D, E, L)
+      : writeOpWord(line, CRC_PREFIX, S, E, T);
+  if (!writeOrdinaryKey(line, keyAt, key)) return undefined;
+  const keyEnd = keyAt + key.length;
+  let c: number;
+  if (value === undefined) {
+    c = crc32Update(CRC_INIT, line, CRC_PREFIX, keyEnd);
+  } else {
+    line[keyEnd] = SPACE;
+    c = crc32Update(CRC_INIT, line, CRC_PREFIX, keyEnd + 1);
+    c = writeBase64Crc(line, keyEnd + 1, value as Uint8Array, c);
+  }
+  seal(line, 0, length - 1, c);
   return line;
 }
 

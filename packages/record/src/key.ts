@@ -61,6 +61,20 @@ export function keyField(key: string, maxKeyBytes: number): string {
   return out;
 }
 
+/**
+ * Writes the char codes of `key` at `target[at]` and returns whether every one is ordinary (the
+ * key is then its own field). The bytes are written either way: the caller drops them when not.
+ */
+export function writeOrdinaryKey(target: Uint8Array, at: number, key: string): boolean {
+  let ok = 1;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    target[at + i] = c;
+    ok &= ORDINARY[c & 127]! & ((c - 128) >>> 31);
+  }
+  return ok === 1;
+}
+
 /** Whether every character of `key` is written as it is. */
 function isOrdinary(key: string): boolean {
   const n = key.length;

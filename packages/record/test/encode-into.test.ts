@@ -102,6 +102,8 @@ describe('encodeRecordInto and encodedLength', () => {
           { type: 'delete', key: 'b' },
         ],
       },
+      { type: 'set', key: '\uD800', value: new Uint8Array(4) },
+      { type: 'set', key: '%', value: new Uint8Array(4) },
       { type: 'set', key: 'k', value: new Uint8Array(2) },
     ];
     for (const c of cases) {
@@ -110,7 +112,11 @@ describe('encodeRecordInto and encodedLength', () => {
       expect(codeOf(() => encodedLength(record, tight))).toBe(expected);
       expect(codeOf(() => encodeRecordInto(record, Buffer.alloc(256), 0, tight))).toBe(expected);
     }
-    expect(codeOf(() => encodeRecord(cases[8] as LogRecord, tight))).toBe('ok');
+    expect(codeOf(() => encodeRecord(cases[8] as LogRecord, tight))).toBe(
+      'RECORD_KEY_NOT_WELL_FORMED',
+    );
+    expect(codeOf(() => encodeRecord(cases[9] as LogRecord, tight))).toBe('RECORD_VALUE_TOO_LARGE');
+    expect(codeOf(() => encodeRecord(cases[10] as LogRecord, tight))).toBe('ok');
     expect(
       codeOf(() => encodeRecord(cases[0] as LogRecord, resolveLimits({ maxLineBytes: 10 }))),
     ).toBe('RECORD_INVALID');
