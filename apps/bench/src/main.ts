@@ -19,6 +19,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   }
+  if (selectScenarios(options).length === 0) {
+    process.stderr.write(`nothing matches --only ${options.only?.source}; --list shows what can\n`);
+    return 2;
+  }
   const outcome = await runBench(options, argv);
   if (outcome.failures.length > 0) {
     process.stderr.write(

@@ -53,5 +53,11 @@ describe('race', () => {
     const s = raceScenario('writes.x.n1', 1, [fake('wal.every', 1, []), fake('peer.lmdb', 1, [])]);
     expect(s.narrow?.(/lmdb/)).toBeDefined();
     expect(s.narrow?.(/redis/)).toBeUndefined();
+    const sized = raceScenario('writes.y.n16', 16, [
+      { ...fake('wal.every', 1, []), suffix: '.v100' },
+    ]);
+    expect(sized.narrow?.(/^wal\.every\.v100$/)).toBeDefined();
+    expect(sized.narrow?.(/wal\.every\.n16\.v100/)).toBeDefined();
+    expect(sized.narrow?.(/v4096/)).toBeUndefined();
   });
 });

@@ -106,7 +106,11 @@ export function raceScenario(
     group: 'baseline',
     parts: contenders.map((c) => `${c.id}${c.suffix ?? ''}`),
     narrow(only) {
-      const kept = contenders.filter((c) => only.test(c.id) || only.test(`${c.id}.n${n}`));
+      const kept = contenders.filter((c) =>
+        [c.id, `${c.id}${c.suffix ?? ''}`, `${c.id}.n${n}${c.suffix ?? ''}`].some((name) =>
+          only.test(name),
+        ),
+      );
       return kept.length === 0 ? undefined : raceScenario(id, n, kept, derive);
     },
     async run(ctx) {
