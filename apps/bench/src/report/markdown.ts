@@ -4,6 +4,19 @@ import { ratioTable, rowsTable, targetsTable } from './tables.js';
 
 const md = (t: { header: string[]; body: string[][] }): string => markdownTable(t.header, t.body);
 
+function timings(results: Results): string {
+  const entries = Object.entries(results.timings ?? {});
+  if (entries.length === 0) return '';
+  const body = entries.map(([id, s]) => [id, s.toFixed(1)]);
+  return `
+## Time per scenario
+
+${markdownTable(['scenario', 'seconds'], body)}
+
+The chart of this run (writes/s against concurrency) is the \`.svg\` beside its results file.
+`;
+}
+
 /** `docs/benchmarks.md`, generated from one results file. Never edit the output by hand. */
 export function renderMarkdown(results: Results, source: string): string {
   const m = results.machine;
@@ -50,6 +63,6 @@ ${md(ratioTable(results.rows, concurrency))}
 
 Median of the rounds, with min and max; latencies over every measured operation.
 
-${md(rowsTable(results.rows))}
-`;
+${md(rowsTable(results.rows, true))}
+${timings(results)}`;
 }

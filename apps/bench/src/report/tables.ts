@@ -2,9 +2,13 @@ import type { Results, Row } from '../types.js';
 import { mark, num, ratio } from './format.js';
 import { DURABLE_PEERS, rowRatio } from './targets.js';
 
-/** Header and body of the table of every row. */
-export function rowsTable(rows: readonly Row[]): { header: string[]; body: string[][] } {
+/** Header and body of the table of every row (with each row's note as a last column if asked). */
+export function rowsTable(
+  rows: readonly Row[],
+  withNotes = false,
+): { header: string[]; body: string[][] } {
   const header = ['row', 'median', 'min', 'max', 'unit', 'p50 ms', 'p99 ms', 'p99.9 ms'];
+  if (withNotes) header.push('note');
   const body = rows.map((r) =>
     r.skipped || !r.value
       ? [r.label, 'skipped', '', '', '', '', '', r.skipped ?? '']
@@ -19,6 +23,8 @@ export function rowsTable(rows: readonly Row[]): { header: string[]; body: strin
           num(r.latency?.p999),
         ],
   );
+  if (withNotes)
+    body.forEach((cells, i) => cells.push(rows[i]!.skipped ? '' : (rows[i]!.note ?? '')));
   return { header, body };
 }
 
