@@ -24,7 +24,8 @@ export function rowsTable(
         ],
   );
   if (withNotes)
-    body.forEach((cells, i) => cells.push(rows[i]!.skipped ? '' : (rows[i]!.note ?? '')));
+    for (const [i, cells] of body.entries())
+      cells.push(rows[i]!.skipped ? '' : (rows[i]!.note ?? ''));
   return { header, body };
 }
 
