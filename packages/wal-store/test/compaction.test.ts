@@ -156,8 +156,6 @@ describe.each(stores)('compaction over %s', (_name, makeStore) => {
       store: makeStore(),
       compaction: { minLogBytes: 16 * 1024, ratio: 2 },
     });
-    const started: number[] = [];
-    db.on('compaction', (report) => started.push(report.entries));
     const compacted = once(db, 'compaction');
     for (let round = 0; round < 100; round++) {
       await Promise.all(
@@ -166,9 +164,10 @@ describe.each(stores)('compaction over %s', (_name, makeStore) => {
     }
     const [report] = (await compacted) as [{ entries: number }];
     expect(report.entries).toBe(10);
-    expect(db.stats().compactions).toBeGreaterThanOrEqual(1);
-    // The log stays bounded: it never grows much past the threshold.
-    expect(db.stats().logBytes).toBeLessThan(3 * 16 * 1024);
+    // It fires again and again as the log regrows, so the log stays far below what was written
+    // (1000 records of about 130 bytes), whatever the timing of the compactions.
+    expect(db.stats().compactions).toBeGreaterThanOrEqual(2);
+    expect(db.stats().logBytes).toBeLessThan(64 * 1024);
     const expected = contents(db);
     await db.close();
     expect((await reopen(dir, makeStore)).state).toEqual(expected);
