@@ -31,6 +31,7 @@ export let base64CrcInvalid = false;
  */
 export function readBase64Crc(
   line: Uint8Array,
+  view: DataView,
   start: number,
   end: number,
   pad: number,
@@ -40,10 +41,11 @@ export function readBase64Crc(
   const quadsEnd = pad > 0 ? end - 4 : end;
   let bad = 0;
   let i = start;
+  const base = line.byteOffset - view.byteOffset;
   let o = 0;
   for (const last8 = quadsEnd - 8; i <= last8; i += 8) {
-    const w1 = line[i]! | (line[i + 1]! << 8) | (line[i + 2]! << 16) | (line[i + 3]! << 24);
-    const w2 = line[i + 4]! | (line[i + 5]! << 8) | (line[i + 6]! << 16) | (line[i + 7]! << 24);
+    const w1 = view.getInt32(base + i, true);
+    const w2 = view.getInt32(base + i + 4, true);
     const a = w1 ^ c;
     c =
       T[1792 + (a & 255)]! ^

@@ -23,15 +23,17 @@ export function decodeLine(
   const bytes = Buffer.isBuffer(line)
     ? line
     : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-  return decodeRange(bytes, 0, bytes.length, offset, format, limits);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeRange(bytes, view, 0, bytes.length, offset, format, limits);
 }
 
 /**
  * {@link decodeLine} of the line `bytes[start, end)` (newline excluded), without a view of it:
- * the decoder's hot path. Never throws.
+ * the decoder's hot path. `view` is a DataView over `bytes`' memory (one per chunk). Never throws.
  */
 export function decodeRange(
   bytes: Buffer,
+  view: DataView,
   start: number,
   end: number,
   offset: number,
@@ -51,7 +53,7 @@ export function decodeRange(
     const record =
       format === 'legacy'
         ? decodeLegacyBody(bytes.subarray(start, end), limits)
-        : decodeV1(bytes, start, end, limits);
+        : decodeV1(bytes, view, start, end, limits);
     return { ok: true, record, offset, length };
   } catch (e) {
     if (e instanceof LineFault) return failure(e.reason, offset, length, e.message);
@@ -59,7 +61,13 @@ export function decodeRange(
   }
 }
 
-function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits): LogRecord {
+function decodeV1(
+  line: Buffer,
+  view: DataView,
+  start: number,
+  end: number,
+  limits: RecordLimits,
+): LogRecord {
   const body = start + CRC_PREFIX;
   if (end < body || line[body - 1] !== SPACE) {
     throw new LineFault('malformed', 'The line does not start with an 8-hex-digit checksum field.');
@@ -69,7 +77,7 @@ function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits
     throw new LineFault('malformed', 'The checksum field is not 8 lowercase hex digits.');
   }
   if (isSet(line, body)) {
-    const op = decodeFastSet(line, body, end, stored, limits);
+    const op = decodeFastSet(line, view, body, end, stored, limits);
     if (op !== undefined) return op;
   }
   const actual = crc32(line, body, end);

@@ -38,6 +38,9 @@ export class LogDecoder {
   #format: LogFormat | undefined;
   #headerBytes: number | undefined;
   #emit: DecodeCallback = () => {};
+  /** A DataView over the bytes lines come from, kept during one push only. */
+  #viewed: Buffer | undefined;
+  #view: DataView | undefined;
   readonly #onLine = (
     bytes: Buffer,
     start: number,
@@ -78,7 +81,12 @@ export class LogDecoder {
   /** Feeds the next chunk; calls `emit` for every record or failure it completes. */
   push(chunk: Uint8Array, emit: DecodeCallback): void {
     this.#emit = emit;
-    this.#splitter.scan(chunk, this.#onLine);
+    try {
+      this.#splitter.scan(chunk, this.#onLine);
+    } finally {
+      this.#viewed = undefined;
+      this.#view = undefined;
+    }
   }
 
   /** Ends the stream; a partial last line is emitted as a `truncated` failure. */
@@ -120,7 +128,13 @@ export class LogDecoder {
     ) {
       return;
     }
-    emit(decodeRange(bytes, start, end, offset, this.#format!, this.#limits));
+    let view = this.#view;
+    if (bytes !== this.#viewed || view === undefined) {
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.#viewed = bytes;
+      this.#view = view;
+    }
+    emit(decodeRange(bytes, view, start, end, offset, this.#format!, this.#limits));
   }
 
   /** Decides the format from the first line; returns whether the line is a record to decode. */

@@ -10,13 +10,14 @@ const EQUALS = 61;
 
 /**
  * The common line, `SET <ordinary key> <short base64>` whose body starts at `body` and whose
- * stored checksum is `stored`, decoded in one pass: the base64 is decoded as the CRC runs over
+ * stored checksum is `stored` (`view` is a DataView over `line`'s memory), decoded in one pass: the base64 is decoded as the CRC runs over
  * it. Returns `undefined` for anything else (an escaped key, an empty or long value, a limit
  * exceeded, a bad byte, a checksum mismatch): the caller then takes the careful path, which
  * checks the checksum first and names the failure.
  */
 export function decodeFastSet(
   line: Buffer,
+  view: DataView,
   body: number,
   end: number,
   stored: number,
@@ -35,7 +36,15 @@ export function decodeFastSet(
   const size = (n >>> 2) * 3 - pad;
   if (size >= NATIVE_DECODE_FROM || size > limits.maxValueBytes) return undefined;
   const value = Buffer.allocUnsafe(size);
-  const c = readBase64Crc(line, start, end, pad, value, crc32Update(CRC_INIT, line, body, start));
+  const c = readBase64Crc(
+    line,
+    view,
+    start,
+    end,
+    pad,
+    value,
+    crc32Update(CRC_INIT, line, body, start),
+  );
   if (base64CrcInvalid || crc32Final(c) !== stored) return undefined;
   return { type: 'set', key: latin1Slice(line, keyStart, keyEnd), value };
 }

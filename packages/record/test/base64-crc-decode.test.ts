@@ -34,7 +34,7 @@ describe('readBase64Crc', () => {
         const expected = decodeBase64(line, start, end, size);
         const pad = ((end - start) / 4) * 3 - size;
         const out = Buffer.alloc(size);
-        const c = readBase64Crc(line, start, end, pad, out, register);
+        const c = readBase64Crc(line, new DataView(line.buffer), start, end, pad, out, register);
         expect(c).toBe(crc32Update(register, line, start, end));
         expect(base64CrcInvalid).toBe(expected === undefined);
         if (expected !== undefined) expect(out.equals(expected)).toBe(true);
@@ -47,14 +47,22 @@ describe('readBase64Crc', () => {
     for (const text of ['QR==', 'QUJ=', 'QUJDRB==', 'QUJDREF=']) {
       const line = Buffer.from(text, 'latin1');
       const pad = text.endsWith('==') ? 2 : 1;
-      readBase64Crc(line, 0, line.length, pad, Buffer.alloc((text.length / 4) * 3 - pad), -1);
+      readBase64Crc(
+        line,
+        new DataView(line.buffer),
+        0,
+        line.length,
+        pad,
+        Buffer.alloc((text.length / 4) * 3 - pad),
+        -1,
+      );
       expect(base64CrcInvalid, text).toBe(true);
     }
     for (const text of ['QQ==', 'QUI=', 'QUJDRA==', 'QUJDREE=']) {
       const line = Buffer.from(text, 'latin1');
       const pad = text.endsWith('==') ? 2 : 1;
       const out = Buffer.alloc((text.length / 4) * 3 - pad);
-      readBase64Crc(line, 0, line.length, pad, out, -1);
+      readBase64Crc(line, new DataView(line.buffer), 0, line.length, pad, out, -1);
       expect(base64CrcInvalid, text).toBe(false);
       expect(out.toString('base64')).toBe(text);
     }
