@@ -54,8 +54,9 @@ function bump(version: string, type: 'patch' | 'minor'): string {
   return type === 'patch' ? `${major}.${minor}.${patch + 1}` : `${major}.${minor + 1}.0`;
 }
 
+/** The CHANGELOG.md of `packages/<pkg>` (or of `apps/<name>` when `pkg` is `apps/<name>`). */
 function changelog(dir: string, pkg: string): string | undefined {
-  const file = path.join(dir, 'packages', pkg, 'CHANGELOG.md');
+  const file = path.join(dir, pkg.includes('/') ? pkg : `packages/${pkg}`, 'CHANGELOG.md');
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
@@ -72,7 +73,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     before = versions(dir);
   });
 
-  it('bumps @hermes/record and its dependents (wal, wal-store) as patches, and leaves the store alone', async () => {
+  it('bumps @hermes/record and its dependents (wal, wal-store, the apps) as patches, and leaves the store alone', async () => {
     await versionPackages(
       dir,
       '---\n"@hermes/record": patch\n---\n\nDecoding a legacy line is faster.\n',
@@ -83,6 +84,8 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
       '@hermes/record': bump(before['@hermes/record']!, 'patch'),
       '@hermes/wal': bump(before['@hermes/wal']!, 'patch'),
       '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
+      '@hermes/demo': bump(before['@hermes/demo']!, 'patch'),
+      '@hermes/bench': bump(before['@hermes/bench']!, 'patch'),
     });
     expect(changelog(dir, 'record')).toContain('Decoding a legacy line is faster.');
     expect(changelog(dir, 'wal')).toContain(`@hermes/record@${after['@hermes/record']}`);
@@ -94,7 +97,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     expect(wal.dependencies?.['@hermes/record']).toMatch(/^workspace:/);
   });
 
-  it('bumps a minor change of @hermes/store as minor, wal-store as a patch, and nothing below', async () => {
+  it('bumps a minor change of @hermes/store as minor, wal-store and the apps as patches, and nothing below', async () => {
     await versionPackages(
       dir,
       '---\n"@hermes/store": minor\n---\n\nStores can be iterated in key order.\n',
@@ -103,17 +106,25 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
       ...before,
       '@hermes/store': bump(before['@hermes/store']!, 'minor'),
       '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
+      '@hermes/demo': bump(before['@hermes/demo']!, 'patch'),
+      '@hermes/bench': bump(before['@hermes/bench']!, 'patch'),
     });
     expect(changelog(dir, 'record')).toBeUndefined();
     expect(changelog(dir, 'wal')).toBeUndefined();
   });
 
-  it('never versions the private apps', async () => {
-    await versionPackages(dir, '---\n"@hermes/wal-store": major\n---\n\nA breaking change.\n');
-    const after = versions(dir);
-    expect(after['@hermes/demo']).toBe(before['@hermes/demo']);
-    expect(after['@hermes/bench']).toBe(before['@hermes/bench']);
-    expect(after['@hermes/wal-store']).not.toBe(before['@hermes/wal-store']);
+  it('consumes a changeset on an app into its CHANGELOG, keeps it private and leaves the packages alone', async () => {
+    await versionPackages(
+      dir,
+      '---\n"@hermes/demo": minor\n---\n\nThe service lists keys by prefix.\n',
+    );
+    expect(versions(dir)).toEqual({
+      ...before,
+      '@hermes/demo': bump(before['@hermes/demo']!, 'minor'),
+    });
+    expect(changelog(dir, 'apps/demo')).toContain('The service lists keys by prefix.');
+    expect(readJson<PackageJson>(path.join(dir, 'apps/demo/package.json')).private).toBe(true);
+    expect(readdirSync(path.join(dir, '.changeset'))).toEqual(['config.json']);
   });
 
   it('the pending changesets of the repo release every package never published as 0.1.0', async () => {
