@@ -298,7 +298,9 @@ describe.each(packages.map((p) => p.manifest.name))('the tarball of %s', (name) 
 
 // The layers install and run side by side: separate projects, mostly waiting on the disk.
 describe.concurrent.each(LAYERS)('$name installed alone from its tarball', (layer) => {
-  it('installs without the workspace or a registry, type-checks and runs in plain Node, as ESM and from require()', async () => {
+  it('installs without the workspace or a registry, type-checks and runs in plain Node, as ESM and from require()', async ({
+    expect,
+  }) => {
     const project = path.join(work, `consumer-${layer.name.replace(/\W/g, '_')}`);
     mkdirSync(project);
     const expected = new Set([
