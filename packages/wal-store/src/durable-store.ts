@@ -97,7 +97,7 @@ export class DurableStoreImpl<S extends LockableStore>
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#unconditional([key], [op], op).then(ignore);
+    return this.#unconditional([key], [op], op, false) as Promise<void>;
   }
 
   delete(key: string): Promise<boolean> {
@@ -109,7 +109,7 @@ export class DurableStoreImpl<S extends LockableStore>
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#unconditional([key], [op], op).then(firstExisted);
+    return this.#unconditional([key], [op], op, true) as Promise<boolean>;
   }
 
   batch(ops: readonly BatchOp[]): Promise<void> {
@@ -122,32 +122,36 @@ export class DurableStoreImpl<S extends LockableStore>
     }
     if (own.length === 0) return Promise.resolve();
     const keys = own.map((op) => op.key);
-    return this.#unconditional(keys, own, { type: 'batch', ops: own }).then(ignore);
+    return this.#unconditional(keys, own, { type: 'batch', ops: own }, false) as Promise<void>;
   }
 
   /**
    * The unconditional write path: hold the keys `shared` across the append (so concurrent
    * writes share an fsync), apply to memory in `onDurable` (synchronously, in log order).
-   * Resolves, per op, whether its key was present when the record applied.
+   * Resolves, if `answer`, whether the first op's key was present when the record applied (what
+   * `delete` returns), else `undefined`: one promise per write, no extra `.then`.
    */
   #unconditional(
     keys: readonly string[],
     ops: readonly BatchOp[],
     record: LogRecord,
-  ): Promise<boolean[]> {
-    let present: boolean[] | undefined;
+    answer: boolean,
+  ): Promise<boolean | undefined> {
+    let existed = false;
     let failure: Error | undefined;
     const onDurable = (): void => {
-      const applied = this.#applyDurable(ops);
-      present = applied[0];
-      failure = applied[1];
+      try {
+        existed = this.inner.applyUnlocked(ops)[0] === true;
+      } catch (cause) {
+        failure = this.#diverge(cause);
+      }
     };
     return this.inner
       .withLock(keys, 'shared', () => this.#wal.append(record, onDurable))
       .then(() => {
         if (failure) throw failure;
         this.#afterAppend();
-        return present!;
+        return answer ? existed : undefined;
       });
   }
 
@@ -160,7 +164,7 @@ export class DurableStoreImpl<S extends LockableStore>
     const done = await this.inner.withLock([key], 'exclusive', async () => {
       if (this.inner.has(key)) return false;
       await this.#wal.append(ops[0]!, () => {
-        failure = this.#applyDurable(ops)[1];
+        failure = this.#applyDurable(ops);
       });
       return true;
     });
@@ -190,7 +194,7 @@ export class DurableStoreImpl<S extends LockableStore>
       // Absent stays absent: the check is the whole effect, nothing to log.
       if (current === undefined && next === undefined) return true;
       await this.#wal.append(ops[0]!, () => {
-        failure = this.#applyDurable(ops)[1];
+        failure = this.#applyDurable(ops);
       });
       appended = true;
       return true;
@@ -292,17 +296,23 @@ export class DurableStoreImpl<S extends LockableStore>
    * Never throws into the log's actor: if the wrapped store refuses (e.g. `STORE_FULL`), memory
    * no longer matches the log, so further writes are refused and the error is returned.
    */
-  #applyDurable(ops: readonly BatchOp[]): [boolean[] | undefined, Error | undefined] {
+  #applyDurable(ops: readonly BatchOp[]): Error | undefined {
     try {
-      return [this.inner.applyUnlocked(ops), undefined];
+      this.inner.applyUnlocked(ops);
+      return undefined;
     } catch (cause) {
-      this.#diverged ??= new DurableStoreError(
-        'DURABLE_APPLY_FAILED',
-        `A write reached the log but the wrapped store refused it (${String(cause)}); memory no longer matches the log, so writes are refused. Fix the cause (e.g. use more shards) and reopen.`,
-        { cause },
-      );
-      return [undefined, this.#diverged];
+      return this.#diverge(cause);
     }
+  }
+
+  /** Records that memory no longer matches the log; every later write is refused with the error. */
+  #diverge(cause: unknown): DurableStoreError {
+    this.#diverged ??= new DurableStoreError(
+      'DURABLE_APPLY_FAILED',
+      `A write reached the log but the wrapped store refused it (${String(cause)}); memory no longer matches the log, so writes are refused. Fix the cause (e.g. use more shards) and reopen.`,
+      { cause },
+    );
+    return this.#diverged;
   }
 
   async #compactNow(): Promise<CompactionReport> {
@@ -381,10 +391,6 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
     timer.unref();
   });
   return Promise.race([promise.then(ignore, ignore), timeout]).finally(() => clearTimeout(timer));
-}
-
-function firstExisted(present: boolean[]): boolean {
-  return present[0] === true;
 }
 
 function closedError(): StoreError {
