@@ -111,6 +111,32 @@ async function bareWal(): Promise<Side> {
   };
 }
 
+/**
+ * The floor of any decorator: the log plus the store's lock and apply, with no validation, no
+ * copy, no error handling. What the durable store costs beyond this is this layer's own.
+ */
+async function floor(): Promise<Side> {
+  const dir = await mkdtemp(join(tmpdir(), 'wal-store-bench-'));
+  const { wal } = await openWal({ dir, sync: SyncEveryWrite });
+  const store = new ShardedStore();
+  return {
+    name: 'wal + ShardedStore lock/apply (floor)',
+    op: (i) => {
+      const key = keyOf(i);
+      const op = { type: 'set' as const, key, value: values[i & 63]! };
+      return store.withLock([key], 'shared', () =>
+        wal.append(op, () => {
+          store.applyUnlocked([op]);
+        }),
+      );
+    },
+    close: async () => {
+      await wal.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function durable(name: string, store: ShardedStore | LockedStore): Promise<Side> {
   const dir = await mkdtemp(join(tmpdir(), 'wal-store-bench-'));
   const db = await openDurableStore({ dir, store, sync: SyncEveryWrite, compaction: false });
@@ -132,6 +158,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sides = [
   await baseline(),
   await bareWal(),
+  await floor(),
   await durable('durable ShardedStore', new ShardedStore()),
   await durable('durable LockedStore', new LockedStore()),
 ];
