@@ -92,11 +92,14 @@ interface Packed {
 const work = mkdtempSync(path.join(os.tmpdir(), 'hermes-release-'));
 const packed = new Map<string, Packed>();
 const packages = publicPackages(REPO_ROOT);
-/** A plain environment for the consumer: no workspace conditions, no tsx, no pnpm settings. */
+/**
+ * A plain environment for the consumer: no workspace conditions or loaders (NODE_OPTIONS), no
+ * NODE_PATH (pnpm's bin shims point it into the workspace's store), no pnpm or vitest settings.
+ */
+const PLAIN_DROP = new Set(['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV']);
 const plainEnv: NodeJS.ProcessEnv = Object.fromEntries(
   Object.entries(process.env).filter(
-    ([k]) =>
-      k !== 'NODE_OPTIONS' && !k.startsWith('npm_') && !k.startsWith('VITEST') && k !== 'NODE_ENV',
+    ([k]) => !PLAIN_DROP.has(k) && !k.startsWith('npm_') && !k.startsWith('VITEST'),
   ),
 );
 
