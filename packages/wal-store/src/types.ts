@@ -33,6 +33,7 @@ export interface CompactionReport {
   readonly bytesAfter: number;
   /** Entries written to the snapshot. */
   readonly entries: number;
+  /** Wall time from the start of the segment cut to the snapshot being installed. */
   readonly durationMs: number;
 }
 
