@@ -38,19 +38,21 @@ async function runAndKill(
   const lastAck = new Array<number>(WRITERS).fill(-1);
   let acks = 0;
   const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) {
-    const [tag, w, seq] = line.split(' ');
-    if (tag !== 'ack') continue;
-    const writer = Number(w);
-    // Each writer acknowledges its writes in order, one at a time.
-    expect(Number(seq)).toBe(lastAck[writer]! + 1);
-    lastAck[writer] = Number(seq);
-    if (++acks >= killAt) {
-      child.kill('SIGKILL');
-      break;
+  try {
+    for await (const line of lines) {
+      const [tag, w, seq] = line.split(' ');
+      if (tag !== 'ack') continue;
+      const writer = Number(w);
+      // Each writer acknowledges its writes in order, one at a time.
+      expect(Number(seq)).toBe(lastAck[writer]! + 1);
+      lastAck[writer] = Number(seq);
+      if (++acks >= killAt) break;
     }
+  } finally {
+    // Also when an expectation failed: never leave the child writing.
+    child.kill('SIGKILL');
+    lines.close();
   }
-  lines.close();
   const how = await exited;
   if (how !== 'SIGKILL') throw new Error(`child ended (${how}) before the kill:\n${stderr}`);
   return lastAck;
