@@ -52,6 +52,22 @@ export function fdatasyncLatency(
   return { p50: quantileSorted(times, 0.5), p99: quantileSorted(times, 0.99), samples };
 }
 
+/** The commit checked out in `dir` (`+dirty` if the work tree has changes), or `undefined`. */
+export function gitCommit(dir: string): string | undefined {
+  try {
+    const run = (args: string[]): string =>
+      execFileSync('git', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    const head = run(['rev-parse', '--short=12', 'HEAD']);
+    return run(['status', '--porcelain', '--untracked-files=no']) === '' ? head : `${head}+dirty`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU, cores, memory, Node, kernel, filesystem of `dir` and its fdatasync latency. */
 export function machineFacts(dir: string, fsyncSamples: number): MachineFacts {
   return {

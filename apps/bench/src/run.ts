@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchOptions } from './cli.js';
 import { Progress } from './core/progress.js';
 import { Workdir } from './core/workdir.js';
-import { machineFacts } from './machine.js';
+import { gitCommit, machineFacts } from './machine.js';
 import { textTable } from './report/format.js';
 import { renderSvg } from './report/svg.js';
 import { ratioTable, rowsTable, targetsTable } from './report/tables.js';
@@ -56,6 +56,7 @@ export async function runBench(
   const work = new Workdir(APP_DIR);
   try {
     const scenarios = selectScenarios(options);
+    const commit = gitCommit(APP_DIR);
     const probeDir = await work.dir('machine');
     const machine = machineFacts(probeDir, Math.min(200, options.profile.fsyncSamples));
     const progress = new Progress(scenarios.length);
@@ -106,6 +107,7 @@ export async function runBench(
       durationS: (performance.now() - t0) / 1000,
       profile: options.profile.name,
       command: ['pnpm bench', ...argv].join(' '),
+      ...(commit ? { commit } : {}),
       machine,
       rows,
       timings,

@@ -127,6 +127,8 @@ export interface Results {
   readonly durationS: number;
   readonly profile: string;
   readonly command: string;
+  /** The git commit measured (`abc1234`, with `+dirty` when the work tree had changes), if known. */
+  readonly commit?: string;
   readonly machine: MachineFacts;
   readonly rows: readonly Row[];
   /** Seconds each scenario took. */
