@@ -1,5 +1,6 @@
 // Scratch benchmark of the append path beside a plain Node baseline, in one run.
-// Run: node --conditions=@hermes/source --import tsx packages/wal/bench/append.ts [seconds-per-round] [rounds]
+// Run: node --conditions=@hermes/source --import tsx packages/wal/bench/append.ts [seconds-per-round] [rounds] [only]
+// `only` picks the cases whose label contains it (e.g. `Second`, `Write`, `=256`).
 // The project's published numbers come from `pnpm bench` (apps/bench); this is for the writer.
 import { randomBytes } from 'node:crypto';
 import { close, fdatasync, open, writev } from 'node:fs';
@@ -127,6 +128,7 @@ for (const [label, n, sync, policy] of [
   ['SyncEveryWrite', 256, true, SyncEveryWrite],
   ['SyncEverySecond (baseline without fsync)', 256, false, SyncEverySecond],
 ] as const) {
+  if (process.argv[4] !== undefined && !`${label}, N=${n}`.includes(process.argv[4])) continue;
   const b = await baselineSide(sync);
   const w = await walSide(policy);
   const ratios: number[] = [];

@@ -1,4 +1,4 @@
-import { FILE_HEADER } from '@hermes/record';
+import { FILE_HEADER, type LogRecord } from '@hermes/record';
 import { WalError, type WalErrorCode } from './errors.js';
 import type { AppendQueue, Batch } from './queue.js';
 import { createSegment } from './segment-file.js';
@@ -97,19 +97,19 @@ export class LogActor {
     return this.#written > this.#durable ? performance.now() - this.#unsyncedSince : 0;
   }
 
-  /** Queues an encoded record; the actor settles it. Caller checks closed/poisoned first. */
-  enqueue(
-    chunk: Uint8Array,
-    resolve: () => void,
-    reject: (e: unknown) => void,
-    onDurable?: () => void,
-  ): void {
+  /**
+   * Encodes and queues a record; the actor settles the promise it returns. Caller checks
+   * closed/poisoned first.
+   * @throws RecordError when the record cannot be encoded (nothing is queued).
+   */
+  append(record: LogRecord, onDurable: (() => void) | undefined): Promise<void> {
+    const promise = this.#queue.push(record, onDurable);
     this.#accepted++;
-    this.#queue.push(chunk, resolve, reject, onDurable);
     if (!this.#running) {
       this.#running = true;
       queueMicrotask(this.#run);
     }
+    return promise;
   }
 
   /** Resolves once every record accepted so far is fsynced (forcing an fsync). */
@@ -242,7 +242,8 @@ export class LogActor {
       this.#fail('WAL_WRITE_FAILED', error, batch);
       throw error;
     }
-    const count = batch.chunks.length;
+    this.#queue.written(batch);
+    const count = batch.count;
     if (this.#written === this.#durable) this.#unsyncedSince = performance.now();
     this.#written += count;
     const counters = this.counters;

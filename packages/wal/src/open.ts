@@ -56,10 +56,10 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
       file = await createSegment(fs, dir, seq);
     }
     const sizes = await measure(fs, dir, log, seq);
-    const queue = new AppendQueue({
-      maxBytes: resolved.maxQueueBytes,
-      maxRecords: resolved.maxQueueRecords,
-    });
+    const queue = new AppendQueue(
+      { maxBytes: resolved.maxQueueBytes, maxRecords: resolved.maxQueueRecords },
+      resolved.limits,
+    );
     const actor = new LogActor(
       {
         fs,

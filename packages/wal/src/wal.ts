@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { encodeRecord, type LogRecord } from '@hermes/record';
+import type { LogRecord } from '@hermes/record';
 import type { LogActor } from './actor.js';
 import { WalError } from './errors.js';
 import { snapshotTempName } from './layout.js';
@@ -67,13 +67,11 @@ export class OpenWal implements Wal {
   append(record: LogRecord, onDurable?: () => void): Promise<void> {
     const refusal = this.#refusal();
     if (refusal !== null) return Promise.reject(refusal);
-    let chunk: Uint8Array;
     try {
-      chunk = encodeRecord(record, this.#options.limits);
+      return this.#actor.append(record, onDurable);
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => this.#actor.enqueue(chunk, resolve, reject, onDurable));
   }
 
   sync(): Promise<void> {
