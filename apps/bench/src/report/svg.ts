@@ -2,7 +2,7 @@ import type { Results } from '../types.js';
 import { num } from './format.js';
 
 /** Hermes in warm colours, peers in cool ones, the baseline in black. */
-const HERMES_COLORS = ['#d62728', '#ff7f0e', '#e6550d', '#c51b8a'];
+const HERMES_COLORS = ['#d62728', '#ff7f0e', '#8c2d04', '#c51b8a'];
 const PEER_COLORS = ['#1f77b4', '#2ca02c', '#9467bd', '#17becf', '#8c564b', '#7f7f7f', '#bcbd22'];
 
 /** Legend order: baselines, then Hermes, then peers. */
