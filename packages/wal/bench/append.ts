@@ -7,7 +7,12 @@ import { close, fdatasync, open, writev } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
+import { SyncEverySecond, SyncEveryWrite } from '../src/index.js';
+
+// WAL_SRC=<dir> measures another checkout's src/ (e.g. the commit before a change) in this harness.
+const { openWal } = (await import(
+  process.env.WAL_SRC === undefined ? '../src/index.js' : `${process.env.WAL_SRC}/index.ts`
+)) as typeof import('../src/index.js');
 
 const seconds = Number(process.argv[2] ?? 1);
 

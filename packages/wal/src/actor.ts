@@ -4,6 +4,13 @@ import type { AppendQueue, Batch } from './queue.js';
 import { createSegment } from './segment-file.js';
 import type { AppendFile, FileSystem, WalObserver } from './types.js';
 
+/**
+ * Under `sync > 0`, an idle actor starts writing as soon as this many bytes are queued instead of
+ * waiting for the burst of appends to end: the rest of the burst then encodes while that write
+ * is in flight, and later turns keep alternating (see `LogActor.#loop`).
+ */
+const EAGER_BYTES = 16 * 1024;
+
 /** What the actor needs to know; resolved options of `openWal`. */
 export interface ActorConfig {
   readonly fs: FileSystem;
@@ -55,7 +62,10 @@ export class LogActor {
   #durable = 0;
   /** When the oldest write not yet covered by an fsync completed (ms, `performance.now()`). */
   #unsyncedSince = 0;
+  /** A turn of the loop is scheduled or running. */
   #running = false;
+  /** The loop itself is running (it may be waiting for I/O). */
+  #looping = false;
   /** The batch being written or fsynced, if any. */
   #inFlight: Batch | null = null;
   #syncing: Promise<void> | null = null;
@@ -64,7 +74,9 @@ export class LogActor {
   #idleWaiters: (() => void)[] = [];
   #poison: WalError | null = null;
   #ticker: NodeJS.Timeout | undefined;
-  readonly #run = (): void => void this.#loop();
+  readonly #run = (): void => {
+    if (!this.#looping) void this.#loop();
+  };
 
   constructor(config: ActorConfig, queue: AppendQueue, file: AppendFile, seq: number) {
     this.#config = config;
@@ -103,11 +115,16 @@ export class LogActor {
    * @throws RecordError when the record cannot be encoded (nothing is queued).
    */
   append(record: LogRecord, onDurable: (() => void) | undefined): Promise<void> {
-    const promise = this.#queue.push(record, onDurable);
+    const queue = this.#queue;
+    const promise = queue.push(record, onDurable);
     this.#accepted++;
     if (!this.#running) {
       this.#running = true;
       queueMicrotask(this.#run);
+    } else if (!this.#looping && this.#config.sync > 0 && queue.readyBytes >= EAGER_BYTES) {
+      // Many appenders are queuing in one burst: start writing what is here now, so that the
+      // rest encode while that write is in flight (see #loop).
+      void this.#loop();
     }
     return promise;
   }
@@ -191,12 +208,24 @@ export class LogActor {
     );
   }
 
+  /**
+   * The actor's turns. Under `sync > 0`, a batch whose write returned is settled only after the
+   * next batch's write has started, so that its appenders encode their next records while that
+   * write is in flight (its bytes are in the OS already, which is all the policy promises). Under
+   * `sync === 0` a batch settles first, so that its appenders' next records join the next fsync.
+   */
   async #loop(): Promise<void> {
+    this.#running = true;
+    this.#looping = true;
+    /** Written (as durable as the policy wants) but not yet settled. */
+    let done: Batch | null = null;
     try {
       for (;;) {
         if (this.#poison) break;
         const barrier = this.#barriers[0];
         if (barrier !== undefined && barrier.at <= this.#written) {
+          if (done !== null) this.#settle(done);
+          done = null;
           this.#barriers.shift();
           await barrier.run();
           continue;
@@ -204,10 +233,24 @@ export class LogActor {
         if (this.#queue.ready > 0) {
           const limit =
             barrier === undefined ? Number.POSITIVE_INFINITY : barrier.at - this.#written;
-          await this.#writeBatch(this.#queue.take(this.#config.maxBatchBytes, limit));
-          if (this.#file.size >= this.#config.segmentBytes && !this.#poison)
+          const batch = this.#queue.take(this.#config.maxBatchBytes, limit);
+          const writing = this.#writeBatch(batch);
+          if (done !== null) this.#settle(done);
+          done = null;
+          await writing;
+          if (this.#config.sync > 0) done = batch;
+          else this.#settle(batch);
+          if (this.#file.size >= this.#config.segmentBytes && !this.#poison) {
+            if (done !== null) this.#settle(done);
+            done = null;
             await this.#rotateFile();
+          }
           continue;
+        }
+        if (done !== null) {
+          this.#settle(done);
+          done = null;
+          continue; // its appenders may have queued more
         }
         const waiter = this.#syncWaiters[0];
         if (waiter !== undefined && waiter.target <= this.#written) {
@@ -219,52 +262,56 @@ export class LogActor {
     } catch {
       // Every failure has poisoned the log and settled its waiters already.
     } finally {
+      if (done !== null) this.#settle(done);
       this.#running = false;
+      this.#looping = false;
       const idle = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of idle) resolve();
     }
   }
 
+  /** Writes a batch (and fsyncs it under `sync === 0`); a failure rejects it and poisons. */
   async #writeBatch(batch: Batch): Promise<void> {
     this.#inFlight = batch;
     try {
-      await this.#writeAndSettle(batch);
+      try {
+        await this.#file.write(batch.chunks);
+      } catch (error) {
+        this.#fail('WAL_WRITE_FAILED', error, batch);
+        throw error;
+      }
+      this.#queue.written(batch);
+      const count = batch.count;
+      if (this.#written === this.#durable) this.#unsyncedSince = performance.now();
+      this.#written += count;
+      const counters = this.counters;
+      counters.batches++;
+      counters.bytesWritten += batch.bytes;
+      this.#config.observer?.batchWritten?.(count, batch.bytes);
+      if (this.#config.sync === 0) {
+        try {
+          await this.#fsync();
+        } catch (error) {
+          this.#settleRejected(batch, error);
+          throw error;
+        }
+      }
     } finally {
       this.#inFlight = null;
     }
   }
 
-  async #writeAndSettle(batch: Batch): Promise<void> {
-    try {
-      await this.#file.write(batch.chunks);
-    } catch (error) {
-      this.#fail('WAL_WRITE_FAILED', error, batch);
-      throw error;
-    }
-    this.#queue.written(batch);
-    const count = batch.count;
-    if (this.#written === this.#durable) this.#unsyncedSince = performance.now();
-    this.#written += count;
-    const counters = this.counters;
-    counters.batches++;
-    counters.bytesWritten += batch.bytes;
-    this.#config.observer?.batchWritten?.(count, batch.bytes);
-    if (this.#config.sync === 0) {
-      try {
-        await this.#fsync();
-      } catch (error) {
-        this.#settleRejected(batch, error);
-        throw error;
-      }
-    }
+  /** Settles a written batch in log order: each append's `onDurable`, then its promise. */
+  #settle(batch: Batch): void {
     if (this.#poison) {
       this.#settleRejected(batch, this.#poisonedError());
       return;
     }
     if (batch.settled) return;
     batch.settled = true;
-    counters.appends += count;
+    const count = batch.count;
+    this.counters.appends += count;
     const { resolves, durables } = batch;
     for (let i = 0; i < count; i++) {
       const onDurable = durables[i];

@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { openWal, SyncEverySecond, type Wal, type WalError } from '../src/index.js';
+import { FaultyFileSystem } from '../src/testing/index.js';
+import { replayKeys, settleTurns, tempDir, track } from './helpers/wal-fixtures.js';
+
+// Under a non-zero sync policy a burst of appends starts writing before it ends, and a written
+// batch settles once the next batch's write has started: these tests pin down that this
+// overlap never resolves an append before the write carrying it returned.
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let fs: FaultyFileSystem;
+const opened: Wal[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  fs = new FaultyFileSystem();
+});
+
+afterEach(async () => {
+  for (const wal of opened.splice(0)) await wal.close().catch(() => {});
+  await cleanup();
+});
+
+async function open(): Promise<Wal> {
+  const { wal } = await openWal({ dir, fs, sync: SyncEverySecond });
+  opened.push(wal);
+  fs.resetCounts();
+  return wal;
+}
+
+/** 300 appends of about 170 bytes, all in one synchronous burst. */
+function burst(wal: Wal): ReturnType<typeof track<void>>[] {
+  return Array.from({ length: 300 }, (_, i) =>
+    track(wal.append({ type: 'set', key: `k${i}`, value: Buffer.alloc(100, i) })),
+  );
+}
+
+const settledCount = (appends: { settled: boolean }[]): number =>
+  appends.filter((a) => a.settled).length;
+
+test('a burst starts writing before it ends; nothing resolves before its write returns', async () => {
+  const wal = await open();
+  const hang = fs.hang('write');
+  const appends = burst(wal);
+  // The first write began inside the burst, with only part of it.
+  expect(fs.counts.write).toBe(1);
+  await hang.reached;
+  await settleTurns();
+  expect(settledCount(appends)).toBe(0);
+  hang.release();
+  await Promise.all(appends.map((a) => a.promise));
+  expect(wal.stats().batches).toBeGreaterThanOrEqual(2);
+  await wal.close();
+  expect(await replayKeys(dir)).toEqual(appends.map((_, i) => `k${i}`));
+});
+
+test('a written batch settles while the next write hangs; the hung one waits', async () => {
+  const wal = await open();
+  const hang = fs.hang('write', { nth: 2 });
+  const appends = burst(wal);
+  await hang.reached;
+  await settleTurns();
+  const first = settledCount(appends);
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThan(appends.length);
+  // Exactly a prefix resolved: the records of the first write.
+  expect(appends.slice(0, first).every((a) => a.settled)).toBe(true);
+  hang.release();
+  await Promise.all(appends.map((a) => a.promise));
+});
+
+test('when the next write fails, the batch written before it still resolves and replays', async () => {
+  const wal = await open();
+  const failing = fs.fail('write', 'EIO', { nth: 2 });
+  const appends = burst(wal);
+  const outcomes = await Promise.allSettled(appends.map((a) => a.promise));
+  await failing.reached;
+  const resolved = outcomes.findIndex((o) => o.status === 'rejected');
+  expect(resolved).toBeGreaterThan(0);
+  expect(outcomes.slice(0, resolved).every((o) => o.status === 'fulfilled')).toBe(true);
+  const codes = new Set(
+    outcomes.slice(resolved).map((o) => ((o as PromiseRejectedResult).reason as WalError).code),
+  );
+  expect([...codes].every((c) => c === 'WAL_WRITE_FAILED' || c === 'WAL_POISONED')).toBe(true);
+  expect(codes.has('WAL_WRITE_FAILED')).toBe(true);
+  await wal.close().catch(() => {});
+  opened.length = 0;
+  expect(await replayKeys(dir)).toEqual(appends.slice(0, resolved).map((_, i) => `k${i}`));
+});
