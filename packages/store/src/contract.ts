@@ -81,4 +81,34 @@ export interface LockableStore extends Store {
   applyUnlocked(ops: readonly BatchOp[]): boolean[];
   /** Removes every key synchronously, with no locking: for a decorator that holds every lock. */
   clearUnlocked(): void;
+
+  // The single-key fast path. Optional: a decorator uses it only when a store has all five, and
+  // falls back to `withLock` / `applyUnlocked` otherwise (and whenever `tryLockIndex` refuses).
+  // Same discipline as `withLock`; it only skips the arrays, closures and promises that a
+  // general-purpose critical section needs.
+
+  /**
+   * The index of the lock that guards `key`, for {@link tryLockIndex} / {@link unlockIndex}.
+   * Stable for the store's lifetime. Throws `STORE_INVALID_KEY`.
+   */
+  lockIndexOf?(key: string): number;
+  /**
+   * Takes lock `index` in `mode` if that is possible right now without overtaking a waiter, and
+   * returns whether it did (`false` also once the store is closing: fall back to `withLock`,
+   * which then rejects `STORE_CLOSED`). A `true` must be paired with one {@link unlockIndex}.
+   */
+  tryLockIndex?(index: number, mode: LockMode): boolean;
+  /** Releases one hold that {@link tryLockIndex} took, and wakes the next waiters. */
+  unlockIndex?(index: number, mode: LockMode): void;
+  /**
+   * Stores a copy of `value` under `key` synchronously with no locking (the caller holds the
+   * key's lock); returns whether `key` was present before. Nothing changes if it throws.
+   * Throws `STORE_INVALID_KEY`, `STORE_INVALID_VALUE`, `STORE_FULL`, `STORE_CLOSED`.
+   */
+  setUnlocked?(key: string, value: Uint8Array): boolean;
+  /**
+   * Removes `key` synchronously with no locking (the caller holds the key's lock); returns
+   * whether it was present. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`.
+   */
+  deleteUnlocked?(key: string): boolean;
 }

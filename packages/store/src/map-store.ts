@@ -260,6 +260,52 @@ export class MapStore implements LockableStore {
     this.#clear();
   }
 
+  /** The index of the shard lock guarding `key` (its shard). Throws `STORE_INVALID_KEY`. */
+  lockIndexOf(key: string): number {
+    checkKey(key);
+    return this.#shardOf(key);
+  }
+
+  /** Takes shard lock `index` in `mode` now if free and nobody waits; `false` once closing. */
+  tryLockIndex(index: number, mode: LockMode): boolean {
+    if (this.#state !== 'open') return false;
+    const lock = this.#locks[index];
+    if (lock === undefined) {
+      throw new StoreError('STORE_INVALID_OPTION', `No lock has index ${String(index)}.`);
+    }
+    return lock.tryAcquire(mode);
+  }
+
+  /** Releases one hold of shard lock `index` taken by {@link tryLockIndex}. */
+  unlockIndex(index: number, mode: LockMode): void {
+    this.#locks[index]!.release(mode);
+  }
+
+  /** Stores a copy of `value` under `key` without locking; returns whether `key` was present. Throws `STORE_INVALID_*`, `STORE_FULL`, `STORE_CLOSED`. */
+  setUnlocked(key: string, value: Uint8Array): boolean {
+    if (this.#state === 'closed') throw closedError();
+    checkKey(key);
+    const stored = storeValue(value);
+    const shard = this.#shardOf(key);
+    const map = this.#maps[shard]!;
+    const before = map.size;
+    if (before >= this.#maxKeysPerShard) {
+      const present = map.has(key);
+      this.#put(shard, key, stored, present);
+      return present;
+    }
+    this.#put(shard, key, stored, true);
+    // A new key grows the map; an overwrite leaves its size alone (one lookup instead of two).
+    return this.#maps[shard]!.size === before;
+  }
+
+  /** Removes `key` without locking; returns whether it was present. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
+  deleteUnlocked(key: string): boolean {
+    if (this.#state === 'closed') throw closedError();
+    checkKey(key);
+    return this.#maps[this.#shardOf(key)]!.delete(key);
+  }
+
   #checkReadable(): void {
     if (this.#state === 'closed') throw closedError();
   }

@@ -235,3 +235,96 @@ describe('ShardedStore concurrency across shards', () => {
     await store.close();
   });
 });
+
+describe.each(stores)('%s single-key fast path', (_name, make) => {
+  type Fast = Required<LockableStore>;
+  const fast = (): Fast => make() as Fast;
+
+  it('lockIndexOf names the lock withLock takes for the key', async () => {
+    const store = fast();
+    const index = store.lockIndexOf('k');
+    expect(Number.isInteger(index) && index >= 0).toBe(true);
+    expect(store.lockIndexOf('k')).toBe(index);
+    const hold = gate();
+    const section = store.withLock(['k'], 'exclusive', () => hold.promise);
+    expect(store.tryLockIndex(index, 'shared')).toBe(false);
+    hold.open();
+    await section;
+    expect(store.tryLockIndex(index, 'shared')).toBe(true);
+    store.unlockIndex(index, 'shared');
+    await store.close();
+  });
+
+  it('a shared hold from tryLockIndex makes exclusive writers wait, and nobody overtakes a waiter', async () => {
+    const store = fast();
+    const index = store.lockIndexOf('k');
+    expect(store.tryLockIndex(index, 'shared')).toBe(true);
+    expect(store.tryLockIndex(index, 'shared')).toBe(true);
+    expect(store.tryLockIndex(index, 'exclusive')).toBe(false);
+    const pia = store.putIfAbsent('k', b('late'));
+    // A waiter is queued now: a newcomer may not barge in, even in shared mode.
+    expect(store.tryLockIndex(index, 'shared')).toBe(false);
+    expect(store.setUnlocked('k', b('first'))).toBe(false);
+    store.unlockIndex(index, 'shared');
+    await settle();
+    expect(text(store.get('k'))).toBe('first');
+    store.unlockIndex(index, 'shared');
+    expect(await pia).toBe(false);
+    await store.close();
+  });
+
+  it('setUnlocked and deleteUnlocked report presence, copy values and validate', async () => {
+    const store = fast();
+    const value = b('one');
+    expect(store.setUnlocked('k', value)).toBe(false);
+    value[0] = 0x78;
+    expect(store.setUnlocked('k', b('two'))).toBe(true);
+    expect(text(store.get('k'))).toBe('two');
+    expect(store.size).toBe(1);
+    expect(store.deleteUnlocked('k')).toBe(true);
+    expect(store.deleteUnlocked('k')).toBe(false);
+    expect(store.size).toBe(0);
+    const code = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (error) {
+        return (error as { code?: unknown }).code;
+      }
+      return undefined;
+    };
+    expect(code(() => store.setUnlocked('\uD800', b('x')))).toBe('STORE_INVALID_KEY');
+    expect(code(() => store.setUnlocked('k', 'x' as unknown as Uint8Array))).toBe(
+      'STORE_INVALID_VALUE',
+    );
+    expect(code(() => store.deleteUnlocked(1 as unknown as string))).toBe('STORE_INVALID_KEY');
+    expect(code(() => store.lockIndexOf(1 as unknown as string))).toBe('STORE_INVALID_KEY');
+    expect(code(() => store.tryLockIndex(1 << 20, 'shared'))).toBe('STORE_INVALID_OPTION');
+    expect(store.size).toBe(0);
+    await store.close();
+    expect(code(() => store.setUnlocked('k', b('x')))).toBe('STORE_CLOSED');
+    expect(code(() => store.deleteUnlocked('k'))).toBe('STORE_CLOSED');
+  });
+
+  it('tryLockIndex refuses once the store is closing', async () => {
+    const store = fast();
+    const index = store.lockIndexOf('k');
+    const closed = store.close();
+    expect(store.tryLockIndex(index, 'shared')).toBe(false);
+    await closed;
+  });
+});
+
+describe('setUnlocked at the key limit', () => {
+  it('refuses a new key with STORE_FULL and changes nothing, but overwrites a present one', async () => {
+    const store = new ShardedStore({ shards: 1, maxKeysPerShard: 2 }) as Required<ShardedStore>;
+    expect(store.setUnlocked('a', b('1'))).toBe(false);
+    expect(store.setUnlocked('b', b('2'))).toBe(false);
+    expect(() => store.setUnlocked('c', b('3'))).toThrow(
+      expect.objectContaining({ code: 'STORE_FULL' }),
+    );
+    expect(store.setUnlocked('b', b('22'))).toBe(true);
+    expect([...store.keys()].sort()).toEqual(['a', 'b']);
+    expect(text(store.get('b'))).toBe('22');
+    await store.close();
+  });
+});

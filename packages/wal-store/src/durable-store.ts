@@ -31,6 +31,8 @@ export class DurableStoreImpl<S extends LockableStore>
   /** The wrapped in-memory store. */
   readonly inner: S;
   readonly #wal: Wal;
+  /** The wrapped store's single-key fast path, when it offers all of it. */
+  readonly #fast: FastPath | undefined;
   readonly #compaction: ResolvedCompaction;
   readonly #closeTimeoutMs: number;
   /** Serializes compactions and `clear()` (both install snapshots). */
@@ -57,6 +59,7 @@ export class DurableStoreImpl<S extends LockableStore>
     super();
     this.#closeTimeoutMs = closeTimeoutMs;
     this.inner = inner;
+    this.#fast = fastPathOf(inner);
     this.#wal = wal;
     this.report = report;
     this.#compaction = compaction;
@@ -88,26 +91,36 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   set(key: string, value: Uint8Array): Promise<void> {
-    let op: BatchOp;
+    let op: SetOp;
+    let index = -1;
     try {
       this.#checkWritable();
       checkKey(key);
       checkValue(value);
       op = { type: 'set', key, value: copyValue(value) };
+      if (this.#fast !== undefined) index = this.#fast.lockIndexOf(key);
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (index >= 0 && this.#fast!.tryLockIndex(index, 'shared')) {
+      return this.#fastWrite(this.#fast!, index, op, false) as Promise<void>;
     }
     return this.#unconditional([key], [op], op, false) as Promise<void>;
   }
 
   delete(key: string): Promise<boolean> {
-    let op: BatchOp;
+    let op: DeleteOp;
+    let index = -1;
     try {
       this.#checkWritable();
       checkKey(key);
       op = { type: 'delete', key };
+      if (this.#fast !== undefined) index = this.#fast.lockIndexOf(key);
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (index >= 0 && this.#fast!.tryLockIndex(index, 'shared')) {
+      return this.#fastWrite(this.#fast!, index, op, true) as Promise<boolean>;
     }
     return this.#unconditional([key], [op], op, true) as Promise<boolean>;
   }
@@ -129,7 +142,9 @@ export class DurableStoreImpl<S extends LockableStore>
    * The unconditional write path: hold the keys `shared` across the append (so concurrent
    * writes share an fsync), apply to memory in `onDurable` (synchronously, in log order).
    * Resolves, if `answer`, whether the first op's key was present when the record applied (what
-   * `delete` returns), else `undefined`: one promise per write, no extra `.then`.
+   * `delete` returns), else `undefined`. The caller's promise settles from the first reaction to
+   * the log's promise, exactly as {@link #fastWrite}'s does: every unconditional write, whichever
+   * path it took, is acknowledged in log order.
    */
   #unconditional(
     keys: readonly string[],
@@ -137,22 +152,72 @@ export class DurableStoreImpl<S extends LockableStore>
     record: LogRecord,
     answer: boolean,
   ): Promise<boolean | undefined> {
+    return new Promise<boolean | undefined>((resolve, reject) => {
+      let existed = false;
+      let failure: Error | undefined;
+      const onDurable = (): void => {
+        try {
+          existed = this.inner.applyUnlocked(ops)[0] === true;
+        } catch (cause) {
+          failure = this.#diverge(cause);
+        }
+      };
+      const settle = (): void => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        this.#afterAppend();
+        resolve(answer ? existed : undefined);
+      };
+      // withLock holds the keys until the append settled; it rejects by itself only when the
+      // lock cannot be taken (closed store), after which `reject` is a no-op if already settled.
+      this.inner
+        .withLock(keys, 'shared', () => this.#wal.append(record, onDurable).then(settle, reject))
+        .catch(reject);
+    });
+  }
+
+  /**
+   * {@link #unconditional} for one key whose lock `tryLockIndex` already took `shared`: the
+   * same discipline (held across the append, memory applied in `onDurable`, released once the
+   * append settles) without the arrays, closures and extra promise of a general `withLock`.
+   */
+  #fastWrite(
+    inner: FastPath,
+    index: number,
+    op: SetOp | DeleteOp,
+    answer: boolean,
+  ): Promise<boolean | undefined> {
     let existed = false;
     let failure: Error | undefined;
     const onDurable = (): void => {
       try {
-        existed = this.inner.applyUnlocked(ops)[0] === true;
+        existed =
+          op.type === 'set' ? inner.setUnlocked(op.key, op.value) : inner.deleteUnlocked(op.key);
       } catch (cause) {
         failure = this.#diverge(cause);
       }
     };
-    return this.inner
-      .withLock(keys, 'shared', () => this.#wal.append(record, onDurable))
-      .then(() => {
+    let appended: Promise<void>;
+    try {
+      appended = this.#wal.append(op, onDurable);
+    } catch (error) {
+      inner.unlockIndex(index, 'shared');
+      return Promise.reject(error);
+    }
+    return appended.then(
+      () => {
+        inner.unlockIndex(index, 'shared');
         if (failure) throw failure;
         this.#afterAppend();
         return answer ? existed : undefined;
-      });
+      },
+      (error: unknown) => {
+        inner.unlockIndex(index, 'shared');
+        throw error;
+      },
+    );
   }
 
   async putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
@@ -379,6 +444,28 @@ export class DurableStoreImpl<S extends LockableStore>
         this.#autoRunning = false;
       });
   }
+}
+
+type SetOp = Extract<BatchOp, { type: 'set' }>;
+type DeleteOp = Extract<BatchOp, { type: 'delete' }>;
+
+/** The optional single-key methods of `LockableStore`, all present. */
+type FastPath = Required<
+  Pick<
+    LockableStore,
+    'lockIndexOf' | 'tryLockIndex' | 'unlockIndex' | 'setUnlocked' | 'deleteUnlocked'
+  >
+>;
+
+/** `store` itself if it has every method of the single-key fast path, else `undefined`. */
+function fastPathOf(store: LockableStore): FastPath | undefined {
+  return typeof store.lockIndexOf === 'function' &&
+    typeof store.tryLockIndex === 'function' &&
+    typeof store.unlockIndex === 'function' &&
+    typeof store.setUnlocked === 'function' &&
+    typeof store.deleteUnlocked === 'function'
+    ? (store as FastPath)
+    : undefined;
 }
 
 function ignore(): void {}

@@ -3,6 +3,7 @@ import { type LockableStore, LockedStore, ShardedStore, type Store } from '@herm
 import { storeSuite } from '@hermes/store/testing';
 import { afterAll } from 'vitest';
 import { openDurableStore } from '../src/index.js';
+import { PlainLockable } from './helpers/plain-lockable.js';
 import { TempDirs } from './helpers/temp-dir.js';
 
 const dirs = new TempDirs();
@@ -37,5 +38,10 @@ storeSuite(
 storeSuite(
   'durable store over ShardedStore',
   durable(() => new ShardedStore()),
+  options,
+);
+storeSuite(
+  'durable store over a LockableStore without the single-key fast path',
+  durable(() => new PlainLockable(new ShardedStore())),
   options,
 );

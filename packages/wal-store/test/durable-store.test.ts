@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { type LockableStore, LockedStore, ShardedStore } from '@hermes/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDurableStore } from '../src/index.js';
+import { PlainLockable } from './helpers/plain-lockable.js';
 import { readLog, readLogText } from './helpers/read-log.js';
 import { bytes, TempDirs, text } from './helpers/temp-dir.js';
 
@@ -11,6 +12,7 @@ afterAll(() => dirs.cleanup());
 const stores: [string, () => LockableStore][] = [
   ['LockedStore', () => new LockedStore()],
   ['ShardedStore', () => new ShardedStore()],
+  ['a store without the fast path', () => new PlainLockable(new ShardedStore())],
 ];
 
 describe.each(stores)('durable store over %s', (_name, makeStore) => {

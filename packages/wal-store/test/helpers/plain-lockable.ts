@@ -1,0 +1,65 @@
+import type { BatchOp, LockableStore, LockMode, ScanOptions, Store } from '@hermes/store';
+
+/**
+ * A user's own `LockableStore` with only the required methods (none of the optional single-key
+ * fast path), built by delegating to a Hermes store: the durable store must work over it too.
+ */
+export class PlainLockable implements LockableStore {
+  readonly #inner: LockableStore;
+  constructor(inner: LockableStore) {
+    this.#inner = inner;
+  }
+  get size(): number {
+    return this.#inner.size;
+  }
+  get(key: string): Uint8Array | undefined {
+    return this.#inner.get(key);
+  }
+  has(key: string): boolean {
+    return this.#inner.has(key);
+  }
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+    return this.#inner.entries(options);
+  }
+  keys(options?: ScanOptions): IterableIterator<string> {
+    return this.#inner.keys(options);
+  }
+  set(key: string, value: Uint8Array): Promise<void> {
+    return this.#inner.set(key, value);
+  }
+  delete(key: string): Promise<boolean> {
+    return this.#inner.delete(key);
+  }
+  putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
+    return this.#inner.putIfAbsent(key, value);
+  }
+  compareAndSet(
+    key: string,
+    expected: Uint8Array | undefined,
+    next: Uint8Array | undefined,
+  ): ReturnType<Store['compareAndSet']> {
+    return this.#inner.compareAndSet(key, expected, next);
+  }
+  batch(ops: readonly BatchOp[]): Promise<void> {
+    return this.#inner.batch(ops);
+  }
+  clear(): Promise<void> {
+    return this.#inner.clear();
+  }
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+  withLock<T>(
+    keys: readonly string[] | 'all',
+    mode: LockMode,
+    critical: () => Promise<T>,
+  ): Promise<T> {
+    return this.#inner.withLock(keys, mode, critical);
+  }
+  applyUnlocked(ops: readonly BatchOp[]): boolean[] {
+    return this.#inner.applyUnlocked(ops);
+  }
+  clearUnlocked(): void {
+    this.#inner.clearUnlocked();
+  }
+}
