@@ -1,4 +1,5 @@
 // Scratch: CPU per record of the encode paths the append path could take.
+// Run: node --conditions=@hermes/source --import tsx packages/wal/bench/encode-paths.ts
 import { randomBytes } from 'node:crypto';
 import { encodedLength, encodeRecord, encodeRecordInto } from '@hermes/record';
 

@@ -6,7 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord } from '@hermes/record';
-import { type AppendFile, type FileSystem, openWal, SyncEverySecond } from '../src/index.js';
+import { type AppendFile, type FileSystem, SyncEverySecond } from '../src/index.js';
+
+// WAL_SRC=<dir> measures another checkout's src/ (e.g. the commit before a change).
+const { openWal } = (await import(
+  process.env.WAL_SRC === undefined ? '../src/index.js' : `${process.env.WAL_SRC}/index.ts`
+)) as typeof import('../src/index.js');
 
 const values = Array.from({ length: 64 }, () => randomBytes(100));
 const keys = Array.from({ length: 4096 }, (_, i) => `k${i.toString(36).padStart(15, '0')}`);
