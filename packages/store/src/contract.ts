@@ -103,12 +103,15 @@ export interface LockableStore extends Store {
   /**
    * Stores a copy of `value` under `key` synchronously with no locking (the caller holds the
    * key's lock); returns whether `key` was present before. Nothing changes if it throws.
+   * `index`, if given, must be what {@link lockIndexOf} returned for this very key: it saves
+   * hashing the key again (a wrong one files the key where reads never find it).
    * Throws `STORE_INVALID_KEY`, `STORE_INVALID_VALUE`, `STORE_FULL`, `STORE_CLOSED`.
    */
-  setUnlocked?(key: string, value: Uint8Array): boolean;
+  setUnlocked?(key: string, value: Uint8Array, index?: number): boolean;
   /**
    * Removes `key` synchronously with no locking (the caller holds the key's lock); returns
-   * whether it was present. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`.
+   * whether it was present. `index` as for {@link setUnlocked}.
+   * Throws `STORE_INVALID_KEY`, `STORE_CLOSED`.
    */
-  deleteUnlocked?(key: string): boolean;
+  deleteUnlocked?(key: string, index?: number): boolean;
 }

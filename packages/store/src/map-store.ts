@@ -281,12 +281,16 @@ export class MapStore implements LockableStore {
     this.#locks[index]!.release(mode);
   }
 
-  /** Stores a copy of `value` under `key` without locking; returns whether `key` was present. Throws `STORE_INVALID_*`, `STORE_FULL`, `STORE_CLOSED`. */
-  setUnlocked(key: string, value: Uint8Array): boolean {
+  /**
+   * Stores a copy of `value` under `key` without locking; returns whether `key` was present.
+   * `index`: the key's {@link lockIndexOf}, to skip hashing it again.
+   * Throws `STORE_INVALID_*`, `STORE_FULL`, `STORE_CLOSED`.
+   */
+  setUnlocked(key: string, value: Uint8Array, index?: number): boolean {
     if (this.#state === 'closed') throw closedError();
     checkKey(key);
     const stored = storeValue(value);
-    const shard = this.#shardOf(key);
+    const shard = index ?? this.#shardOf(key);
     const map = this.#maps[shard]!;
     const before = map.size;
     if (before >= this.#maxKeysPerShard) {
@@ -299,11 +303,11 @@ export class MapStore implements LockableStore {
     return this.#maps[shard]!.size === before;
   }
 
-  /** Removes `key` without locking; returns whether it was present. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
-  deleteUnlocked(key: string): boolean {
+  /** Removes `key` without locking; returns whether it was present. `index` as for {@link setUnlocked}. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
+  deleteUnlocked(key: string, index?: number): boolean {
     if (this.#state === 'closed') throw closedError();
     checkKey(key);
-    return this.#maps[this.#shardOf(key)]!.delete(key);
+    return this.#maps[index ?? this.#shardOf(key)]!.delete(key);
   }
 
   #checkReadable(): void {

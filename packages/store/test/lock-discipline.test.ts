@@ -284,6 +284,14 @@ describe.each(stores)('%s single-key fast path', (_name, make) => {
     expect(store.deleteUnlocked('k')).toBe(true);
     expect(store.deleteUnlocked('k')).toBe(false);
     expect(store.size).toBe(0);
+    // With the key's precomputed lock index: the same effect, found by reads.
+    for (const key of ['a', 'b1', 'b2', 'b3', 'b4']) {
+      expect(store.setUnlocked(key, b(key), store.lockIndexOf(key))).toBe(false);
+      expect(text(store.get(key))).toBe(key);
+    }
+    expect(store.deleteUnlocked('b2', store.lockIndexOf('b2'))).toBe(true);
+    expect(store.has('b2')).toBe(false);
+    store.clearUnlocked();
     const code = (f: () => unknown): unknown => {
       try {
         f();

@@ -194,7 +194,9 @@ export class DurableStoreImpl<S extends LockableStore>
     const onDurable = (): void => {
       try {
         existed =
-          op.type === 'set' ? inner.setUnlocked(op.key, op.value) : inner.deleteUnlocked(op.key);
+          op.type === 'set'
+            ? inner.setUnlocked(op.key, op.value, index)
+            : inner.deleteUnlocked(op.key, index);
       } catch (cause) {
         failure = this.#diverge(cause);
       }

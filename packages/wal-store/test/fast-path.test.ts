@@ -13,13 +13,15 @@ afterAll(() => dirs.cleanup());
 /** A ShardedStore that counts calls of its fast-path apply methods. */
 class CountingStore extends ShardedStore {
   fastApplies = 0;
-  override setUnlocked(key: string, value: Uint8Array): boolean {
+  override setUnlocked(key: string, value: Uint8Array, index?: number): boolean {
     this.fastApplies++;
-    return super.setUnlocked(key, value);
+    expect(index).toBe(this.lockIndexOf(key));
+    return super.setUnlocked(key, value, index);
   }
-  override deleteUnlocked(key: string): boolean {
+  override deleteUnlocked(key: string, index?: number): boolean {
     this.fastApplies++;
-    return super.deleteUnlocked(key);
+    expect(index).toBe(this.lockIndexOf(key));
+    return super.deleteUnlocked(key, index);
   }
 }
 
