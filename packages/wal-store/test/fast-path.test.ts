@@ -1,6 +1,7 @@
 // The single-key fast path of set/delete (the store's lockIndexOf/tryLockIndex/setUnlocked/...)
 // must keep every guarantee of the general withLock path: discipline, order, failure handling.
 import { hashString, ShardedStore } from '@hermes/store';
+import { FaultyFileSystem } from '@hermes/wal/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDurableStore } from '../src/index.js';
 import { PlainLockable } from './helpers/plain-lockable.js';
@@ -112,6 +113,32 @@ describe('single-key fast path of the durable store', () => {
     expect(db.has('b')).toBe(false);
     expect(db.health()).toMatchObject({ ok: false, code: 'DURABLE_APPLY_FAILED' });
     await db.close();
+  });
+
+  it('a fast-path write whose append fails releases its lock and changes no memory', async () => {
+    const dir = await dirs.make();
+    const fs = new FaultyFileSystem();
+    const store = new CountingStore();
+    const db = await openDurableStore({ dir, store, fs });
+    await db.set('k', bytes('kept'));
+    fs.fail('datasync', 'EIO');
+    const results = await Promise.allSettled([db.set('k', bytes('lost')), db.delete('k')]);
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect(['WAL_SYNC_FAILED', 'WAL_POISONED']).toContain(
+        ((r as PromiseRejectedResult).reason as { code: string }).code,
+      );
+    }
+    expect(text(db.get('k'))).toBe('kept');
+    // Both holds were released: the key's lock is free for an exclusive holder.
+    const index = store.lockIndexOf('k');
+    expect(store.tryLockIndex(index, 'exclusive')).toBe(true);
+    store.unlockIndex(index, 'exclusive');
+    // And a write refused by the poisoned log before any lock was taken holds none either.
+    await expect(db.set('k', bytes('later'))).rejects.toMatchObject({ code: 'WAL_POISONED' });
+    expect(store.tryLockIndex(index, 'exclusive')).toBe(true);
+    store.unlockIndex(index, 'exclusive');
+    await db.close().catch(() => {});
   });
 
   it('close waits for fast-path writes in flight; later ones reject STORE_CLOSED', async () => {
