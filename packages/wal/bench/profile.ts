@@ -1,7 +1,7 @@
 // One side of bench/append.ts alone, for `node --cpu-prof`: 256 appenders for 3 s.
-// Run: node --cpu-prof --conditions=@hermes/source --import tsx packages/wal/bench/profile.ts [wal|baseline] [sync-ms]
+// Run: node --cpu-prof --conditions=@hermes/source --import tsx packages/wal/bench/profile.ts [wal|baseline|baseline-sync] [sync-ms] [segment-bytes]
 import { randomBytes } from 'node:crypto';
-import { open, writev } from 'node:fs';
+import { open, writev, writevSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ const root = await mkdtemp(join(tmpdir(), 'wal-prof-'));
 const side = process.argv[2] ?? 'wal';
 let op: (i: number) => Promise<void>;
 let close: () => Promise<void>;
-if (side === 'baseline') {
+if (side === 'baseline' || side === 'baseline-sync') {
   const fd = await new Promise<number>((res, rej) =>
     open(join(root, 'b.log'), 'a', (e, fd) => (e ? rej(e) : res(fd))),
   );
@@ -27,12 +27,21 @@ if (side === 'baseline') {
     const d = done;
     queue = [];
     done = [];
-    writev(fd, chunks, (error) => {
-      if (error) throw error;
+    const finish = (): void => {
       for (const f of d) f();
       if (queue.length > 0) flush();
       else busy = false;
-    });
+    };
+    if (side === 'baseline-sync') {
+      // The same consumer writing synchronously (no thread-pool hop), to see what the hop costs.
+      writevSync(fd, chunks);
+      queueMicrotask(finish);
+    } else {
+      writev(fd, chunks, (error) => {
+        if (error) throw error;
+        finish();
+      });
+    }
   };
   op = () =>
     new Promise((resolve) => {
@@ -42,7 +51,14 @@ if (side === 'baseline') {
     });
   close = async () => {};
 } else {
-  const { wal } = await openWal({ dir: root, sync: Number(process.argv[3] ?? SyncEverySecond) });
+  const fsyncs: number[] = [];
+  const { wal } = await openWal({
+    dir: root,
+    sync: Number(process.argv[3] ?? SyncEverySecond),
+    ...(process.argv[4] === undefined ? {} : { segmentBytes: Number(process.argv[4]) }),
+    observer: { synced: (ms) => fsyncs.push(Math.round(ms)) },
+  });
+  process.on('exit', () => console.log(`  fsyncs (ms): ${fsyncs.join(' ')}`));
   op = (i) => wal.append({ type: 'set', key: key(i), value: values[i & 63]! });
   close = () => wal.close();
 }

@@ -4,13 +4,6 @@ import type { AppendQueue, Batch } from './queue.js';
 import { createSegment } from './segment-file.js';
 import type { AppendFile, FileSystem, WalObserver } from './types.js';
 
-/**
- * Under `sync > 0`, an idle actor starts writing as soon as this many bytes are queued instead of
- * waiting for the burst of appends to end: the rest of the burst then encodes while that write
- * is in flight, and later turns keep alternating (see `LogActor.#loop`).
- */
-const EAGER_BYTES = 16 * 1024;
-
 /** What the actor needs to know; resolved options of `openWal`. */
 export interface ActorConfig {
   readonly fs: FileSystem;
@@ -62,10 +55,7 @@ export class LogActor {
   #durable = 0;
   /** When the oldest write not yet covered by an fsync completed (ms, `performance.now()`). */
   #unsyncedSince = 0;
-  /** A turn of the loop is scheduled or running. */
   #running = false;
-  /** The loop itself is running (it may be waiting for I/O). */
-  #looping = false;
   /** The batch being written or fsynced, if any. */
   #inFlight: Batch | null = null;
   #syncing: Promise<void> | null = null;
@@ -74,9 +64,7 @@ export class LogActor {
   #idleWaiters: (() => void)[] = [];
   #poison: WalError | null = null;
   #ticker: NodeJS.Timeout | undefined;
-  readonly #run = (): void => {
-    if (!this.#looping) void this.#loop();
-  };
+  readonly #run = (): void => void this.#loop();
 
   constructor(config: ActorConfig, queue: AppendQueue, file: AppendFile, seq: number) {
     this.#config = config;
@@ -115,16 +103,11 @@ export class LogActor {
    * @throws RecordError when the record cannot be encoded (nothing is queued).
    */
   append(record: LogRecord, onDurable: (() => void) | undefined): Promise<void> {
-    const queue = this.#queue;
-    const promise = queue.push(record, onDurable);
+    const promise = this.#queue.push(record, onDurable);
     this.#accepted++;
     if (!this.#running) {
       this.#running = true;
       queueMicrotask(this.#run);
-    } else if (!this.#looping && this.#config.sync > 0 && queue.readyBytes >= EAGER_BYTES) {
-      // Many appenders are queuing in one burst: start writing what is here now, so that the
-      // rest encode while that write is in flight (see #loop).
-      void this.#loop();
     }
     return promise;
   }
@@ -208,24 +191,12 @@ export class LogActor {
     );
   }
 
-  /**
-   * The actor's turns. Under `sync > 0`, a batch whose write returned is settled only after the
-   * next batch's write has started, so that its appenders encode their next records while that
-   * write is in flight (its bytes are in the OS already, which is all the policy promises). Under
-   * `sync === 0` a batch settles first, so that its appenders' next records join the next fsync.
-   */
   async #loop(): Promise<void> {
-    this.#running = true;
-    this.#looping = true;
-    /** Written (as durable as the policy wants) but not yet settled. */
-    let done: Batch | null = null;
     try {
       for (;;) {
         if (this.#poison) break;
         const barrier = this.#barriers[0];
         if (barrier !== undefined && barrier.at <= this.#written) {
-          if (done !== null) this.#settle(done);
-          done = null;
           this.#barriers.shift();
           await barrier.run();
           continue;
@@ -234,23 +205,11 @@ export class LogActor {
           const limit =
             barrier === undefined ? Number.POSITIVE_INFINITY : barrier.at - this.#written;
           const batch = this.#queue.take(this.#config.maxBatchBytes, limit);
-          const writing = this.#writeBatch(batch);
-          if (done !== null) this.#settle(done);
-          done = null;
-          await writing;
-          if (this.#config.sync > 0) done = batch;
-          else this.#settle(batch);
-          if (this.#file.size >= this.#config.segmentBytes && !this.#poison) {
-            if (done !== null) this.#settle(done);
-            done = null;
+          await this.#writeBatch(batch);
+          this.#settle(batch);
+          if (this.#file.size >= this.#config.segmentBytes && !this.#poison)
             await this.#rotateFile();
-          }
           continue;
-        }
-        if (done !== null) {
-          this.#settle(done);
-          done = null;
-          continue; // its appenders may have queued more
         }
         const waiter = this.#syncWaiters[0];
         if (waiter !== undefined && waiter.target <= this.#written) {
@@ -262,9 +221,7 @@ export class LogActor {
     } catch {
       // Every failure has poisoned the log and settled its waiters already.
     } finally {
-      if (done !== null) this.#settle(done);
       this.#running = false;
-      this.#looping = false;
       const idle = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of idle) resolve();

@@ -121,11 +121,6 @@ export class AppendQueue {
     return this.#resolves.length;
   }
 
-  /** Bytes ready to be taken by the actor. */
-  get readyBytes(): number {
-    return this.#bytes;
-  }
-
   /** Whether nothing is queued or waiting (in-flight batches aside). */
   get empty(): boolean {
     return this.#resolves.length === 0 && this.#waiting.length === 0;
