@@ -266,19 +266,15 @@ export class MapStore implements LockableStore {
     return this.#shardOf(key);
   }
 
-  /** Takes shard lock `index` in `mode` now if free and nobody waits; `false` once closing. */
+  /** Takes shard lock `index` in `mode` now if free and nobody waits; `false` once closing. Throws `STORE_INVALID_OPTION` for a bad index or mode. */
   tryLockIndex(index: number, mode: LockMode): boolean {
-    if (this.#state !== 'open') return false;
-    const lock = this.#locks[index];
-    if (lock === undefined) {
-      throw new StoreError('STORE_INVALID_OPTION', `No lock has index ${String(index)}.`);
-    }
-    return lock.tryAcquire(mode);
+    const lock = this.#lockAt(index, mode);
+    return this.#state === 'open' && lock.tryAcquire(mode);
   }
 
-  /** Releases one hold of shard lock `index` taken by {@link tryLockIndex}. */
+  /** Releases one hold of shard lock `index` taken by {@link tryLockIndex}. Throws `STORE_INVALID_OPTION` for a bad index or mode, a `RangeError` if no such hold exists. */
   unlockIndex(index: number, mode: LockMode): void {
-    this.#locks[index]!.release(mode);
+    this.#lockAt(index, mode).release(mode);
   }
 
   /**
@@ -308,6 +304,17 @@ export class MapStore implements LockableStore {
     if (this.#state === 'closed') throw closedError();
     checkKey(key);
     return this.#maps[index ?? this.#shardOf(key)]!.delete(key);
+  }
+
+  #lockAt(index: number, mode: LockMode): RwLock {
+    const lock = this.#locks[index];
+    if (lock === undefined) {
+      throw new StoreError('STORE_INVALID_OPTION', `No lock has index ${String(index)}.`);
+    }
+    if (mode !== 'shared' && mode !== 'exclusive') {
+      throw new StoreError('STORE_INVALID_OPTION', `Lock mode must be 'shared' or 'exclusive'.`);
+    }
+    return lock;
   }
 
   #checkReadable(): void {

@@ -307,6 +307,10 @@ describe.each(stores)('%s single-key fast path', (_name, make) => {
     expect(code(() => store.deleteUnlocked(1 as unknown as string))).toBe('STORE_INVALID_KEY');
     expect(code(() => store.lockIndexOf(1 as unknown as string))).toBe('STORE_INVALID_KEY');
     expect(code(() => store.tryLockIndex(1 << 20, 'shared'))).toBe('STORE_INVALID_OPTION');
+    expect(code(() => store.tryLockIndex(-1, 'shared'))).toBe('STORE_INVALID_OPTION');
+    expect(code(() => store.tryLockIndex(0, 'both' as 'shared'))).toBe('STORE_INVALID_OPTION');
+    expect(code(() => store.unlockIndex(1 << 20, 'shared'))).toBe('STORE_INVALID_OPTION');
+    expect(() => store.unlockIndex(0, 'exclusive')).toThrow(RangeError);
     expect(store.size).toBe(0);
     await store.close();
     expect(code(() => store.setUnlocked('k', b('x')))).toBe('STORE_CLOSED');
