@@ -33,7 +33,11 @@ export interface FileSystem {
 export interface AppendFile {
   /** Current length in bytes (grows with each write). */
   readonly size: number;
-  /** Appends all `chunks` in order (looping on short writes); rejects if they cannot all be written. */
+  /**
+   * Appends all `chunks` in order (looping on short writes); rejects if they cannot all be
+   * written. The log reuses the chunks' memory as soon as this settles: an implementation must
+   * not keep references to them afterwards.
+   */
   write(chunks: readonly Uint8Array[]): Promise<void>;
   /** fdatasync: makes written data durable. */
   datasync(): Promise<void>;
