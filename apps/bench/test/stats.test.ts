@@ -9,6 +9,11 @@ describe('summarize', () => {
     expect(summarize([4, 1, 3, 2])).toMatchObject({ median: 2.5, min: 1, max: 4 });
   });
 
+  it('does not overflow on huge figures', () => {
+    expect(summarize([-3.6e293, -1.79e308]).median).toBeCloseTo(-1.79e308 / 2, -300);
+    expect(summarize([Number.MAX_VALUE, Number.MAX_VALUE]).median).toBe(Number.MAX_VALUE);
+  });
+
   it('keeps the rounds in order and refuses no values', () => {
     expect(summarize([5, 4]).rounds).toEqual([5, 4]);
     expect(() => summarize([])).toThrow(RangeError);

@@ -5,7 +5,8 @@ export function summarize(values: readonly number[]): Summary {
   if (values.length === 0) throw new RangeError('summarize: no values');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // Halve before adding, so two huge figures cannot overflow to Infinity.
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : sorted[mid - 1]! / 2 + sorted[mid]! / 2;
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, rounds: [...values] };
 }
 
