@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import NedbModule from '@seald-io/nedb';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { ClassicLevel } from 'classic-level';
 import { open as openLmdb } from 'lmdb';
 import { keyOf, valuePool } from '../core/data.js';
@@ -11,6 +12,31 @@ import type { Contender } from '../core/race.js';
  * `module.exports = Datastore`: under NodeNext the default import is that class at run time.
  */
 const Datastore = NedbModule as unknown as typeof NedbModule.default;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * better-sqlite3 is an optional dependency of the bench: its native addon is compiled at install
+ * time, which fails on a machine with neither a prebuilt binary nor Node's headers. Returns the
+ * constructor, or the reason it cannot be used.
+ */
+function loadSqlite(): typeof BetterSqlite3 | string {
+  try {
+    const Database = require('better-sqlite3') as typeof BetterSqlite3;
+    new Database(':memory:').close();
+    return Database;
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  }
+}
+
+let sqlite: ReturnType<typeof loadSqlite> | undefined;
+
+/** Why better-sqlite3 cannot run here, or `undefined` when it can. */
+export function sqliteUnavailable(): string | undefined {
+  sqlite ??= loadSqlite();
+  return typeof sqlite === 'string' ? sqlite : undefined;
+}
 
 /** A peer opened in a folder: `put` one key, then `close`. */
 interface PeerDb {
@@ -61,7 +87,9 @@ export const PEERS: readonly Peer[] = [
     durable: true,
     note: 'journal_mode=WAL, synchronous=FULL, one INSERT OR REPLACE per put (a synchronous API: callers take turns)',
     async open(dir) {
-      const db = new Database(join(dir, 'kv.sqlite'));
+      sqlite ??= loadSqlite();
+      if (typeof sqlite === 'string') throw new Error(`better-sqlite3 unavailable: ${sqlite}`);
+      const db = new sqlite(join(dir, 'kv.sqlite'));
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.exec('CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID');

@@ -1,7 +1,7 @@
 import { type Contender, raceScenario } from '../core/race.js';
 import type { Scenario } from '../types.js';
 import { baselineContender, bestBaseline } from './baseline.js';
-import { peer, peerContender } from './peers.js';
+import { peer, peerContender, sqliteUnavailable } from './peers.js';
 import { walContender } from './wal.js';
 import { walStoreContender } from './wal-store.js';
 
@@ -14,7 +14,7 @@ export const DURABLE: readonly Contender[] = [
   walStoreContender('locked'),
   peerContender(peer('lmdb')),
   peerContender(peer('level-sync')),
-  peerContender(peer('sqlite-full')),
+  ...(sqliteUnavailable() === undefined ? [peerContender(peer('sqlite-full'))] : []),
   walContender('every', 4096),
 ];
 
@@ -34,6 +34,9 @@ export const BUFFERED: readonly Contender[] = [
  * contenders (`--only wal.every`, `--only peer.lmdb`, `--only baseline`).
  */
 export function writeScenarios(concurrency: readonly number[]): Scenario[] {
+  const noSqlite = sqliteUnavailable();
+  if (noSqlite !== undefined)
+    process.stderr.write(`skipped: better-sqlite3 peer rows (not usable here: ${noSqlite})\n`);
   return concurrency.flatMap((n) => [
     raceScenario(`writes.durable.n${n}`, n, DURABLE, bestBaseline),
     raceScenario(`writes.buffered.n${n}`, n, BUFFERED, bestBaseline),
