@@ -28,6 +28,8 @@ export interface Contender {
   readonly note?: string;
   /** Opens a fresh instance in a fresh folder for `n` concurrent callers. */
   open(ctx: Context, n: number): Promise<Session>;
+  /** Why this contender cannot run on this machine (its rows are then skipped), or `undefined`. */
+  unavailable?(): string | undefined;
 }
 
 /**
@@ -41,6 +43,31 @@ export async function race(
   contenders: readonly Contender[],
   n: number,
   raceId = `race.n${n}`,
+): Promise<Row[]> {
+  const skipped: Row[] = [];
+  const runnable = contenders.filter((c) => {
+    const why = c.unavailable?.();
+    if (why === undefined) return true;
+    skipped.push({
+      id: `${c.id}.n${n}${c.suffix ?? ''}`,
+      group: c.group,
+      label: `${c.label}, N=${n}`,
+      unit: 'ops/s',
+      higherIsBetter: true,
+      concurrency: n,
+      race: raceId,
+      skipped: why,
+    });
+    return false;
+  });
+  return [...(await raceRunnable(ctx, runnable, n, raceId)), ...skipped];
+}
+
+async function raceRunnable(
+  ctx: Context,
+  contenders: readonly Contender[],
+  n: number,
+  raceId: string,
 ): Promise<Row[]> {
   const { warmupMs, roundMs, rounds } = ctx.profile;
   const sessions: Session[] = [];

@@ -51,6 +51,8 @@ export interface Peer {
   readonly durable: boolean;
   readonly note: string;
   open(dir: string): Promise<PeerDb>;
+  /** Why the peer cannot run here, or `undefined` (see `Contender.unavailable`). */
+  unavailable?(): string | undefined;
 }
 
 /** The peers a user would pick instead of Hermes, each in its documented durable (or fast) mode. */
@@ -85,6 +87,7 @@ export const PEERS: readonly Peer[] = [
     id: 'sqlite-full',
     name: 'better-sqlite3 WAL FULL',
     durable: true,
+    unavailable: sqliteUnavailable,
     note: 'journal_mode=WAL, synchronous=FULL, one INSERT OR REPLACE per put (a synchronous API: callers take turns)',
     async open(dir) {
       sqlite ??= loadSqlite();
@@ -128,6 +131,7 @@ export function peerContender(peer: Peer): Contender {
     label: `${peer.name} put`,
     series: `${peer.name}${peer.durable ? '' : ' (not durable)'}`,
     note: peer.note,
+    ...(peer.unavailable ? { unavailable: peer.unavailable } : {}),
     async open(ctx, n) {
       const dir = await ctx.dir(`peer-${peer.id}-${n}`);
       const values = valuePool(100);

@@ -14,7 +14,7 @@ export const DURABLE: readonly Contender[] = [
   walStoreContender('locked'),
   peerContender(peer('lmdb')),
   peerContender(peer('level-sync')),
-  ...(sqliteUnavailable() === undefined ? [peerContender(peer('sqlite-full'))] : []),
+  peerContender(peer('sqlite-full')),
   walContender('every', 4096),
 ];
 
