@@ -53,51 +53,69 @@ const ORDINARY_UNTIL = 64;
  * the careful path, which throws the right error first.
  */
 function encodeOrdinary(record: Op, limits: RecordLimits): Buffer | undefined {
-  const type = record.type;
+  const length = ordinaryLength(record, limits);
+  if (length < 0) return undefined;
+  const line = allocLine(length);
+  return writeOrdinary(record, line, 0, length) ? line : undefined;
+}
+
+/**
+ * The length of `record`'s line if it is a candidate for {@link writeOrdinary} (a set or delete
+ * with a short key and a short value, within limits), else -1. Throws nothing.
+ */
+function ordinaryLength(record: Op, limits: RecordLimits): number {
   const key = record.key;
   if (typeof key !== 'string' || key.length > ORDINARY_UNTIL || key.length > limits.maxKeyBytes) {
-    return undefined;
+    return -1;
   }
-  let value: unknown;
-  if (type === 'set') {
-    value = record.value;
+  let valueField = 0;
+  if (record.type === 'set') {
+    const value: unknown = record.value;
     if (
       !(value instanceof Uint8Array) ||
       value.length >= NATIVE_ENCODE_FROM ||
       value.length > limits.maxValueBytes
     ) {
-      return undefined;
+      return -1;
     }
-  } else if (type !== 'delete') {
-    return undefined;
+    valueField = 1 + base64Length(value.length);
+  } else if (record.type !== 'delete') {
+    return -1;
   }
-  const valueField = value === undefined ? 0 : 1 + base64Length((value as Uint8Array).length);
   const length = CRC_PREFIX + 4 + key.length + valueField + 1;
-  if (length > limits.maxLineBytes) return undefined;
-  const line = allocLine(length);
+  return length > limits.maxLineBytes ? -1 : length;
+}
+
+/**
+ * Writes a candidate of {@link ordinaryLength} (`length` bytes at `at`); returns false, having
+ * scratched only those bytes, when the key turns out to need escapes.
+ */
+function writeOrdinary(record: Op, line: Buffer, at: number, length: number): boolean {
+  const value = record.type === 'set' ? record.value : undefined;
+  const body = at + CRC_PREFIX;
   const keyAt =
-    value === undefined
-      ? writeOpWord(line, CRC_PREFIX, D, E, L)
-      : writeOpWord(line, CRC_PREFIX, S, E, T);
-  if (!writeOrdinaryKey(line, keyAt, key)) return undefined;
-  const keyEnd = keyAt + key.length;
+    value === undefined ? writeOpWord(line, body, D, E, L) : writeOpWord(line, body, S, E, T);
+  if (!writeOrdinaryKey(line, keyAt, record.key)) return false;
+  const keyEnd = keyAt + record.key.length;
   let c: number;
   if (value === undefined) {
-    c = crc32Update(CRC_INIT, line, CRC_PREFIX, keyEnd);
+    c = crc32Update(CRC_INIT, line, body, keyEnd);
   } else {
     line[keyEnd] = SPACE;
-    c = crc32Update(CRC_INIT, line, CRC_PREFIX, keyEnd + 1);
-    c = writeBase64Crc(line, keyEnd + 1, value as Uint8Array, c);
+    c = crc32Update(CRC_INIT, line, body, keyEnd + 1);
+    c = writeBase64Crc(line, keyEnd + 1, value, c);
   }
-  seal(line, 0, length - 1, c);
-  return line;
+  seal(line, at, at + length - 1, c);
+  return true;
 }
 
 /**
  * Encodes one record into `target` at `offset`, exactly the bytes {@link encodeRecord} would
  * return, and returns how many it wrote. Lets a writer pack many records into one buffer
- * without a buffer per line; size it with {@link encodedLength}. Nothing is written when it
- * throws.
+ * without a buffer per line; size it with {@link encodedLength}. When it throws
+ * `RECORD_BUFFER_TOO_SMALL` nothing is written; when it throws another error, bytes from
+ * `offset` up to where the line would have ended may have been overwritten (never any before
+ * `offset`, never beyond the room that was there).
  * @param limits Sizes to enforce. @default DEFAULT_LIMITS
  * @throws RecordError `RECORD_BUFFER_TOO_SMALL` when the line does not fit in
  *   `target[offset, target.length)` (or `offset` is not an index of it), and every error of
@@ -118,6 +136,16 @@ export function encodeRecordInto(
     checkRoom(line, offset, length);
     writeBatch(line, offset, length, batch);
     return length;
+  }
+  const optimistic = ordinaryLength(record, limits);
+  if (
+    optimistic >= 0 &&
+    Number.isSafeInteger(offset) &&
+    offset >= 0 &&
+    offset + optimistic <= line.length &&
+    writeOrdinary(record, line, offset, optimistic)
+  ) {
+    return optimistic;
   }
   const key = keyField(opKey(record), limits.maxKeyBytes);
   const value = opValue(record, limits);

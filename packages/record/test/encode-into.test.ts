@@ -85,6 +85,18 @@ describe('encodeRecordInto and encodedLength', () => {
     );
   });
 
+  it('a refused key never touches bytes before offset or past the room it was offered', () => {
+    // 'abc' is ordinary, so the optimistic path starts writing before it meets the lone surrogate.
+    const record = { type: 'set', key: 'abc\uD800', value: Buffer.from('v') } as LogRecord;
+    const target = Buffer.alloc(64, 0xee);
+    expect(codeOf(() => encodeRecordInto(record, target, 8))).toBe('RECORD_KEY_NOT_WELL_FORMED');
+    expect(target.subarray(0, 8).every((b) => b === 0xee)).toBe(true);
+    expect(target.subarray(8 + 40).every((b) => b === 0xee)).toBe(true);
+    const fine: LogRecord = { type: 'set', key: 'abc', value: Buffer.from('v') };
+    const n = encodeRecordInto(fine, target, 8);
+    expect(target.subarray(8, 8 + n)).toEqual(encodeRecord(fine));
+  });
+
   it('refuse what encodeRecord refuses, with the same codes', () => {
     const tight = resolveLimits({ maxKeyBytes: 2, maxValueBytes: 3, maxBatchOps: 1 });
     const cases: unknown[] = [
