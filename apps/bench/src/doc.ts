@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderMarkdown } from './report/markdown.js';
+import { renderSvg } from './report/svg.js';
 import type { Results } from './types.js';
 
 const APP = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +23,8 @@ export function latestResults(dir: string = join(APP, 'results')): string | unde
 
 /**
  * `pnpm --dir apps/bench doc [results.json] [--out <file>]`: writes `docs/benchmarks.md` from a
- * results file (default: the newest in `apps/bench/results`).
+ * results file (default: the newest in `apps/bench/results`), and its chart beside it
+ * (`docs/benchmarks.svg`), which the page shows.
  */
 export function generateDoc(argv: readonly string[]): string {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
@@ -37,7 +39,9 @@ export function generateDoc(argv: readonly string[]): string {
   const results = JSON.parse(readFileSync(input, 'utf8')) as Results;
   if (results.version !== 1)
     throw new Error(`${input} is not a Hermes bench results file (version 1).`);
-  writeFileSync(out, renderMarkdown(results, relative(ROOT, input)));
+  const chart = `${out.replace(/\.md$/, '')}.svg`;
+  writeFileSync(chart, renderSvg(results));
+  writeFileSync(out, renderMarkdown(results, relative(ROOT, input), basename(chart)));
   return out;
 }
 

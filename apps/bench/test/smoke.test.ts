@@ -131,6 +131,8 @@ describe('pnpm bench --smoke', () => {
     expect(md).toContain('# Benchmarks');
     expect(md).toContain('| target | measured | wanted |');
     expect(md).toContain('Do not edit by hand');
+    expect(md).toContain('](benchmarks.svg)');
+    expect(await readFile(join(out, 'benchmarks.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
   });
 });
 

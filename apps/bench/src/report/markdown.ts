@@ -18,7 +18,7 @@ The chart of this run (writes/s against concurrency) is the \`.svg\` beside its 
 }
 
 /** `docs/benchmarks.md`, generated from one results file. Never edit the output by hand. */
-export function renderMarkdown(results: Results, source: string): string {
+export function renderMarkdown(results: Results, source: string, chart?: string): string {
   const m = results.machine;
   const concurrency = [
     ...new Set(results.rows.flatMap((r) => (r.concurrency === undefined ? [] : [r.concurrency]))),
@@ -34,7 +34,7 @@ Generated from \`${source}\`: a \`${results.profile}\` run (\`${results.command}
 \`${results.commit ?? 'unknown'}\`, started ${results.startedAt}, ${results.durationS.toFixed(0)} s long. The machine is shared and noisy, so
 read the **ratios**: every Hermes figure is divided by a baseline or a peer measured in the same
 run. How to read each row: [apps/bench/README.md](../apps/bench/README.md).
-
+${chart ? `\n![Throughput against concurrency: Hermes, the baseline and the peers](${chart})\n` : ''}
 ## Machine
 
 | fact | value |
