@@ -1,31 +1,27 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLimits } from '@hermes/record';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WalCorruptError, WalError } from '../src/errors.js';
 import { segmentName } from '../src/layout.js';
 import {
   listDir,
-  makeTempDir,
   plain,
-  removeDir,
   replay,
   setRecord,
+  setRecords,
   thrown,
+  useTempDir,
   writeSegment,
   writeSnapshot,
 } from './helpers/log-dir.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
+useTempDir((d) => {
+  dir = d;
 });
 
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, i) => setRecord(from + i));
+const range = setRecords;
 
 async function flipByte(path: string, at: number): Promise<void> {
   const bytes = await readFile(path);

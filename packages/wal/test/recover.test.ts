@@ -1,29 +1,25 @@
 import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FILE_HEADER } from '@hermes/record';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { segmentName, snapshotName, snapshotTempName } from '../src/layout.js';
 import {
   listDir,
-  makeTempDir,
   plain,
-  removeDir,
   replay,
   setRecord,
+  setRecords,
+  useTempDir,
   writeSegment,
   writeSnapshot,
 } from './helpers/log-dir.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
+useTempDir((d) => {
+  dir = d;
 });
 
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, i) => setRecord(from + i));
+const range = setRecords;
 
 describe('recoverLog', () => {
   it('replays an empty directory as an empty log', async () => {

@@ -1,24 +1,14 @@
 import { readdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLimits } from '@hermes/record';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recoverLog } from '../src/recover.js';
 import { FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
-import {
-  makeTempDir,
-  removeDir,
-  replay,
-  setRecord,
-  writeSegment,
-  writeSnapshot,
-} from './helpers/log-dir.js';
+import { replay, setRecord, useTempDir, writeSegment, writeSnapshot } from './helpers/log-dir.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await makeTempDir();
-});
-afterEach(async () => {
-  await removeDir(dir);
+useTempDir((d) => {
+  dir = d;
 });
 
 /** A log whose last segment ends in a torn record; returns the tail's offset and bytes. */

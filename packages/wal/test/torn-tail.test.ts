@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogRecord } from '@hermes/record';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { segmentName } from '../src/layout.js';
 import {
   encodeFile,
@@ -11,16 +11,14 @@ import {
   removeDir,
   replay,
   setRecord,
+  useTempDir,
   writeSegment,
 } from './helpers/log-dir.js';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-afterAll(async () => {
-  await removeDir(dir);
-});
+useTempDir((d) => {
+  dir = d;
+}, 'file');
 
 const finalBatch: LogRecord = {
   type: 'batch',

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord, FILE_HEADER, type LogRecord, resolveLimits } from '@hermes/record';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { segmentName, snapshotName } from '../../src/layout.js';
 import { nodeFileSystem } from '../../src/node-fs.js';
 import { type RecoveredLog, type RecoverOptions, recoverLog } from '../../src/recover.js';
@@ -15,6 +16,27 @@ export function makeTempDir(prefix = 'hermes-wal-'): Promise<string> {
 /** Removes a temporary directory and everything in it. */
 export function removeDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Gives each test (or, with `scope` `'file'`, the whole file) a fresh temporary directory: `set`
+ * receives it before the test runs, and it is removed afterwards.
+ * @default scope 'test'
+ */
+export function useTempDir(set: (dir: string) => void, scope: 'test' | 'file' = 'test'): void {
+  let dir: string | undefined;
+  (scope === 'test' ? beforeEach : beforeAll)(async () => {
+    dir = await makeTempDir();
+    set(dir);
+  });
+  (scope === 'test' ? afterEach : afterAll)(async () => {
+    if (dir !== undefined) await removeDir(dir);
+  });
+}
+
+/** The small `set` records numbered `from` up to (not including) `to`. */
+export function setRecords(from: number, to: number): LogRecord[] {
+  return Array.from({ length: to - from }, (_, i) => setRecord(from + i));
 }
 
 /** A small `set` record numbered `i`. */
