@@ -11,7 +11,10 @@ export function startupLine(url: string, config: ServiceConfig, report: OpenRepo
     ? `torn tail cut (${report.tornTail.bytes} bytes at offset ${report.tornTail.offset} of ${report.tornTail.file}, kept in ${report.tornTail.brokenFile})`
     : 'no torn tail';
   const from = report.fromSnapshot ? ' from a snapshot' : '';
-  const skipped = report.skipped > 0 ? `, ${report.skipped} damaged record${report.skipped === 1 ? '' : 's'} skipped` : '';
+  const skipped =
+    report.skipped > 0
+      ? `, ${report.skipped} damaged record${report.skipped === 1 ? '' : 's'} skipped`
+      : '';
   return (
     `hermes listening on ${url} | data ${config.dataDir} | sync ${config.sync.label} | store ${store} | ` +
     `replayed ${report.records} record${report.records === 1 ? '' : 's'} (${formatBytes(report.bytes)}, ${report.segments} segment${report.segments === 1 ? '' : 's'}${from}) ` +

@@ -55,7 +55,8 @@ export function renderSvg(results: Pick<Results, 'rows' | 'startedAt' | 'machine
       (H - top - bottom);
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12" role="img" aria-labelledby="title">`,
+    '<title id="title">Writes per second against concurrency: Hermes, the baseline and the peers (100 B values)</title>',
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${left}" y="24" font-size="16" font-weight="bold">Writes/s against concurrency (100 B values)</text>`,
     `<text x="${left}" y="40" fill="#555">${esc(`${results.startedAt} · ${results.machine.cpu} · ${results.machine.cores} cores · ${results.machine.filesystem} · Node ${results.machine.node}`)}</text>`,
