@@ -3,7 +3,7 @@
  * through the CRC register and decoded, so a short line is read once, not twice.
  */
 
-import { CRC_TABLES as T } from './crc32.js';
+import { crc32Step8, CRC_TABLES as T } from './crc32.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Marks a byte outside the alphabet: sets the sign bit of any OR it takes part in. */
@@ -46,16 +46,7 @@ export function readBase64Crc(
   for (const last8 = quadsEnd - 8; i <= last8; i += 8) {
     const w1 = view.getInt32(base + i, true);
     const w2 = view.getInt32(base + i + 4, true);
-    const a = w1 ^ c;
-    c =
-      T[1792 + (a & 255)]! ^
-      T[1536 + ((a >>> 8) & 255)]! ^
-      T[1280 + ((a >>> 16) & 255)]! ^
-      T[1024 + (a >>> 24)]! ^
-      T[768 + (w2 & 255)]! ^
-      T[512 + ((w2 >>> 8) & 255)]! ^
-      T[256 + ((w2 >>> 16) & 255)]! ^
-      T[w2 >>> 24]!;
+    c = crc32Step8(c, w1, w2);
     const v1 = D0[w1 & 255]! | D1[(w1 >>> 8) & 255]! | D2[(w1 >>> 16) & 255]! | D3[w1 >>> 24]!;
     const v2 = D0[w2 & 255]! | D1[(w2 >>> 8) & 255]! | D2[(w2 >>> 16) & 255]! | D3[w2 >>> 24]!;
     bad |= v1 | v2;

@@ -3,7 +3,7 @@
  * through the CRC register while still in a register, so a short line is read once, not twice.
  */
 
-import { CRC_TABLES as T } from './crc32.js';
+import { crc32Step8, CRC_TABLES as T } from './crc32.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /**
@@ -43,16 +43,7 @@ export function writeBase64Crc(
     target[o + 5] = w2 >>> 8;
     target[o + 6] = w2 >>> 16;
     target[o + 7] = w2 >>> 24;
-    const a = w1 ^ c;
-    c =
-      T[1792 + (a & 255)]! ^
-      T[1536 + ((a >>> 8) & 255)]! ^
-      T[1280 + ((a >>> 16) & 255)]! ^
-      T[1024 + (a >>> 24)]! ^
-      T[768 + (w2 & 255)]! ^
-      T[512 + ((w2 >>> 8) & 255)]! ^
-      T[256 + ((w2 >>> 16) & 255)]! ^
-      T[w2 >>> 24]!;
+    c = crc32Step8(c, w1, w2);
     o += 8;
   }
   // At most 5 bytes left: one more whole group, then a padded one.

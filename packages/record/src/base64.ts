@@ -4,6 +4,7 @@
  * long ones go through Node's native codec, with the strictness Node lacks checked around it.
  */
 
+import { asBuffer } from './as-buffer.js';
 import { base64Slice, latin1Slice, writeLatin1 } from './latin1.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -38,9 +39,7 @@ export function base64Length(bytes: number): number {
 export function writeBase64(target: Buffer, at: number, value: Uint8Array): number {
   const n = value.length;
   if (n >= NATIVE_ENCODE_FROM) {
-    const bytes = Buffer.isBuffer(value)
-      ? value
-      : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const bytes = asBuffer(value);
     return writeLatin1(target, at, base64Slice(bytes));
   }
   let o = at;

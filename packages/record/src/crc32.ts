@@ -36,21 +36,33 @@ export function crc32Update(c: number, bytes: Uint8Array, start: number, end: nu
   let i = start;
   const last8 = end - 8;
   while (i <= last8) {
-    const a =
-      (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) ^ c;
-    c =
-      T[1792 + (a & 255)]! ^
-      T[1536 + ((a >>> 8) & 255)]! ^
-      T[1280 + ((a >>> 16) & 255)]! ^
-      T[1024 + (a >>> 24)]! ^
-      T[768 + bytes[i + 4]!]! ^
-      T[512 + bytes[i + 5]!]! ^
-      T[256 + bytes[i + 6]!]! ^
-      T[bytes[i + 7]!]!;
+    c = crc32Step8(
+      c,
+      bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24),
+      bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24),
+    );
     i += 8;
   }
   while (i < end) c = T[(c ^ bytes[i++]!) & 255]! ^ (c >>> 8);
   return c;
+}
+
+/**
+ * One slicing-by-8 step: runs register `c` over 8 bytes given as two little-endian 32-bit words
+ * (`w1` the first four). The one place the step is written; the fused base64 loops call it too.
+ */
+export function crc32Step8(c: number, w1: number, w2: number): number {
+  const a = w1 ^ c;
+  return (
+    T[1792 + (a & 255)]! ^
+    T[1536 + ((a >>> 8) & 255)]! ^
+    T[1280 + ((a >>> 16) & 255)]! ^
+    T[1024 + (a >>> 24)]! ^
+    T[768 + (w2 & 255)]! ^
+    T[512 + ((w2 >>> 8) & 255)]! ^
+    T[256 + ((w2 >>> 16) & 255)]! ^
+    T[w2 >>> 24]!
+  );
 }
 
 /** The CRC-32 value of a register: inverted, unsigned. */

@@ -1,3 +1,4 @@
+import { asBuffer } from './as-buffer.js';
 import { crc32 } from './crc32.js';
 import { failure, LineFault } from './failure.js';
 import { decodeFastSet } from './fast-set.js';
@@ -20,9 +21,7 @@ export function decodeLine(
   format: LogFormat,
   limits: RecordLimits = DEFAULT_LIMITS,
 ): DecodeResult {
-  const bytes = Buffer.isBuffer(line)
-    ? line
-    : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+  const bytes = asBuffer(line);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return decodeRange(bytes, view, 0, bytes.length, offset, format, limits);
 }

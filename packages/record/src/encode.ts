@@ -1,3 +1,4 @@
+import { asBuffer } from './as-buffer.js';
 import { base64Length, NATIVE_ENCODE_FROM, writeBase64 } from './base64.js';
 import { writeBase64Crc } from './base64-crc.js';
 import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
@@ -127,9 +128,7 @@ export function encodeRecordInto(
   offset: number,
   limits: RecordLimits = DEFAULT_LIMITS,
 ): number {
-  const line = Buffer.isBuffer(target)
-    ? target
-    : Buffer.from(target.buffer, target.byteOffset, target.byteLength);
+  const line = asBuffer(target);
   if (isBatchRecord(record)) {
     const batch = prepareBatch(record.ops, limits);
     const length = lineLength(batch.size, limits);

@@ -1,3 +1,4 @@
+import { asBuffer } from './as-buffer.js';
 import { NEWLINE } from './format.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
@@ -76,9 +77,7 @@ export class LineSplitter {
    * For the decoder's hot loop; `bytes` is valid only during the call.
    */
   scan(chunk: Uint8Array, emit: RangeCallback): void {
-    const bytes = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes = asBuffer(chunk);
     const size = bytes.length;
     let pos = 0;
     if (this.#held > 0) {
