@@ -1,10 +1,11 @@
-import { crc32 as nativeCrc32 } from 'node:zlib';
+import { crc32Backend, nativeCrc32 } from './native-crc.js';
 
 /**
- * Lines shorter than this are checksummed in JavaScript: below it the cost of calling into
- * zlib (and of the subarray it needs) exceeds the work (see bench/crc.ts).
+ * Ranges shorter than this are checksummed in JavaScript: below it the cost of the native call
+ * (and of the subarray it needs) exceeds the work. Measured crossovers (bench/crc.ts): about
+ * 160 bytes for `@node-rs/crc32`, about 256 for `zlib.crc32`.
  */
-const NATIVE_FROM = 256;
+const NATIVE_FROM = crc32Backend === 'node-rs' ? 160 : 256;
 
 /**
  * CRC-32 tables for slicing-by-8: table t at [t*256, t*256+256). Table 0 is the classic
@@ -29,7 +30,7 @@ export const CRC_INIT = -1;
 
 /**
  * Runs the CRC-32 register `c` (as a signed 32-bit integer, not yet inverted) over
- * `bytes[start, end)`: in JavaScript (slicing-by-8) for short ranges, by zlib for long ones.
+ * `bytes[start, end)`: in JavaScript (slicing-by-8) for short ranges, natively for long ones.
  */
 export function crc32Update(c: number, bytes: Uint8Array, start: number, end: number): number {
   if (end - start >= NATIVE_FROM) return ~nativeCrc32(bytes.subarray(start, end), ~c >>> 0);
@@ -72,7 +73,7 @@ export function crc32Final(c: number): number {
 
 /**
  * CRC-32 (IEEE 802.3, as zlib and gzip compute it) of `bytes[start, end)`: in JavaScript
- * (slicing-by-8) for short ranges, by one call to zlib's native `crc32` for longer ones.
+ * (slicing-by-8) for short ranges, by one native call for longer ones (see native-crc.ts).
  */
 export function crc32(bytes: Uint8Array, start: number, end: number): number {
   return ~crc32Update(CRC_INIT, bytes, start, end) >>> 0;

@@ -4,5 +4,6 @@ export { encodedLength, encodeRecord, encodeRecordInto } from './encode.js';
 export { RecordError } from './errors.js';
 export { FILE_HEADER, type LogFormat } from './format.js';
 export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
+export { type Crc32Backend, crc32Backend } from './native-crc.js';
 export { type LineCallback, LineSplitter, type LineTail, type RangeCallback } from './splitter.js';
 export type * from './types.js';

@@ -9,6 +9,7 @@ describe('the front door', () => {
       'LineSplitter',
       'LogDecoder',
       'RecordError',
+      'crc32Backend',
       'decodeLine',
       'encodeRecord',
       'encodeRecordInto',
