@@ -3,7 +3,7 @@
  * through the CRC register and decoded, so a short line is read once, not twice.
  */
 
-import { crc32Step8, CRC_TABLES as T } from './crc32.js';
+import { crc32Step4, crc32Step8 } from './crc32.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Marks a byte outside the alphabet: sets the sign bit of any OR it takes part in. */
@@ -61,12 +61,7 @@ export function readBase64Crc(
   if (i < quadsEnd) {
     // One whole group of 4 left.
     const w = line[i]! | (line[i + 1]! << 8) | (line[i + 2]! << 16) | (line[i + 3]! << 24);
-    const a = w ^ c;
-    c =
-      T[768 + (a & 255)]! ^
-      T[512 + ((a >>> 8) & 255)]! ^
-      T[256 + ((a >>> 16) & 255)]! ^
-      T[a >>> 24]!;
+    c = crc32Step4(c, w);
     const v = D0[w & 255]! | D1[(w >>> 8) & 255]! | D2[(w >>> 16) & 255]! | D3[w >>> 24]!;
     bad |= v;
     out[o] = v >>> 16;
@@ -77,12 +72,7 @@ export function readBase64Crc(
   }
   if (pad > 0) {
     const w = line[i]! | (line[i + 1]! << 8) | (line[i + 2]! << 16) | (line[i + 3]! << 24);
-    const a = w ^ c;
-    c =
-      T[768 + (a & 255)]! ^
-      T[512 + ((a >>> 8) & 255)]! ^
-      T[256 + ((a >>> 16) & 255)]! ^
-      T[a >>> 24]!;
+    c = crc32Step4(c, w);
     if (pad === 1) {
       // xyz= : 18 bits, the last 2 unused.
       const v = D0[line[i]!]! | D1[line[i + 1]!]! | D2[line[i + 2]!]!;

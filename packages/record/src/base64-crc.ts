@@ -3,7 +3,7 @@
  * through the CRC register while still in a register, so a short line is read once, not twice.
  */
 
-import { crc32Step8, CRC_TABLES as T } from './crc32.js';
+import { crc32Step4, crc32Step8 } from './crc32.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /**
@@ -55,12 +55,7 @@ export function writeBase64Crc(
     target[o + 1] = w >>> 8;
     target[o + 2] = w >>> 16;
     target[o + 3] = w >>> 24;
-    const a = w ^ c;
-    c =
-      T[768 + (a & 255)]! ^
-      T[512 + ((a >>> 8) & 255)]! ^
-      T[256 + ((a >>> 16) & 255)]! ^
-      T[a >>> 24]!;
+    c = crc32Step4(c, w);
     o += 4;
     i += 3;
     rest -= 3;
@@ -78,8 +73,5 @@ export function writeBase64Crc(
   target[o + 1] = w >>> 8;
   target[o + 2] = w >>> 16;
   target[o + 3] = w >>> 24;
-  const a = w ^ c;
-  return (
-    T[768 + (a & 255)]! ^ T[512 + ((a >>> 8) & 255)]! ^ T[256 + ((a >>> 16) & 255)]! ^ T[a >>> 24]!
-  );
+  return crc32Step4(c, w);
 }
