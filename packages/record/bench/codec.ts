@@ -72,11 +72,12 @@ let sink = 0;
 
 function scenario(valueBytes: number, count: number): void {
   const records: LogRecord[] = [];
+  const values: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const key = `key:${i.toString().padStart(12, '0')}`; // 16 bytes
-    records.push({ type: 'set', key, value: randomBytes(valueBytes) });
+    values.push(randomBytes(valueBytes));
+    records.push({ type: 'set', key, value: values[i]! });
   }
-  const values = records.map((r) => (r as { value: Buffer }).value);
   const total = valueBytes * count;
   const strings = values.map((v) => v.toString('base64'));
   const file = Buffer.concat([FILE_HEADER, ...records.map((r) => encodeRecord(r))]);

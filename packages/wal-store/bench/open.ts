@@ -56,8 +56,8 @@ async function bareReplay(dir: string): Promise<number> {
         // "crc SET key value": fields after the 9-byte checksum.
         if (chunk[start + 9] === 0x53 /* S */) {
           const keyEnd = chunk.indexOf(32, start + 13);
-          const key = chunk.latin1Slice(start + 13, keyEnd);
-          map.set(key, Buffer.from(chunk.latin1Slice(keyEnd + 1, nl), 'base64'));
+          const key = chunk.toString('latin1', start + 13, keyEnd);
+          map.set(key, Buffer.from(chunk.toString('latin1', keyEnd + 1, nl), 'base64'));
         }
         start = nl + 1;
       }

@@ -11,7 +11,7 @@ import { SyncEverySecond, SyncEveryWrite } from '../src/index.js';
 
 // WAL_SRC=<dir> measures another checkout's src/ (e.g. the commit before a change) in this harness.
 const { openWal } = (await import(
-  process.env.WAL_SRC === undefined ? '../src/index.js' : `${process.env.WAL_SRC}/index.ts`
+  process.env['WAL_SRC'] === undefined ? '../src/index.js' : `${process.env['WAL_SRC']}/index.ts`
 )) as typeof import('../src/index.js');
 
 const seconds = Number(process.argv[2] ?? 1);

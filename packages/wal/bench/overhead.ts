@@ -10,7 +10,7 @@ import { type AppendFile, type FileSystem, SyncEverySecond } from '../src/index.
 
 // WAL_SRC=<dir> measures another checkout's src/ (e.g. the commit before a change).
 const { openWal } = (await import(
-  process.env.WAL_SRC === undefined ? '../src/index.js' : `${process.env.WAL_SRC}/index.ts`
+  process.env['WAL_SRC'] === undefined ? '../src/index.js' : `${process.env['WAL_SRC']}/index.ts`
 )) as typeof import('../src/index.js');
 
 const values = Array.from({ length: 64 }, () => randomBytes(100));
