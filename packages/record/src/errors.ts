@@ -1,7 +1,7 @@
 import type { RecordErrorCode } from './types.js';
 
 /**
- * Thrown by the encoder (and by {@link resolveLimits}) for input it refuses to store.
+ * Thrown by the encoder (and by `resolveLimits`) for input it refuses to store.
  * Branch on {@link RecordError.code}, never on the message. The decoder never throws: it
  * returns a `DecodeFailure` instead.
  */

@@ -12,7 +12,7 @@ import type { FileSystem, LogPosition, OpenReport, RecoveryMode, ReplayProgress 
 
 export type { Damage } from './replay/damage.js';
 
-/** Options of {@link recoverLog}. */
+/** Options of `recoverLog`. */
 export interface RecoverOptions {
   readonly fs: FileSystem;
   readonly dir: string;
@@ -24,7 +24,7 @@ export interface RecoverOptions {
   readonly readOnly?: boolean;
 }
 
-/** What {@link recoverLog} found and did. */
+/** What `recoverLog` found and did. */
 export interface RecoveredLog {
   readonly report: OpenReport;
   /** The last segment after repair, which W may keep appending to (if v1 and not full). */

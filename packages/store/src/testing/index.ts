@@ -24,7 +24,7 @@ export type { ResolvedSuiteOptions, StoreFactory, StoreSuiteOptions } from './op
  * operation, edge keys, empty values, batches, iteration, aliasing, closed-store errors,
  * concurrency properties under `fc.scheduler`, and a model-based test against a `Map`.
  *
- * Uses only the {@link Store} contract; every store it gets from `factory` is closed (and passed
+ * Uses only the `Store` contract; every store it gets from `factory` is closed (and passed
  * to `options.dispose`) by the test that opened it. Call it at the top level of a test file.
  *
  * @example
