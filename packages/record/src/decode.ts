@@ -25,18 +25,18 @@ export function decodeLine(
   return decodeRange(bytes, viewOf(bytes.buffer), 0, bytes.length, offset, format, limits);
 }
 
-let viewed: ArrayBufferLike | undefined;
-let view: DataView | undefined;
+/** Largest ArrayBuffer whose view is kept between calls (and so kept alive by it). */
+const KEEP_VIEW_UNTIL = 256 * 1024;
+let kept: DataView | undefined;
 /**
- * A DataView over all of `buffer`, kept while calls share it: lines cut from one chunk, or from
- * Node's buffer pool, share an ArrayBuffer, and making a view costs about 40 ns, a tenth of
- * decoding a short line.
+ * A DataView over all of `buffer`, kept while calls share it: lines from Node's buffer pool or
+ * one slab share an ArrayBuffer, and making a view costs about 40 ns, a tenth of decoding a short
+ * line. Only small buffers are kept, so the last call pins at most 256 KiB.
  */
 function viewOf(buffer: ArrayBufferLike): DataView {
-  if (buffer !== viewed || view === undefined) {
-    viewed = buffer;
-    view = new DataView(buffer);
-  }
+  if (kept !== undefined && kept.buffer === buffer) return kept;
+  const view = new DataView(buffer);
+  kept = buffer.byteLength <= KEEP_VIEW_UNTIL ? view : undefined;
   return view;
 }
 
