@@ -22,31 +22,15 @@ export function decodeLine(
   limits: RecordLimits = DEFAULT_LIMITS,
 ): DecodeResult {
   const bytes = asBuffer(line);
-  return decodeRange(bytes, viewOf(bytes.buffer), 0, bytes.length, offset, format, limits);
-}
-
-/** Largest ArrayBuffer whose view is kept between calls (and so kept alive by it). */
-const KEEP_VIEW_UNTIL = 256 * 1024;
-let kept: DataView | undefined;
-/**
- * A DataView over all of `buffer`, kept while calls share it: lines from Node's buffer pool or
- * one slab share an ArrayBuffer, and making a view costs about 40 ns, a tenth of decoding a short
- * line. Only small buffers are kept, so the last call pins at most 256 KiB.
- */
-function viewOf(buffer: ArrayBufferLike): DataView {
-  if (kept !== undefined && kept.buffer === buffer) return kept;
-  const view = new DataView(buffer);
-  kept = buffer.byteLength <= KEEP_VIEW_UNTIL ? view : undefined;
-  return view;
+  return decodeRange(bytes, 0, bytes.length, offset, format, limits);
 }
 
 /**
  * {@link decodeLine} of the line `bytes[start, end)` (newline excluded), without a view of it:
- * the decoder's hot path. `view` is a DataView over `bytes`' memory (one per chunk). Never throws.
+ * the decoder's hot path. Never throws.
  */
 export function decodeRange(
   bytes: Buffer,
-  view: DataView,
   start: number,
   end: number,
   offset: number,
@@ -66,7 +50,7 @@ export function decodeRange(
     const record =
       format === 'legacy'
         ? decodeLegacyBody(bytes.subarray(start, end), limits)
-        : decodeV1(bytes, view, start, end, limits);
+        : decodeV1(bytes, start, end, limits);
     return { ok: true, record, offset, length };
   } catch (e) {
     if (e instanceof LineFault) return failure(e.reason, offset, length, e.message);
@@ -74,24 +58,18 @@ export function decodeRange(
   }
 }
 
-function decodeV1(
-  line: Buffer,
-  view: DataView,
-  start: number,
-  end: number,
-  limits: RecordLimits,
-): LogRecord {
+function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits): LogRecord {
   const body = start + CRC_PREFIX;
+  if (isSet(line, body)) {
+    const op = decodeFastSet(line, start, end, limits);
+    if (op !== undefined) return op;
+  }
   if (end < body || line[body - 1] !== SPACE) {
     throw new LineFault('malformed', 'The line does not start with an 8-hex-digit checksum field.');
   }
   const stored = readHex32(line, start);
   if (stored < 0) {
     throw new LineFault('malformed', 'The checksum field is not 8 lowercase hex digits.');
-  }
-  if (isSet(line, body)) {
-    const op = decodeFastSet(line, view, body, end, stored, limits);
-    if (op !== undefined) return op;
   }
   const actual = crc32(line, body, end);
   if (stored !== actual) {

@@ -38,9 +38,6 @@ export class LogDecoder {
   #format: LogFormat | undefined;
   #headerBytes: number | undefined;
   #emit: DecodeCallback = () => {};
-  /** A DataView over the bytes lines come from, kept during one push only. */
-  #viewed: Buffer | undefined;
-  #view: DataView | undefined;
   readonly #onLine = (
     bytes: Buffer,
     start: number,
@@ -81,12 +78,7 @@ export class LogDecoder {
   /** Feeds the next chunk; calls `emit` for every record or failure it completes. */
   push(chunk: Uint8Array, emit: DecodeCallback): void {
     this.#emit = emit;
-    try {
-      this.#splitter.scan(chunk, this.#onLine);
-    } finally {
-      this.#viewed = undefined;
-      this.#view = undefined;
-    }
+    this.#splitter.scan(chunk, this.#onLine);
   }
 
   /** Ends the stream; a partial last line is emitted as a `truncated` failure. */
@@ -128,13 +120,7 @@ export class LogDecoder {
     ) {
       return;
     }
-    let view = this.#view;
-    if (bytes !== this.#viewed || view === undefined) {
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      this.#viewed = bytes;
-      this.#view = view;
-    }
-    emit(decodeRange(bytes, view, start, end, offset, this.#format!, this.#limits));
+    emit(decodeRange(bytes, start, end, offset, this.#format!, this.#limits));
   }
 
   /** Decides the format from the first line; returns whether the line is a record to decode. */

@@ -1,50 +1,41 @@
 import { NATIVE_DECODE_FROM } from './base64.js';
-import { base64CrcInvalid, readBase64Crc } from './base64-crc-decode.js';
-import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
-import { SPACE } from './format.js';
-import { ORDINARY } from './key.js';
+import { decodeSetLine, KERNEL_LINE_CAPACITY, kernelKeyEnd, kernelValue } from './kernel.js';
 import { latin1Slice } from './latin1.js';
 import type { Op, RecordLimits } from './types.js';
 
-const EQUALS = 61;
+/** Values below this many bytes are decoded by the kernel; longer ones by Node's base64. */
+const KERNEL_VALUE_BELOW = NATIVE_DECODE_FROM;
+/**
+ * Longest line offered to the kernel: room for a 64-byte key and a value under
+ * {@link KERNEL_VALUE_BELOW}. A longer line is not the common case, and copying it into the
+ * kernel only to be sent back would cost more than the kernel saves.
+ */
+const KERNEL_LINE_UNTIL = 13 + 64 + 1 + 4 * Math.ceil((KERNEL_VALUE_BELOW - 1) / 3);
 
 /**
- * The common line, `SET <ordinary key> <short base64>` whose body starts at `body` and whose
- * stored checksum is `stored` (`view` is a DataView over `line`'s memory), decoded in one pass: the base64 is decoded as the CRC runs over
- * it. Returns `undefined` for anything else (an escaped key, an empty or long value, a limit
+ * The common line, `<crc> SET <ordinary key> <short base64>` at `line[start, end)` (newline
+ * excluded), decoded by the WebAssembly kernel in one call: checksum, key and strict base64.
+ * Returns `undefined` for anything else (an escaped key, an empty or long value, a limit
  * exceeded, a bad byte, a checksum mismatch): the caller then takes the careful path, which
  * checks the checksum first and names the failure.
  */
 export function decodeFastSet(
   line: Buffer,
-  view: DataView,
-  body: number,
+  start: number,
   end: number,
-  stored: number,
   limits: RecordLimits,
 ): Op | undefined {
-  const keyStart = body + 4;
-  let keyEnd = keyStart;
-  while (keyEnd < end && ORDINARY[line[keyEnd]!] === 1) keyEnd++;
-  if (keyEnd >= end || line[keyEnd] !== SPACE || keyEnd - keyStart > limits.maxKeyBytes) {
-    return undefined;
-  }
-  const start = keyEnd + 1;
-  const n = end - start;
-  if (n === 0 || (n & 3) !== 0) return undefined;
-  const pad = line[end - 1] === EQUALS ? (line[end - 2] === EQUALS ? 2 : 1) : 0;
-  const size = (n >>> 2) * 3 - pad;
-  if (size >= NATIVE_DECODE_FROM || size > limits.maxValueBytes) return undefined;
-  const value = Buffer.allocUnsafe(size);
-  const c = readBase64Crc(
-    line,
-    view,
-    start,
-    end,
-    pad,
-    value,
-    crc32Update(CRC_INIT, line, body, start),
+  if (end - start > KERNEL_LINE_UNTIL || KERNEL_LINE_CAPACITY === 0) return undefined;
+  const whole = start === 0 && end === line.length;
+  const size = decodeSetLine(
+    whole ? line : line.subarray(start, end),
+    limits.maxKeyBytes,
+    Math.min(limits.maxValueBytes, KERNEL_VALUE_BELOW - 1),
   );
-  if (base64CrcInvalid || crc32Final(c) !== stored) return undefined;
-  return { type: 'set', key: latin1Slice(line, keyStart, keyEnd), value };
+  if (size < 0) return undefined;
+  return {
+    type: 'set',
+    key: latin1Slice(line, start + 13, start + kernelKeyEnd()),
+    value: kernelValue(size),
+  };
 }
