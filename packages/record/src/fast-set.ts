@@ -1,5 +1,5 @@
 import { NATIVE_DECODE_FROM } from './base64.js';
-import { decodeSetLine, KERNEL_LINE_CAPACITY, kernelKeyEnd, kernelValue } from './kernel.js';
+import { decodeSetLine, kernelAvailable, kernelKeyEnd, kernelValue } from './kernel.js';
 import { latin1Slice } from './latin1.js';
 import type { Op, RecordLimits } from './types.js';
 
@@ -25,7 +25,7 @@ export function decodeFastSet(
   end: number,
   limits: RecordLimits,
 ): Op | undefined {
-  if (end - start > KERNEL_LINE_UNTIL || KERNEL_LINE_CAPACITY === 0) return undefined;
+  if (!kernelAvailable || end - start > KERNEL_LINE_UNTIL) return undefined;
   const whole = start === 0 && end === line.length;
   const size = decodeSetLine(
     whole ? line : line.subarray(start, end),
