@@ -318,47 +318,33 @@ export class FaultyFileSystem implements FileSystem {
   }
 }
 
-class FaultyAppendFile implements AppendFile {
-  readonly #fs: HandleContext;
-  readonly #file: AppendFile;
-  readonly #path: string;
-  readonly #epoch: number;
+/**
+ * What both faulty handles share: the wrapped handle, its path and epoch, its size, and a close
+ * that releases the descriptor even when the file system has crashed or the close fails.
+ */
+abstract class FaultyHandle<File extends { readonly size: number; close(): Promise<void> }> {
+  protected readonly fs: HandleContext;
+  protected readonly file: File;
+  protected readonly path: string;
+  protected readonly epoch: number;
 
-  constructor(fs: HandleContext, file: AppendFile, path: string, epoch: number) {
-    this.#fs = fs;
-    this.#file = file;
-    this.#path = path;
-    this.#epoch = epoch;
+  constructor(fs: HandleContext, file: File, path: string, epoch: number) {
+    this.fs = fs;
+    this.file = file;
+    this.path = path;
+    this.epoch = epoch;
   }
 
   get size(): number {
-    return this.#file.size;
-  }
-
-  write(chunks: readonly Uint8Array[]): Promise<void> {
-    return this.#fs.run('write', this.#path, this.#epoch, async (fault) => {
-      if (fault?.kind === 'short') {
-        await this.#file.write(prefix(chunks, fault.bytes));
-        throw faultError(fault.code, 'write', this.#path);
-      }
-      await this.#file.write(chunks);
-    });
-  }
-
-  datasync(): Promise<void> {
-    return this.#fs.run('datasync', this.#path, this.#epoch, async () => {
-      const length = this.#file.size;
-      await this.#file.datasync();
-      this.#fs.noteSynced(this.#path, length);
-    });
+    return this.file.size;
   }
 
   close(): Promise<void> {
     // A handle of a crashed file system still releases its descriptor.
-    return this.#fs
-      .run('close', this.#path, this.#epoch, () => this.#file.close())
+    return this.fs
+      .run('close', this.path, this.epoch, () => this.file.close())
       .catch((error: unknown) => {
-        return this.#file.close().then(
+        return this.file.close().then(
           () => Promise.reject(error),
           () => Promise.reject(error),
         );
@@ -366,35 +352,28 @@ class FaultyAppendFile implements AppendFile {
   }
 }
 
-class FaultyReadFile implements ReadFile {
-  readonly #fs: HandleContext;
-  readonly #file: ReadFile;
-  readonly #path: string;
-  readonly #epoch: number;
-
-  constructor(fs: HandleContext, file: ReadFile, path: string, epoch: number) {
-    this.#fs = fs;
-    this.#file = file;
-    this.#path = path;
-    this.#epoch = epoch;
+class FaultyAppendFile extends FaultyHandle<AppendFile> implements AppendFile {
+  write(chunks: readonly Uint8Array[]): Promise<void> {
+    return this.fs.run('write', this.path, this.epoch, async (fault) => {
+      if (fault?.kind === 'short') {
+        await this.file.write(prefix(chunks, fault.bytes));
+        throw faultError(fault.code, 'write', this.path);
+      }
+      await this.file.write(chunks);
+    });
   }
 
-  get size(): number {
-    return this.#file.size;
+  datasync(): Promise<void> {
+    return this.fs.run('datasync', this.path, this.epoch, async () => {
+      const length = this.file.size;
+      await this.file.datasync();
+      this.fs.noteSynced(this.path, length);
+    });
   }
+}
 
+class FaultyReadFile extends FaultyHandle<ReadFile> implements ReadFile {
   read(buffer: Uint8Array, position: number): Promise<number> {
-    return this.#fs.run('read', this.#path, this.#epoch, () => this.#file.read(buffer, position));
-  }
-
-  close(): Promise<void> {
-    return this.#fs
-      .run('close', this.#path, this.#epoch, () => this.#file.close())
-      .catch((error: unknown) => {
-        return this.#file.close().then(
-          () => Promise.reject(error),
-          () => Promise.reject(error),
-        );
-      });
+    return this.fs.run('read', this.path, this.epoch, () => this.file.read(buffer, position));
   }
 }
