@@ -4,14 +4,11 @@
 //   git worktree add --detach /tmp/before <commit>   (then link node_modules and build there)
 // Run (from the repository root, after `pnpm build`):
 //   node --import tsx packages/wal-store/bench/compare.ts /tmp/before [seconds-per-round] [rounds]
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as after from '@hermes/store';
-import { SyncEveryWrite } from '@hermes/wal';
 import { openDurableStore } from '@hermes/wal-store';
-import { baseline, keyOf, runRounds, type Side, values } from './harness.js';
+import { baseline, durableSide, runRounds } from './harness.js';
 
 const other = process.argv[2];
 if (other === undefined) throw new Error('usage: compare.ts <other checkout> [seconds] [rounds]');
@@ -24,38 +21,19 @@ const before = {
   walStore: (await load('wal-store')) as unknown as { openDurableStore: typeof openDurableStore },
 };
 
-async function durable(
-  name: string,
-  open: typeof openDurableStore,
-  store: after.LockableStore,
-): Promise<Side> {
-  const dir = await mkdtemp(join(tmpdir(), 'wal-store-bench-'));
-  const db = await open({ dir, store, sync: SyncEveryWrite, compaction: false });
-  return {
-    name,
-    op: (i) => db.set(keyOf(i), values[i & 63]!),
-    close: async () => {
-      const s = db.stats();
-      console.log(`  (${name}: ${(s.appends / s.fsyncs).toFixed(1)} writes per fsync)`);
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 const sides = [
   await baseline(),
-  await durable(
+  await durableSide(
     'before: durable ShardedStore',
     before.walStore.openDurableStore,
     new before.store.ShardedStore(),
   ),
-  await durable('after: durable ShardedStore', openDurableStore, new after.ShardedStore()),
-  await durable(
+  await durableSide('after: durable ShardedStore', openDurableStore, new after.ShardedStore()),
+  await durableSide(
     'before: durable LockedStore',
     before.walStore.openDurableStore,
     new before.store.LockedStore(),
   ),
-  await durable('after: durable LockedStore', openDurableStore, new after.LockedStore()),
+  await durableSide('after: durable LockedStore', openDurableStore, new after.LockedStore()),
 ];
 await runRounds(sides, seconds, rounds);

@@ -5,8 +5,9 @@ import { close, fdatasync, open, writev } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ShardedStore } from '@hermes/store';
-import type { Wal } from '@hermes/wal';
+import type { LockableStore, ShardedStore } from '@hermes/store';
+import { SyncEveryWrite, type Wal } from '@hermes/wal';
+import type { openDurableStore } from '@hermes/wal-store';
 
 /** Concurrent callers per side. */
 export const CALLERS = 256;
@@ -174,4 +175,27 @@ export async function runRounds(sides: Side[], seconds: number, rounds: number):
       `median ${name}: ${fmt(median(results.get(name)!))} ops/s, ${median(cpu.get(name)!).toFixed(1)} µs CPU/op, ratio to baseline ${median(rs).toFixed(2)}x (target >= 0.6x)`,
     );
   }
+}
+
+/**
+ * `store` made durable by `open` (this checkout's `openDurableStore`, or another's in
+ * compare.ts) in a fresh folder, `SyncEveryWrite`, compaction off: one `set` per op.
+ */
+export async function durableSide(
+  name: string,
+  open: typeof openDurableStore,
+  store: LockableStore,
+): Promise<Side> {
+  const dir = await mkdtemp(join(tmpdir(), 'wal-store-bench-'));
+  const db = await open({ dir, store, sync: SyncEveryWrite, compaction: false });
+  return {
+    name,
+    op: (i) => db.set(keyOf(i), values[i & 63]!),
+    close: async () => {
+      const s = db.stats();
+      console.log(`  (${name}: ${(s.appends / s.fsyncs).toFixed(1)} writes per fsync)`);
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LockedStore, ShardedStore } from '@hermes/store';
 import { openWal, SyncEveryWrite } from '@hermes/wal';
 import { openDurableStore } from '@hermes/wal-store';
-import { baseline, floorOp, keyOf, runRounds, type Side, values } from './harness.js';
+import { baseline, durableSide, floorOp, keyOf, runRounds, type Side, values } from './harness.js';
 
 const seconds = Number(process.argv[2] ?? 2);
 const rounds = Number(process.argv[3] ?? 5);
@@ -47,26 +47,11 @@ async function floor(): Promise<Side> {
   };
 }
 
-async function durable(name: string, store: ShardedStore | LockedStore): Promise<Side> {
-  const dir = await mkdtemp(join(tmpdir(), 'wal-store-bench-'));
-  const db = await openDurableStore({ dir, store, sync: SyncEveryWrite, compaction: false });
-  return {
-    name,
-    op: (i) => db.set(keyOf(i), values[i & 63]!),
-    close: async () => {
-      const s = db.stats();
-      console.log(`  (${name}: ${(s.appends / s.fsyncs).toFixed(1)} writes per fsync)`);
-      await db.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 const sides = [
   await baseline(),
   await bareWal(),
   await floor(),
-  await durable('durable ShardedStore', new ShardedStore()),
-  await durable('durable LockedStore', new LockedStore()),
+  await durableSide('durable ShardedStore', openDurableStore, new ShardedStore()),
+  await durableSide('durable LockedStore', openDurableStore, new LockedStore()),
 ];
 await runRounds(sides, seconds, rounds);
