@@ -1,28 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { openWal, SyncEverySecond, SyncEveryWrite, type Wal, type WalError } from '../src/index.js';
-import { FaultyFileSystem } from '../src/testing/index.js';
-import { replayKeys, setRecord, settleTurns, tempDir, track } from './helpers/wal-fixtures.js';
+import type { FaultyFileSystem } from '../src/testing/index.js';
+import { replayKeys, setRecord, settleTurns, track, useFaultyWal } from './helpers/wal-fixtures.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let fs: FaultyFileSystem;
-const opened: Wal[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  fs = new FaultyFileSystem();
-});
-
-afterEach(async () => {
-  for (const wal of opened.splice(0)) await wal.close().catch(() => {});
-  await cleanup();
+const openWith = useFaultyWal((d, f) => {
+  dir = d;
+  fs = f;
 });
 
 async function open(sync: number, extra: Record<string, unknown> = {}): Promise<Wal> {
-  const { wal } = await openWal({ dir, fs, sync, ...extra });
-  opened.push(wal);
-  fs.resetCounts();
-  return wal;
+  return openWith({ sync, ...extra });
 }
 
 function codeOf(error: unknown): string | undefined {

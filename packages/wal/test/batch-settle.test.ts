@@ -1,32 +1,21 @@
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { openWal, SyncEverySecond, type Wal, type WalError } from '../src/index.js';
-import { FaultyFileSystem } from '../src/testing/index.js';
-import { replayKeys, settleTurns, tempDir, track } from './helpers/wal-fixtures.js';
+import { expect, test } from 'vitest';
+import { SyncEverySecond, type Wal, type WalError } from '../src/index.js';
+import type { FaultyFileSystem } from '../src/testing/index.js';
+import { replayKeys, settleTurns, track, useFaultyWal } from './helpers/wal-fixtures.js';
 
 // A burst of appends split into several batches (maxBatchBytes): each batch settles on its own
 // write, so a stuck or failed later write neither holds back nor fails an earlier batch, and no
 // append resolves before the write that carries it returned.
 
 let dir: string;
-let cleanup: () => Promise<void>;
 let fs: FaultyFileSystem;
-const opened: Wal[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  fs = new FaultyFileSystem();
-});
-
-afterEach(async () => {
-  for (const wal of opened.splice(0)) await wal.close().catch(() => {});
-  await cleanup();
+const openWith = useFaultyWal((d, f) => {
+  dir = d;
+  fs = f;
 });
 
 async function open(): Promise<Wal> {
-  const { wal } = await openWal({ dir, fs, sync: SyncEverySecond, maxBatchBytes: 16 * 1024 });
-  opened.push(wal);
-  fs.resetCounts();
-  return wal;
+  return openWith({ sync: SyncEverySecond, maxBatchBytes: 16 * 1024 });
 }
 
 /** 300 appends of about 170 bytes, all in one synchronous burst. */
@@ -69,6 +58,5 @@ test('when the next write fails, the batch written before it still resolves and 
   expect([...codes].every((c) => c === 'WAL_WRITE_FAILED' || c === 'WAL_POISONED')).toBe(true);
   expect(codes.has('WAL_WRITE_FAILED')).toBe(true);
   await wal.close().catch(() => {});
-  opened.length = 0;
   expect(await replayKeys(dir)).toEqual(appends.slice(0, resolved).map((_, i) => `k${i}`));
 });

@@ -1,12 +1,43 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LogRecord, openWal, type WalOptions } from '../../src/index.js';
+import { afterEach, beforeEach } from 'vitest';
+import { type LogRecord, openWal, type Wal, type WalOptions } from '../../src/index.js';
+import { FaultyFileSystem } from '../../src/testing/index.js';
 
 /** A fresh temporary directory; `cleanup` removes it. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'hermes-wal-'));
   return { dir: join(root, 'log'), cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Per test: a fresh log directory and a fresh {@link FaultyFileSystem}, handed to `set` before
+ * the test runs. Returns an opener of wals there through that file system (its counts reset once
+ * a wal is open); every wal it opened is closed, and the directory removed, after the test.
+ */
+export function useFaultyWal(
+  set: (dir: string, fs: FaultyFileSystem) => void,
+): (options?: Omit<WalOptions, 'dir' | 'fs'>) => Promise<Wal> {
+  let dir = '';
+  let fs = new FaultyFileSystem();
+  let cleanup: () => Promise<void> = async () => {};
+  const opened: Wal[] = [];
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+    fs = new FaultyFileSystem();
+    set(dir, fs);
+  });
+  afterEach(async () => {
+    for (const wal of opened.splice(0)) await wal.close().catch(() => {});
+    await cleanup();
+  });
+  return async (options = {}) => {
+    const { wal } = await openWal({ ...options, dir, fs });
+    opened.push(wal);
+    fs.resetCounts();
+    return wal;
+  };
 }
 
 /** A `set` record of key `k<i>` with a small value. */
