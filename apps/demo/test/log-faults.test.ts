@@ -19,13 +19,19 @@ afterEach(async () => {
   await dir.remove();
 });
 
-it('refuses writes with 503 LOG_POISONED after a failed fsync, keeps serving reads, and says so in /healthz and /metrics', async () => {
+/** Starts the service on a FaultyFileSystem (stderr captured); returns that file system. */
+async function startFaulty(): Promise<FaultyFileSystem> {
   const fs = new FaultyFileSystem();
   service = await startService(
     testConfig(dir.path),
     { stderr: { write: (s: string) => (stderr += s) } },
     { fs },
   );
+  return fs;
+}
+
+it('refuses writes with 503 LOG_POISONED after a failed fsync, keeps serving reads, and says so in /healthz and /metrics', async () => {
+  const fs = await startFaulty();
   const base = service.url;
   expect((await http(base, 'PUT', '/kv/before', { body: 'safe' })).status).toBe(204);
 
@@ -70,12 +76,7 @@ it('refuses writes with 503 LOG_POISONED after a failed fsync, keeps serving rea
 });
 
 it('counts a failed compaction in /metrics and on stderr, and keeps serving reads and writes', async () => {
-  const fs = new FaultyFileSystem();
-  service = await startService(
-    testConfig(dir.path),
-    { stderr: { write: (s: string) => (stderr += s) } },
-    { fs },
-  );
+  const fs = await startFaulty();
   const base = service.url;
   expect((await http(base, 'PUT', '/kv/a', { body: '1' })).status).toBe(204);
   const fault = fs.fail('rename', 'ENOSPC');
