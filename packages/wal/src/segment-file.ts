@@ -10,15 +10,10 @@ import type { AppendFile, FileSystem } from './types.js';
 export async function createSegment(fs: FileSystem, dir: string, seq: number): Promise<AppendFile> {
   const path = join(dir, segmentName(seq));
   await fs.writeExclusive(path, FILE_HEADER);
-  const file = await fs.openAppend(path);
-  try {
+  return readyOrClosed(await fs.openAppend(path), async (file) => {
     await file.datasync();
     await fs.syncDir(dir);
-  } catch (error) {
-    await file.close().catch(() => {});
-    throw error;
-  }
-  return file;
+  });
 }
 
 /**
@@ -26,13 +21,22 @@ export async function createSegment(fs: FileSystem, dir: string, seq: number): P
  * recovery) first gets its header, fsynced.
  */
 export async function reopenSegment(fs: FileSystem, dir: string, seq: number): Promise<AppendFile> {
-  const file = await fs.openAppend(join(dir, segmentName(seq)));
-  try {
+  return readyOrClosed(await fs.openAppend(join(dir, segmentName(seq))), async (file) => {
     if (file.size === 0) {
       await file.write([FILE_HEADER]);
       await file.datasync();
       await fs.syncDir(dir);
     }
+  });
+}
+
+/** Runs `prepare` on a just-opened `file` and returns it, or closes it and rethrows. */
+async function readyOrClosed(
+  file: AppendFile,
+  prepare: (file: AppendFile) => Promise<void>,
+): Promise<AppendFile> {
+  try {
+    await prepare(file);
   } catch (error) {
     await file.close().catch(() => {});
     throw error;
