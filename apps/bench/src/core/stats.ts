@@ -5,9 +5,17 @@ export function summarize(values: readonly number[]): Summary {
   if (values.length === 0) throw new RangeError('summarize: no values');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  // Halve before adding, so two huge figures cannot overflow to Infinity.
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : sorted[mid - 1]! / 2 + sorted[mid]! / 2;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : midpoint(sorted[mid - 1]!, sorted[mid]!);
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, rounds: [...values] };
+}
+
+/**
+ * The midpoint of `low <= high`, within them. Halved before adding, so two huge figures cannot
+ * overflow to Infinity; clamped, because halving subnormal figures rounds (the midpoint of
+ * 6.4e-323 and itself would come out as 6e-323).
+ */
+function midpoint(low: number, high: number): number {
+  return Math.min(Math.max(low / 2 + high / 2, low), high);
 }
 
 /**
