@@ -284,6 +284,11 @@ export class DurableStoreImpl<S extends LockableStore>
     );
   }
 
+  sync(): Promise<void> {
+    if (this.#closing) return Promise.reject(closedError());
+    return this.#wal.sync();
+  }
+
   compact(): Promise<CompactionReport> {
     if (this.#closing) return Promise.reject(closedError());
     return this.#maintenance.run(() => this.#compactNow());

@@ -84,6 +84,13 @@ export interface DurableStore<S extends LockableStore = LockableStore>
   /** The wrapped in-memory store (read from it freely; writing to it directly bypasses the log). */
   readonly inner: S;
   /**
+   * Resolves once every write that resolved before the call (and every write called before it)
+   * is fsynced. Under `SyncEveryWrite` that is already true; under `SyncEverySecond` (or any
+   * period) it makes one important write durable without waiting for the ticker. Rejects with
+   * the log's error once it is poisoned, or `STORE_CLOSED` once closed.
+   */
+  sync(): Promise<void>;
+  /**
    * Writes the live state as a new base snapshot and drops the log segments it replaces, while
    * writes continue (they wait only for the brief segment cut). Rejects with the log's error if
    * it failed (the old log stays intact), `STORE_CLOSED` once closed, or
