@@ -53,8 +53,25 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** How a critical section holds a lock: shared holders run together, an exclusive one runs alone. */
+/**
+ * The lock scope "every key", for {@link LockableStore.acquire} (as `clear` and snapshots need).
+ * A symbol, not a string, so that no key can be mistaken for it.
+ */
+export const EVERY_KEY: unique symbol = Symbol('every key');
+
+/** How a hold takes a lock: shared holders run together, an exclusive one runs alone. */
 export type LockMode = 'shared' | 'exclusive';
+
+/** Ends a hold taken by {@link LockableStore.acquire}. Call it exactly once; a second call throws a `RangeError`. */
+export type Release = () => void;
+
+/**
+ * Called once the locks a request asked for are held, with the function that releases them.
+ * It runs synchronously: inside `acquire` when the locks are free, otherwise inside the release
+ * that frees them, so the holder acts before any later request can take the same locks. It must
+ * not throw.
+ */
+export type Granted = (release: Release) => void;
 
 /**
  * A store whose write ordering a decorator (the durable store) can take part in.
@@ -62,56 +79,34 @@ export type LockMode = 'shared' | 'exclusive';
  * The discipline: an unconditional write holds its keys' locks `shared` across the slow step
  * (the log append), so unconditional writes run together and share one fsync; a conditional
  * write (`putIfAbsent`, `compareAndSet`) holds them `exclusive` from its check until its effect
- * is applied, so it is linearizable per key against every other write.
+ * is applied, so it is linearizable per key against every other write. Every write, the store's
+ * own and a decorator's, takes its locks through {@link acquire}, whose queues are FIFO: a write
+ * never passes an earlier one on a key they share.
  */
 export interface LockableStore extends Store {
   /**
-   * Runs `critical` holding `mode` access to the lock(s) that guard `keys` (`'all'`: every lock,
-   * as `clear` and snapshots need). Locks are taken in a fixed order, so this never deadlocks.
+   * Takes `mode` access to the lock(s) that guard `keys` (one key, several, or {@link EVERY_KEY}), then calls `granted` with their release. The request
+   * joins the queue of every lock it needs at once, here, so it is granted after every earlier
+   * request on any of those locks and before every later one; locks never deadlock.
+   * `granted` runs synchronously, in this call when the locks are free, otherwise inside the
+   * release that frees them (see {@link Granted}).
+   *
+   * Throws `STORE_CLOSED` once the store is closing, `STORE_INVALID_KEY` and
+   * `STORE_INVALID_OPTION` (then `granted` is never called).
    */
-  withLock<T>(
-    keys: readonly string[] | 'all',
+  acquire(
+    keys: string | readonly string[] | typeof EVERY_KEY,
     mode: LockMode,
-    critical: () => Promise<T>,
-  ): Promise<T>;
+    granted: Granted,
+  ): void;
   /**
-   * Applies ops at once, synchronously, with no locking and no durability: for a decorator that
-   * already holds the lock. Returns, for each op, whether its key was present before it.
+   * Applies one op, or several in order and atomically (all or nothing), synchronously, with no
+   * locking and no durability: for a decorator that holds the ops' locks. Returns whether the
+   * (first) op's key was present before it.
+   * Throws `STORE_INVALID_KEY`, `STORE_INVALID_VALUE`, `STORE_INVALID_BATCH`, `STORE_FULL`,
+   * `STORE_CLOSED`; nothing changes when it throws.
    */
-  applyUnlocked(ops: readonly BatchOp[]): boolean[];
+  applyUnlocked(ops: BatchOp | readonly BatchOp[]): boolean;
   /** Removes every key synchronously, with no locking: for a decorator that holds every lock. */
   clearUnlocked(): void;
-
-  // The single-key fast path. Optional: a decorator uses it only when a store has all five, and
-  // falls back to `withLock` / `applyUnlocked` otherwise (and whenever `tryLockIndex` refuses).
-  // Same discipline as `withLock`; it only skips the arrays, closures and promises that a
-  // general-purpose critical section needs.
-
-  /**
-   * The index of the lock that guards `key`, for {@link tryLockIndex} / {@link unlockIndex}.
-   * Stable for the store's lifetime. Throws `STORE_INVALID_KEY`.
-   */
-  lockIndexOf?(key: string): number;
-  /**
-   * Takes lock `index` in `mode` if that is possible right now without overtaking a waiter, and
-   * returns whether it did (`false` also once the store is closing: fall back to `withLock`,
-   * which then rejects `STORE_CLOSED`). A `true` must be paired with one {@link unlockIndex}.
-   */
-  tryLockIndex?(index: number, mode: LockMode): boolean;
-  /** Releases one hold that {@link tryLockIndex} took, and wakes the next waiters. */
-  unlockIndex?(index: number, mode: LockMode): void;
-  /**
-   * Stores a copy of `value` under `key` synchronously with no locking (the caller holds the
-   * key's lock); returns whether `key` was present before. Nothing changes if it throws.
-   * `index`, if given, must be what {@link lockIndexOf} returned for this very key: it saves
-   * hashing the key again (a wrong one files the key where reads never find it).
-   * Throws `STORE_INVALID_KEY`, `STORE_INVALID_VALUE`, `STORE_FULL`, `STORE_CLOSED`.
-   */
-  setUnlocked?(key: string, value: Uint8Array, index?: number): boolean;
-  /**
-   * Removes `key` synchronously with no locking (the caller holds the key's lock); returns
-   * whether it was present. `index` as for {@link setUnlocked}.
-   * Throws `STORE_INVALID_KEY`, `STORE_CLOSED`.
-   */
-  deleteUnlocked?(key: string, index?: number): boolean;
 }

@@ -1,8 +1,17 @@
 export { MAX_KEYS_PER_SHARD } from './capacity.js';
-export type * from './contract.js';
+export {
+  type BatchOp,
+  EVERY_KEY,
+  type Granted,
+  type LockableStore,
+  type LockMode,
+  type Release,
+  type ScanOptions,
+  type Store,
+} from './contract.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { hashString } from './hash.js';
+export { LockTable } from './lock-table.js';
 export { LockedStore, type LockedStoreOptions } from './locked-store.js';
 export type { MapStore } from './map-store.js';
-export { type Grant, RwLock } from './rw-lock.js';
 export { DEFAULT_SHARDS, ShardedStore, type ShardedStoreOptions } from './sharded-store.js';

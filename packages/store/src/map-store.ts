@@ -1,7 +1,14 @@
 import { MAX_KEYS_PER_SHARD } from './capacity.js';
-import type { BatchOp, LockableStore, LockMode, ScanOptions } from './contract.js';
+import {
+  type BatchOp,
+  EVERY_KEY,
+  type Granted,
+  type LockableStore,
+  type LockMode,
+  type ScanOptions,
+} from './contract.js';
 import { StoreError } from './errors.js';
-import { RwLock } from './rw-lock.js';
+import { LockTable } from './lock-table.js';
 import { checkKey, type StoredOp, storeOps, storeOptionalValue, storeValue } from './validate.js';
 import { decodeValue, type StoredValue, sameValue } from './value-codec.js';
 
@@ -9,12 +16,12 @@ type State = 'open' | 'closing' | 'closed';
 
 /**
  * The engine shared by `LockedStore` (one shard) and `ShardedStore` (many): per shard a `Map`
- * of key to compact value and a FIFO-fair {@link RwLock}. Not exported from the package; use one
+ * of key to compact value, and one {@link LockTable} lock per shard. Not exported from the package; use one
  * of the two stores.
  */
 export class MapStore implements LockableStore {
   readonly #maps: Map<string, StoredValue>[];
-  readonly #locks: RwLock[];
+  readonly #locks: LockTable;
   readonly #shardOf: (key: string) => number;
   readonly #all: number[];
   readonly #maxKeysPerShard: number;
@@ -28,11 +35,10 @@ export class MapStore implements LockableStore {
   constructor(shards: number, shardOf: (key: string) => number, maxKeysPerShard: number) {
     this.#maxKeysPerShard = checkMaxKeys(maxKeysPerShard);
     this.#maps = [];
-    this.#locks = [];
+    this.#locks = new LockTable(shards);
     this.#all = [];
     for (let i = 0; i < shards; i++) {
       this.#maps.push(new Map());
-      this.#locks.push(new RwLock());
       this.#all.push(i);
     }
     this.#shardOf = shardOf;
@@ -94,7 +100,7 @@ export class MapStore implements LockableStore {
       checkKey(key);
       const stored = storeValue(value);
       const shard = this.#shardOf(key);
-      return this.#exec([shard], 'shared', () => {
+      return this.#exec(shard, 'shared', () => {
         this.#put(shard, key, stored, false);
       });
     } catch (error) {
@@ -108,7 +114,7 @@ export class MapStore implements LockableStore {
       this.#checkWritable();
       checkKey(key);
       const shard = this.#shardOf(key);
-      return this.#exec([shard], 'shared', () => this.#maps[shard]!.delete(key));
+      return this.#exec(shard, 'shared', () => this.#maps[shard]!.delete(key));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -121,7 +127,7 @@ export class MapStore implements LockableStore {
       checkKey(key);
       const stored = storeValue(value);
       const shard = this.#shardOf(key);
-      return this.#exec([shard], 'exclusive', () => {
+      return this.#exec(shard, 'exclusive', () => {
         if (this.#maps[shard]!.has(key)) return false;
         this.#put(shard, key, stored, false);
         return true;
@@ -146,7 +152,7 @@ export class MapStore implements LockableStore {
       const want = storeOptionalValue(expected);
       const put = storeOptionalValue(next);
       const shard = this.#shardOf(key);
-      return this.#exec([shard], 'exclusive', () => {
+      return this.#exec(shard, 'exclusive', () => {
         const map = this.#maps[shard]!;
         const current = map.get(key);
         if (want === undefined ? current !== undefined : current === undefined) return false;
@@ -199,59 +205,60 @@ export class MapStore implements LockableStore {
     return this.#closed;
   }
 
-  /** Runs `critical` holding `mode` on the shards of `keys` (`'all'`: every shard), taken in ascending order. Rejects `STORE_CLOSED`, `STORE_INVALID_KEY`. */
-  withLock<T>(
-    keys: readonly string[] | 'all',
+  /**
+   * Takes `mode` on the shard locks of `keys` (`EVERY_KEY`: every shard) and calls `granted` with
+   * their release, synchronously when they are free (see `LockableStore.acquire`).
+   * Throws `STORE_CLOSED` once closing, `STORE_INVALID_KEY`, `STORE_INVALID_OPTION`.
+   */
+  acquire(
+    keys: string | readonly string[] | typeof EVERY_KEY,
     mode: LockMode,
-    critical: () => Promise<T>,
-  ): Promise<T> {
-    let shards: number[];
-    try {
-      this.#checkWritable();
-      if (mode !== 'shared' && mode !== 'exclusive') {
-        throw new StoreError('STORE_INVALID_OPTION', `Lock mode must be 'shared' or 'exclusive'.`);
-      }
-      if (keys === 'all') shards = this.#all;
-      else if (!Array.isArray(keys)) {
-        throw new StoreError(
-          'STORE_INVALID_OPTION',
-          `withLock keys must be an array of keys or 'all'.`,
-        );
-      } else {
-        for (const key of keys) checkKey(key);
-        shards = this.#shardsOfKeys(keys);
-      }
-    } catch (error) {
-      return Promise.reject(error);
+    granted: Granted,
+  ): void {
+    this.#checkWritable();
+    if (mode !== 'shared' && mode !== 'exclusive') {
+      throw new StoreError('STORE_INVALID_OPTION', `Lock mode must be 'shared' or 'exclusive'.`);
     }
-    const release = (): void => this.#releaseAll(shards, mode);
-    const run = (): Promise<T> => {
-      let result: Promise<T>;
-      try {
-        result = Promise.resolve(critical());
-      } catch (error) {
-        release();
-        return Promise.reject(error);
-      }
-      return result.then(
-        (value) => {
-          release();
-          return value;
-        },
-        (error: unknown) => {
-          release();
-          throw error;
-        },
+    if (typeof granted !== 'function') {
+      throw new StoreError('STORE_INVALID_OPTION', 'acquire needs a granted callback.');
+    }
+    let locks: number | readonly number[];
+    if (typeof keys === 'string') {
+      checkKey(keys);
+      locks = this.#shardOf(keys);
+    } else if (keys === EVERY_KEY) locks = this.#all;
+    else if (!Array.isArray(keys)) {
+      throw new StoreError(
+        'STORE_INVALID_OPTION',
+        'acquire keys must be a key, an array of keys or EVERY_KEY.',
       );
-    };
-    if (this.#tryAcquireAll(shards, mode)) return run();
-    return new Promise<void>((resolve) => this.#acquireAll(shards, mode, resolve)).then(run);
+    } else {
+      for (const key of keys) checkKey(key);
+      locks = this.#shardsOfKeys(keys);
+    }
+    this.#locks.acquire(locks, mode, granted);
   }
 
-  /** Applies ops synchronously without locking (the caller holds the locks); returns, per op, whether its key was present before it. All or nothing. Throws `STORE_INVALID_*`, `STORE_CLOSED`, `STORE_FULL`. */
-  applyUnlocked(ops: readonly BatchOp[]): boolean[] {
+  /**
+   * Applies one op, or several atomically, synchronously without locking (the caller holds the
+   * locks); returns whether the (first) op's key was present before it. All or nothing.
+   * Throws `STORE_INVALID_*`, `STORE_CLOSED`, `STORE_FULL`.
+   */
+  applyUnlocked(ops: BatchOp | readonly BatchOp[]): boolean {
     if (this.#state === 'closed') throw closedError();
-    return this.#apply(storeOps(ops));
+    if (Array.isArray(ops)) return this.#apply(storeOps(ops));
+    const op = ops as BatchOp;
+    if (typeof op !== 'object' || op === null) return this.#apply(storeOps([op]));
+    const key = op.key;
+    if (op.type === 'set') {
+      checkKey(key);
+      return this.#setOne(key, storeValue(op.value));
+    }
+    if (op.type === 'delete') {
+      checkKey(key);
+      return this.#maps[this.#shardOf(key)]!.delete(key);
+    }
+    return this.#apply(storeOps([op]));
   }
 
   /** Removes every key synchronously without locking (the caller holds every lock). Throws `STORE_CLOSED`. */
@@ -260,61 +267,19 @@ export class MapStore implements LockableStore {
     this.#clear();
   }
 
-  /** The index of the shard lock guarding `key` (its shard). Throws `STORE_INVALID_KEY`. */
-  lockIndexOf(key: string): number {
-    checkKey(key);
-    return this.#shardOf(key);
-  }
-
-  /** Takes shard lock `index` in `mode` now if free and nobody waits; `false` once closing. Throws `STORE_INVALID_OPTION` for a bad index or mode. */
-  tryLockIndex(index: number, mode: LockMode): boolean {
-    const lock = this.#lockAt(index, mode);
-    return this.#state === 'open' && lock.tryAcquire(mode);
-  }
-
-  /** Releases one hold of shard lock `index` taken by {@link tryLockIndex}. Throws `STORE_INVALID_OPTION` for a bad index or mode, a `RangeError` if no such hold exists. */
-  unlockIndex(index: number, mode: LockMode): void {
-    this.#lockAt(index, mode).release(mode);
-  }
-
-  /**
-   * Stores a copy of `value` under `key` without locking; returns whether `key` was present.
-   * `index`: the key's {@link lockIndexOf}, to skip hashing it again.
-   * Throws `STORE_INVALID_*`, `STORE_FULL`, `STORE_CLOSED`.
-   */
-  setUnlocked(key: string, value: Uint8Array, index?: number): boolean {
-    if (this.#state === 'closed') throw closedError();
-    checkKey(key);
-    const stored = storeValue(value);
-    const shard = index ?? this.#shardOf(key);
+  /** Stores `value` under `key`; returns whether `key` was present (one lookup, not two, when there is room). */
+  #setOne(key: string, value: StoredValue): boolean {
+    const shard = this.#shardOf(key);
     const map = this.#maps[shard]!;
     const before = map.size;
     if (before >= this.#maxKeysPerShard) {
       const present = map.has(key);
-      this.#put(shard, key, stored, present);
+      this.#put(shard, key, value, present);
       return present;
     }
-    this.#put(shard, key, stored, true);
-    // A new key grows the map; an overwrite leaves its size alone (one lookup instead of two).
+    this.#put(shard, key, value, true);
+    // A new key grows the map; an overwrite leaves its size alone.
     return this.#maps[shard]!.size === before;
-  }
-
-  /** Removes `key` without locking; returns whether it was present. `index` as for {@link setUnlocked}. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
-  deleteUnlocked(key: string, index?: number): boolean {
-    if (this.#state === 'closed') throw closedError();
-    checkKey(key);
-    return this.#maps[index ?? this.#shardOf(key)]!.delete(key);
-  }
-
-  #lockAt(index: number, mode: LockMode): RwLock {
-    const lock = this.#locks[index];
-    if (lock === undefined) {
-      throw new StoreError('STORE_INVALID_OPTION', `No lock has index ${String(index)}.`);
-    }
-    if (mode !== 'shared' && mode !== 'exclusive') {
-      throw new StoreError('STORE_INVALID_OPTION', `Lock mode must be 'shared' or 'exclusive'.`);
-    }
-    return lock;
   }
 
   #checkReadable(): void {
@@ -349,8 +314,7 @@ export class MapStore implements LockableStore {
     }
   }
 
-  #apply(ops: readonly StoredOp[]): boolean[] {
-    const present: boolean[] = new Array(ops.length);
+  #apply(ops: readonly StoredOp[]): boolean {
     const previous: (StoredValue | undefined)[] = new Array(ops.length);
     let i = 0;
     try {
@@ -359,7 +323,6 @@ export class MapStore implements LockableStore {
         const shard = this.#shardOf(op.key);
         const old = this.#maps[shard]!.get(op.key);
         previous[i] = old;
-        present[i] = old !== undefined;
         if (op.type === 'set') this.#put(shard, op.key, op.value, old !== undefined);
         else if (old !== undefined) this.#maps[shard]!.delete(op.key);
       }
@@ -374,75 +337,45 @@ export class MapStore implements LockableStore {
       }
       throw error;
     }
-    return present;
+    return previous[0] !== undefined;
   }
 
-  #shardsOf(ops: readonly StoredOp[]): number[] {
-    if (this.#all.length === 1) return this.#all;
+  #shardsOf(ops: readonly StoredOp[]): number | number[] {
+    if (this.#all.length === 1) return 0;
     const keys: string[] = new Array(ops.length);
     for (let i = 0; i < ops.length; i++) keys[i] = ops[i]!.key;
     return this.#shardsOfKeys(keys);
   }
 
-  #shardsOfKeys(keys: readonly string[]): number[] {
-    if (this.#all.length === 1) return keys.length === 0 ? [] : this.#all;
-    if (keys.length === 1) return [this.#shardOf(keys[0]!)];
+  #shardsOfKeys(keys: readonly string[]): number | number[] {
+    if (this.#all.length === 1) return keys.length === 0 ? [] : 0;
+    if (keys.length === 1) return this.#shardOf(keys[0]!);
     const set = new Set<number>();
     for (const key of keys) set.add(this.#shardOf(key));
     return [...set].sort((a, b) => a - b);
   }
 
-  #tryAcquireAll(shards: readonly number[], mode: LockMode): boolean {
-    for (let i = 0; i < shards.length; i++) {
-      if (!this.#locks[shards[i]!]!.tryAcquire(mode)) {
-        for (let j = i - 1; j >= 0; j--) this.#locks[shards[j]!]!.release(mode);
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Takes the shards' locks in ascending order, then calls `then` (synchronously when uncontended). */
-  #acquireAll(shards: readonly number[], mode: LockMode, then: () => void): void {
-    let i = 0;
-    const step = (): void => {
-      while (i < shards.length) {
-        const lock = this.#locks[shards[i++]!]!;
-        if (!lock.tryAcquire(mode)) {
-          lock.request(mode, step);
-          return;
-        }
-      }
-      then();
-    };
-    step();
-  }
-
-  #releaseAll(shards: readonly number[], mode: LockMode): void {
-    for (let i = shards.length - 1; i >= 0; i--) this.#locks[shards[i]!]!.release(mode);
-  }
-
   /** Runs the synchronous `fn` holding the shards' locks; the result settles the returned promise. */
-  #exec<T>(shards: readonly number[], mode: LockMode, fn: () => T): Promise<T> {
-    if (this.#tryAcquireAll(shards, mode)) {
+  #exec<T>(locks: number | readonly number[], mode: LockMode, fn: () => T): Promise<T> {
+    let settled: Promise<T> | undefined;
+    let resolve: ((value: T) => void) | undefined;
+    let reject: ((error: unknown) => void) | undefined;
+    this.#locks.acquire(locks, mode, (release) => {
       try {
-        return Promise.resolve(fn());
+        const value = fn();
+        if (resolve === undefined) settled = Promise.resolve(value);
+        else resolve(value);
       } catch (error) {
-        return Promise.reject(error);
+        if (reject === undefined) settled = Promise.reject(error);
+        else reject(error);
       } finally {
-        this.#releaseAll(shards, mode);
+        release();
       }
-    }
-    return new Promise<T>((resolve, reject) => {
-      this.#acquireAll(shards, mode, () => {
-        try {
-          resolve(fn());
-        } catch (error) {
-          reject(error);
-        } finally {
-          this.#releaseAll(shards, mode);
-        }
-      });
+    });
+    if (settled !== undefined) return settled;
+    return new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
   }
 

@@ -1,4 +1,4 @@
-import { hashString } from '../src/index.js';
+import { type EVERY_KEY, hashString, type LockableStore, type LockMode } from '../src/index.js';
 
 /** A promise with its resolve function, to hold a critical section open until the test says so. */
 export function gate(): { promise: Promise<void>; open: () => void } {
@@ -31,3 +31,28 @@ export const b = (text: string): Uint8Array => new Uint8Array(Buffer.from(text))
 /** A value as text, or undefined. */
 export const text = (value: Uint8Array | undefined): string | undefined =>
   value === undefined ? undefined : Buffer.from(value).toString();
+
+/**
+ * Runs `critical` holding `mode` on `keys` of `store` (taken with `acquire` at the call), and
+ * releases once it settles: a decorator's critical section, as the tests need one.
+ */
+export function withLock<T>(
+  store: LockableStore,
+  keys: string | readonly string[] | typeof EVERY_KEY,
+  mode: LockMode,
+  critical: () => Promise<T>,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    store.acquire(keys, mode, (release) => {
+      let result: Promise<T>;
+      try {
+        result = critical();
+      } catch (error) {
+        release();
+        reject(error);
+        return;
+      }
+      result.finally(release).then(resolve, reject);
+    });
+  });
+}

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EVERY_KEY,
   type LockableStore,
   LockedStore,
   MAX_KEYS_PER_SHARD,
   ShardedStore,
   StoreError,
 } from '../src/index.js';
-import { b, text } from './helpers.js';
+import { b, text, withLock } from './helpers.js';
 
 const stores: [string, (maxKeys?: number) => LockableStore][] = [
   ['LockedStore', (maxKeys) => new LockedStore(maxKeys === undefined ? {} : { maxKeys })],
@@ -59,7 +60,12 @@ describe.each(stores)('%s', (_name, make) => {
   it('reads still work while close waits for queued writes', async () => {
     const store = make() as LockedStore;
     let release!: () => void;
-    const section = store.withLock('all', 'shared', () => new Promise<void>((r) => (release = r)));
+    const section = withLock(
+      store,
+      EVERY_KEY,
+      'shared',
+      () => new Promise<void>((r) => (release = r)),
+    );
     const closing = store.close();
     expect(store.closed).toBe(true);
     expect(store.size).toBe(0);

@@ -75,26 +75,23 @@ export async function baseline(): Promise<Side> {
 }
 
 /**
- * The floor of any decorator: the log plus the store's single-key lock and apply (the fast path
- * the durable store takes), with no validation, no copy, no error handling.
+ * The floor of any decorator: the log plus the store's key lock and apply (what the durable
+ * store does), with no validation, no copy, no error handling.
  */
 export function floorOp(wal: Wal, store: ShardedStore): (i: number) => Promise<unknown> {
   return (i) => {
     const key = keyOf(i);
     const value = values[i & 63]!;
-    const index = store.lockIndexOf(key);
-    if (!store.tryLockIndex(index, 'shared')) throw new Error('uncontended in this bench');
-    return wal
-      .append({ type: 'set', key, value }, () => {
-        store.setUnlocked(key, value, index);
-      })
-      .then(
-        () => store.unlockIndex(index, 'shared'),
-        (error: unknown) => {
-          store.unlockIndex(index, 'shared');
-          throw error;
-        },
-      );
+    let appended: Promise<unknown> | undefined;
+    store.acquire(key, 'shared', (release) => {
+      appended = wal
+        .append({ type: 'set', key, value }, () => {
+          store.applyUnlocked({ type: 'set', key, value });
+        })
+        .finally(release);
+    });
+    if (appended === undefined) throw new Error('uncontended in this bench');
+    return appended;
   };
 }
 

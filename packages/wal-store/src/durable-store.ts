@@ -1,10 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { type BatchOp, type LockableStore, type ScanOptions, StoreError } from '@hermes/store';
+import {
+  type BatchOp,
+  EVERY_KEY,
+  type LockableStore,
+  type Release,
+  type ScanOptions,
+  StoreError,
+} from '@hermes/store';
 import type { LogRecord, OpenReport, Wal } from '@hermes/wal';
+import { Compactor } from './compaction.js';
 import { DurableStoreError } from './errors.js';
-import { Mutex } from './mutex.js';
-import { compactionDue, type ResolvedCompaction } from './options.js';
-import { writeLiveEntries } from './snapshot.js';
+import type { ResolvedCompaction } from './options.js';
 import type {
   CompactionReport,
   DurableHealth,
@@ -14,13 +20,20 @@ import type {
 } from './types.js';
 import { checkBatch, checkKey, checkValue, copyValue, sameBytes } from './validate.js';
 
-/** Appends between two cheap checks of whether automatic compaction is due. */
-const CHECK_EVERY_APPENDS = 32;
+/** The settle functions of a write whose locks were not free when it was called. */
+interface Deferred {
+  readonly resolve: (value: boolean | undefined) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * The durable decorator: writes go to the log first and reach the wrapped store only once
  * durable (in the log's `onDurable` callback, which runs in log order); reads are served by the
  * wrapped store. Built by {@link openDurableStore}.
+ *
+ * Every write takes its key locks with the wrapped store's `acquire`, at the moment it is
+ * called, and appends to the log inside the grant: so writes reach the log, and memory, in call
+ * order on every key they share, whichever kind they are.
  */
 export class DurableStoreImpl<S extends LockableStore>
   extends EventEmitter<DurableStoreEvents>
@@ -31,23 +44,10 @@ export class DurableStoreImpl<S extends LockableStore>
   /** The wrapped in-memory store. */
   readonly inner: S;
   readonly #wal: Wal;
-  /** The wrapped store's single-key fast path, when it offers all of it. */
-  readonly #fast: FastPath | undefined;
-  readonly #compaction: ResolvedCompaction;
+  readonly #compactor: Compactor;
   readonly #closeTimeoutMs: number;
-  /** Serializes compactions and `clear()` (both install snapshots). */
-  readonly #maintenance = new Mutex();
   #closing: Promise<void> | undefined;
   #diverged: DurableStoreError | undefined;
-  #compactions = 0;
-  #compactionFailures = 0;
-  #failuresInRow = 0;
-  #lastCompaction: CompactionReport | null = null;
-  #lastCompactionError: Error | null = null;
-  #nextAutoAt = 0;
-  #backoffMs = 0;
-  #appendsSinceCheck = 0;
-  #autoRunning = false;
 
   constructor(
     inner: S,
@@ -59,10 +59,18 @@ export class DurableStoreImpl<S extends LockableStore>
     super();
     this.#closeTimeoutMs = closeTimeoutMs;
     this.inner = inner;
-    this.#fast = fastPathOf(inner);
     this.#wal = wal;
     this.report = report;
-    this.#compaction = compaction;
+    this.#compactor = new Compactor(
+      {
+        wal,
+        inner,
+        closing: () => this.#closing !== undefined,
+        emit: (event: 'compaction' | 'compaction-failed', payload: never) =>
+          this.emit(event, payload),
+      },
+      compaction,
+    );
   }
 
   /** Called by the log's observer when it is poisoned; emits `poisoned` outside the log's actor. */
@@ -91,38 +99,25 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   set(key: string, value: Uint8Array): Promise<void> {
-    let op: SetOp;
-    let index = -1;
+    let op: BatchOp;
     try {
-      this.#checkWritable();
-      checkKey(key);
-      checkValue(value);
-      op = { type: 'set', key, value: copyValue(value) };
-      if (this.#fast !== undefined) index = this.#fast.lockIndexOf(key);
+      op = this.#setOp(key, value);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (index >= 0 && this.#fast!.tryLockIndex(index, 'shared')) {
-      return this.#fastWrite(this.#fast!, index, op, false) as Promise<void>;
-    }
-    return this.#unconditional([key], [op], op, false) as Promise<void>;
+    return this.#unconditional(key, op, op, false) as Promise<void>;
   }
 
   delete(key: string): Promise<boolean> {
-    let op: DeleteOp;
-    let index = -1;
+    let op: BatchOp;
     try {
       this.#checkWritable();
       checkKey(key);
       op = { type: 'delete', key };
-      if (this.#fast !== undefined) index = this.#fast.lockIndexOf(key);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (index >= 0 && this.#fast!.tryLockIndex(index, 'shared')) {
-      return this.#fastWrite(this.#fast!, index, op, true) as Promise<boolean>;
-    }
-    return this.#unconditional([key], [op], op, true) as Promise<boolean>;
+    return this.#unconditional(key, op, op, true) as Promise<boolean>;
   }
 
   batch(ops: readonly BatchOp[]): Promise<void> {
@@ -135,153 +130,180 @@ export class DurableStoreImpl<S extends LockableStore>
     }
     if (own.length === 0) return Promise.resolve();
     const keys = own.map((op) => op.key);
-    return this.#unconditional(keys, own, { type: 'batch', ops: own }, false) as Promise<void>;
+    return this.#unconditional(keys, { type: 'batch', ops: own }, own, false) as Promise<void>;
   }
 
-  /**
-   * The unconditional write path: hold the keys `shared` across the append (so concurrent
-   * writes share an fsync), apply to memory in `onDurable` (synchronously, in log order).
-   * Resolves, if `answer`, whether the first op's key was present when the record applied (what
-   * `delete` returns), else `undefined`. The caller's promise settles from the first reaction to
-   * the log's promise, exactly as {@link #fastWrite}'s does: every unconditional write, whichever
-   * path it took, is acknowledged in log order.
-   */
-  #unconditional(
-    keys: readonly string[],
-    ops: readonly BatchOp[],
-    record: LogRecord,
-    answer: boolean,
-  ): Promise<boolean | undefined> {
-    return new Promise<boolean | undefined>((resolve, reject) => {
-      let existed = false;
-      let failure: Error | undefined;
-      const onDurable = (): void => {
-        try {
-          existed = this.inner.applyUnlocked(ops)[0] === true;
-        } catch (cause) {
-          failure = this.#diverge(cause);
-        }
-      };
-      const settle = (): void => {
-        if (failure) {
-          reject(failure);
-          return;
-        }
-        this.#afterAppend();
-        resolve(answer ? existed : undefined);
-      };
-      // withLock holds the keys until the append settled; it rejects by itself only when the
-      // lock cannot be taken (closed store), after which `reject` is a no-op if already settled.
-      this.inner
-        .withLock(keys, 'shared', () => this.#wal.append(record, onDurable).then(settle, reject))
-        .catch(reject);
+  putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
+    let op: BatchOp;
+    try {
+      op = this.#setOp(key, value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#conditional(key, () => (this.inner.has(key) ? false : op));
+  }
+
+  compareAndSet(
+    key: string,
+    expected: Uint8Array | undefined,
+    next: Uint8Array | undefined,
+  ): Promise<boolean> {
+    let op: BatchOp;
+    let want: Uint8Array | undefined;
+    try {
+      this.#checkWritable();
+      checkKey(key);
+      if (expected !== undefined) checkValue(expected);
+      if (next !== undefined) checkValue(next);
+      op =
+        next === undefined ? { type: 'delete', key } : { type: 'set', key, value: copyValue(next) };
+      want = expected === undefined ? undefined : copyValue(expected);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#conditional(key, () => {
+      const current = this.inner.get(key);
+      if (!sameBytes(current, want)) return false;
+      // Absent stays absent: the check is the whole effect, nothing to log.
+      if (current === undefined && next === undefined) return true;
+      return op;
     });
   }
 
   /**
-   * {@link #unconditional} for one key whose lock `tryLockIndex` already took `shared`: the
-   * same discipline (held across the append, memory applied in `onDurable`, released once the
-   * append settles) without the arrays, closures and extra promise of a general `withLock`.
+   * The unconditional write path: hold the keys `shared` from the call across the append (so
+   * concurrent writes share an fsync), apply to memory in `onDurable` (synchronously, in log
+   * order). Resolves, if `answer`, whether the first op's key was present when the record
+   * applied (what `delete` returns), else `undefined`. Uncontended, the caller gets the log
+   * promise's first reaction itself; contended, that reaction settles the caller's promise: so
+   * writes are acknowledged in log order whichever way they went.
    */
-  #fastWrite(
-    inner: FastPath,
-    index: number,
-    op: SetOp | DeleteOp,
+  #unconditional(
+    keys: string | readonly string[],
+    record: LogRecord,
+    ops: BatchOp | readonly BatchOp[],
     answer: boolean,
   ): Promise<boolean | undefined> {
-    let existed = false;
+    let now: Promise<boolean | undefined> | undefined;
+    let later: Deferred | undefined;
+    try {
+      this.inner.acquire(keys, 'shared', (release) => {
+        now = this.#append(record, ops, answer, release, later);
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (now !== undefined) return now;
+    return new Promise<boolean | undefined>((resolve, reject) => {
+      later = { resolve, reject };
+    });
+  }
+
+  /**
+   * The conditional write path: hold `key` exclusively from the check to the apply. `decide`
+   * runs holding it and returns the op to log, or the answer when there is nothing to log.
+   */
+  #conditional(key: string, decide: () => BatchOp | boolean): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const later: Deferred = { resolve: resolve as Deferred['resolve'], reject };
+      this.inner.acquire(key, 'exclusive', (release) => {
+        let op: BatchOp | boolean;
+        try {
+          op = decide();
+        } catch (error) {
+          release();
+          reject(error);
+          return;
+        }
+        if (typeof op === 'boolean') {
+          release();
+          resolve(op);
+          return;
+        }
+        this.#append(op, op, false, release, later, true);
+      });
+    });
+  }
+
+  /**
+   * Appends `record` holding locks that `release` frees once the append settled; applies `ops`
+   * to memory when durable. Settles `later` when given, else returns the promise to settle the
+   * caller with. Resolves `present` (whether the first op's key was there) if `answer`, else
+   * `result`.
+   */
+  #append(
+    record: LogRecord,
+    ops: BatchOp | readonly BatchOp[],
+    answer: boolean,
+    release: Release,
+    later: Deferred | undefined,
+    result?: boolean,
+  ): Promise<boolean | undefined> | undefined {
+    let present = false;
     let failure: Error | undefined;
     const onDurable = (): void => {
       try {
-        existed =
-          op.type === 'set'
-            ? inner.setUnlocked(op.key, op.value, index)
-            : inner.deleteUnlocked(op.key, index);
+        present = this.inner.applyUnlocked(ops);
       } catch (cause) {
         failure = this.#diverge(cause);
       }
     };
     let appended: Promise<void>;
     try {
-      appended = this.#wal.append(op, onDurable);
+      appended = this.#wal.append(record, onDurable);
     } catch (error) {
-      inner.unlockIndex(index, 'shared');
-      return Promise.reject(error);
+      release();
+      if (later === undefined) return Promise.reject(error);
+      later.reject(error);
+      return undefined;
     }
-    return appended.then(
+    const done = (): boolean | undefined => {
+      release();
+      if (failure) throw failure;
+      this.#compactor.afterAppend();
+      return answer ? present : result;
+    };
+    const failed = (error: unknown): never => {
+      release();
+      throw error;
+    };
+    if (later === undefined) return appended.then(done, failed);
+    appended.then(
       () => {
-        inner.unlockIndex(index, 'shared');
-        if (failure) throw failure;
-        this.#afterAppend();
-        return answer ? existed : undefined;
+        let value: boolean | undefined;
+        try {
+          value = done();
+        } catch (error) {
+          later.reject(error);
+          return;
+        }
+        later.resolve(value);
       },
       (error: unknown) => {
-        inner.unlockIndex(index, 'shared');
-        throw error;
+        release();
+        later.reject(error);
       },
     );
+    return undefined;
   }
 
-  async putIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
-    this.#checkWritable();
-    checkKey(key);
-    checkValue(value);
-    const ops: BatchOp[] = [{ type: 'set', key, value: copyValue(value) }];
-    let failure: Error | undefined;
-    const done = await this.inner.withLock([key], 'exclusive', async () => {
-      if (this.inner.has(key)) return false;
-      await this.#wal.append(ops[0]!, () => {
-        failure = this.#applyDurable(ops);
+  clear(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#checkWritable();
+      // Every lock, taken now: writes called before clear() apply before it, later ones after.
+      this.inner.acquire(EVERY_KEY, 'exclusive', (release) => {
+        this.#compactor
+          .supersede(async () => {
+            // No write holds a lock now, so nothing is in flight: an empty snapshot at a fresh
+            // cut removes everything durably without writing one huge record.
+            const cut = await this.#wal.rotate();
+            await this.#wal.installSnapshot(cut, async () => {});
+            this.inner.clearUnlocked();
+          })
+          .finally(release)
+          .then(resolve, reject);
       });
-      return true;
     });
-    if (failure) throw failure;
-    if (done) this.#afterAppend();
-    return done;
-  }
-
-  async compareAndSet(
-    key: string,
-    expected: Uint8Array | undefined,
-    next: Uint8Array | undefined,
-  ): Promise<boolean> {
-    this.#checkWritable();
-    checkKey(key);
-    if (expected !== undefined) checkValue(expected);
-    if (next !== undefined) checkValue(next);
-    const ops: BatchOp[] = [
-      next === undefined ? { type: 'delete', key } : { type: 'set', key, value: copyValue(next) },
-    ];
-    const want = expected === undefined ? undefined : copyValue(expected);
-    let appended = false;
-    let failure: Error | undefined;
-    const done = await this.inner.withLock([key], 'exclusive', async () => {
-      const current = this.inner.get(key);
-      if (!sameBytes(current, want)) return false;
-      // Absent stays absent: the check is the whole effect, nothing to log.
-      if (current === undefined && next === undefined) return true;
-      await this.#wal.append(ops[0]!, () => {
-        failure = this.#applyDurable(ops);
-      });
-      appended = true;
-      return true;
-    });
-    if (failure) throw failure;
-    if (appended) this.#afterAppend();
-    return done;
-  }
-
-  async clear(): Promise<void> {
-    this.#checkWritable();
-    await this.#maintenance.run(() =>
-      this.inner.withLock('all', 'exclusive', async () => {
-        // No write holds a lock now, so nothing is in flight: an empty snapshot at a fresh cut
-        // removes everything durably without writing one huge record.
-        const cut = await this.#wal.rotate();
-        await this.#wal.installSnapshot(cut, async () => {});
-        this.inner.clearUnlocked();
-      }),
-    );
   }
 
   sync(): Promise<void> {
@@ -291,18 +313,13 @@ export class DurableStoreImpl<S extends LockableStore>
 
   compact(): Promise<CompactionReport> {
     if (this.#closing) return Promise.reject(closedError());
-    return this.#maintenance.run(() => this.#compactNow());
+    return this.#compactor.run();
   }
 
   stats(): DurableStats {
     return {
       ...this.#wal.stats(),
-      compactions: this.#compactions,
-      compactionFailures: this.#compactionFailures,
-      lastCompaction: this.#lastCompaction,
-      lastCompactionError: this.#lastCompactionError,
-      compacting: this.#maintenance.busy,
-      compactionBackoffMs: this.#backoffMs,
+      ...this.#compactor.stats(),
     };
   }
 
@@ -338,8 +355,13 @@ export class DurableStoreImpl<S extends LockableStore>
     // Let writes that started before close() finish (they hold or queue for key locks), and a
     // running compaction stop at its next slice; but never wait longer than the log's close
     // timeout for them: a write stuck in a hung fsync is rejected by the log's own close.
-    const drained = this.inner
-      .withLock('all', 'exclusive', () => this.#maintenance.run(async () => {}))
+    const drained = new Promise<void>((resolve) => {
+      this.inner.acquire(EVERY_KEY, 'exclusive', (release) => {
+        release();
+        resolve();
+      });
+    })
+      .then(() => this.#compactor.idle())
       .catch(() => {});
     await settleWithin(drained, this.#closeTimeoutMs);
     let failure: unknown;
@@ -358,23 +380,17 @@ export class DurableStoreImpl<S extends LockableStore>
     throw failure;
   }
 
+  /** Validates a write of `value` under `key` and returns its op, with the store's own copy of the value. */
+  #setOp(key: string, value: Uint8Array): BatchOp {
+    this.#checkWritable();
+    checkKey(key);
+    checkValue(value);
+    return { type: 'set', key, value: copyValue(value) };
+  }
+
   #checkWritable(): void {
     if (this.#closing) throw closedError();
     if (this.#diverged) throw this.#diverged;
-  }
-
-  /**
-   * Applies durable ops to memory inside the log's `onDurable` (synchronously, in log order).
-   * Never throws into the log's actor: if the wrapped store refuses (e.g. `STORE_FULL`), memory
-   * no longer matches the log, so further writes are refused and the error is returned.
-   */
-  #applyDurable(ops: readonly BatchOp[]): Error | undefined {
-    try {
-      this.inner.applyUnlocked(ops);
-      return undefined;
-    } catch (cause) {
-      return this.#diverge(cause);
-    }
   }
 
   /** Records that memory no longer matches the log; every later write is refused with the error. */
@@ -386,93 +402,6 @@ export class DurableStoreImpl<S extends LockableStore>
     );
     return this.#diverged;
   }
-
-  async #compactNow(): Promise<CompactionReport> {
-    if (this.#closing) throw closedError();
-    const started = performance.now();
-    const bytesBefore = this.#wal.stats().logBytes;
-    let entries = 0;
-    try {
-      const cut = await this.inner.withLock('all', 'exclusive', () => this.#wal.rotate());
-      await this.#wal.installSnapshot(cut, async (writer) => {
-        entries = await writeLiveEntries(this.inner, writer, () =>
-          this.#closing
-            ? new DurableStoreError(
-                'DURABLE_COMPACTION_ABORTED',
-                'Compaction stopped because the store is closing; the old log is intact.',
-              )
-            : undefined,
-        );
-      });
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      // Stopped by close(): not a failure of the log, nothing to back off from.
-      if (this.#closing) throw err;
-      this.#compactionFailures++;
-      this.#failuresInRow++;
-      this.#lastCompactionError = err;
-      const { backoffMs, maxBackoffMs } = this.#compaction;
-      this.#backoffMs = Math.min(maxBackoffMs, backoffMs * 2 ** (this.#failuresInRow - 1));
-      this.#nextAutoAt = Date.now() + this.#backoffMs;
-      this.emit('compaction-failed', err);
-      throw err;
-    }
-    const report: CompactionReport = {
-      bytesBefore,
-      bytesAfter: this.#wal.stats().logBytes,
-      entries,
-      durationMs: performance.now() - started,
-    };
-    this.#compactions++;
-    this.#failuresInRow = 0;
-    this.#backoffMs = 0;
-    this.#nextAutoAt = 0;
-    this.#lastCompaction = report;
-    this.#lastCompactionError = null;
-    this.emit('compaction', report);
-    return report;
-  }
-
-  /** Cheap check after appends: starts one automatic compaction when the log outgrew the data. */
-  #afterAppend(): void {
-    if (!this.#compaction.enabled || this.#autoRunning) return;
-    if (++this.#appendsSinceCheck < CHECK_EVERY_APPENDS) return;
-    this.#appendsSinceCheck = 0;
-    if (this.#closing || this.#maintenance.busy) return;
-    if (this.#nextAutoAt !== 0 && Date.now() < this.#nextAutoAt) return;
-    const { logBytes, snapshotBytes, poisoned } = this.#wal.stats();
-    if (poisoned || !compactionDue(this.#compaction, logBytes, snapshotBytes)) return;
-    this.#autoRunning = true;
-    this.compact()
-      .catch(() => {
-        // Reported through 'compaction-failed' and stats(); the old log stays in use.
-      })
-      .finally(() => {
-        this.#autoRunning = false;
-      });
-  }
-}
-
-type SetOp = Extract<BatchOp, { type: 'set' }>;
-type DeleteOp = Extract<BatchOp, { type: 'delete' }>;
-
-/** The optional single-key methods of `LockableStore`, all present. */
-type FastPath = Required<
-  Pick<
-    LockableStore,
-    'lockIndexOf' | 'tryLockIndex' | 'unlockIndex' | 'setUnlocked' | 'deleteUnlocked'
-  >
->;
-
-/** `store` itself if it has every method of the single-key fast path, else `undefined`. */
-function fastPathOf(store: LockableStore): FastPath | undefined {
-  return typeof store.lockIndexOf === 'function' &&
-    typeof store.tryLockIndex === 'function' &&
-    typeof store.unlockIndex === 'function' &&
-    typeof store.setUnlocked === 'function' &&
-    typeof store.deleteUnlocked === 'function'
-    ? (store as FastPath)
-    : undefined;
 }
 
 function ignore(): void {}

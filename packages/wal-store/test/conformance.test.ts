@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { type LockableStore, LockedStore, ShardedStore, type Store } from '@hermes/store';
 import { storeSuite } from '@hermes/store/testing';
 import { afterAll } from 'vitest';
-import { openDurableStore } from '../src/index.js';
+import { type DurableStore, openDurableStore } from '../src/index.js';
 import { PlainLockable } from './helpers/plain-lockable.js';
 import { TempDirs } from './helpers/temp-dir.js';
 
@@ -21,27 +21,28 @@ function durable(inner: () => LockableStore): () => Promise<Store> {
 }
 
 // Fewer fast-check runs than the in-memory stores get: every run opens a log and fsyncs.
-const options = {
-  concurrencyRuns: 40,
-  modelRuns: 40,
-  dispose: async (store: Store): Promise<void> => {
-    const dir = dirOf.get(store);
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  },
-};
+function options(inner: () => LockableStore) {
+  return {
+    concurrencyRuns: 40,
+    modelRuns: 40,
+    dispose: async (store: Store): Promise<void> => {
+      const dir = dirOf.get(store);
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    },
+    compact: (store: Store) => (store as DurableStore).compact(),
+    reopen: async (store: Store): Promise<Store> => {
+      await store.close();
+      return openDurableStore({ dir: dirOf.get(store)!, store: inner() });
+    },
+  };
+}
 
-storeSuite(
-  'durable store over LockedStore',
-  durable(() => new LockedStore()),
-  options,
-);
-storeSuite(
-  'durable store over ShardedStore',
-  durable(() => new ShardedStore()),
-  options,
-);
-storeSuite(
-  'durable store over a LockableStore without the single-key fast path',
-  durable(() => new PlainLockable(new ShardedStore())),
-  options,
-);
+const stores: [string, () => LockableStore][] = [
+  ['LockedStore', () => new LockedStore()],
+  ['ShardedStore (16 shards)', () => new ShardedStore()],
+  ['ShardedStore (3 shards)', () => new ShardedStore({ shards: 3 })],
+  ['a LockableStore of the user', () => new PlainLockable(new ShardedStore())],
+];
+for (const [name, inner] of stores) {
+  storeSuite(`durable store over ${name}`, durable(inner), options(inner));
+}

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { callOrderTests } from './call-order.js';
 import { concurrencyTests } from './concurrency.js';
 import { iterationTests } from './iteration.js';
 import { lifecycleTests } from './lifecycle.js';
@@ -22,7 +23,7 @@ export type { ResolvedSuiteOptions, StoreFactory, StoreSuiteOptions } from './op
 /**
  * Registers the Hermes store conformance suite as vitest `describe`/`it` blocks: every
  * operation, edge keys, empty values, batches, iteration, aliasing, closed-store errors,
- * concurrency properties under `fc.scheduler`, and a model-based test against a `Map`.
+ * concurrency properties under `fc.scheduler` (writes issued without awaiting apply in call order), and a model-based test against a `Map`.
  *
  * Uses only the `Store` contract; every store it gets from `factory` is closed (and passed
  * to `options.dispose`) by the test that opened it. Call it at the top level of a test file.
@@ -37,6 +38,7 @@ export function storeSuite(name: string, factory: StoreFactory, options?: StoreS
     iterationTests(resolved);
     lifecycleTests(resolved);
     concurrencyTests(resolved);
+    callOrderTests(resolved);
     modelTests(resolved);
   });
 }

@@ -16,6 +16,17 @@ export interface StoreSuiteOptions {
   /** Called after the suite closed a store, e.g. to remove its directory. @default nothing */
   readonly dispose?: (store: Store) => Promise<void> | void;
   /**
+   * Compacts the store, for stores that can (a durable store's `compact()`): the call-order
+   * property then mixes compactions into its writes. @default none
+   */
+  readonly compact?: (store: Store) => Promise<unknown>;
+  /**
+   * Closes the store and opens it again over the same data, for durable stores: the call-order
+   * property then checks the state after a reopen too. The suite closes the store it returns.
+   * @default none
+   */
+  readonly reopen?: (store: Store) => Promise<Store>;
+  /**
    * Codes the store rejects invalid input with. @default
    * `{ invalidKey: 'STORE_INVALID_KEY', invalidValue: 'STORE_INVALID_VALUE', invalidBatch: 'STORE_INVALID_BATCH' }`
    */
@@ -33,6 +44,8 @@ export interface ResolvedSuiteOptions {
   readonly maxCommands: number;
   readonly longKeyLength: number;
   readonly codes: { invalidKey: string; invalidValue: string; invalidBatch: string };
+  readonly compact: ((store: Store) => Promise<unknown>) | undefined;
+  readonly reopen: ((store: Store) => Promise<Store>) | undefined;
   /** Opens a store, runs `body`, then closes (and disposes) it whatever happened. */
   readonly withStore: <T>(body: (store: Store) => Promise<T>) => Promise<T>;
 }
@@ -53,6 +66,8 @@ export function resolveOptions(
       invalidValue: options.codes?.invalidValue ?? 'STORE_INVALID_VALUE',
       invalidBatch: options.codes?.invalidBatch ?? 'STORE_INVALID_BATCH',
     },
+    compact: options.compact,
+    reopen: options.reopen,
     async withStore<T>(body: (store: Store) => Promise<T>): Promise<T> {
       const store = await factory();
       try {

@@ -1,8 +1,16 @@
-import type { BatchOp, LockableStore, LockMode, ScanOptions, Store } from '@hermes/store';
+import type {
+  BatchOp,
+  EVERY_KEY,
+  Granted,
+  LockableStore,
+  LockMode,
+  ScanOptions,
+  Store,
+} from '@hermes/store';
 
 /**
- * A user's own `LockableStore` with only the required methods (none of the optional single-key
- * fast path), built by delegating to a Hermes store: the durable store must work over it too.
+ * A user's own `LockableStore`, built by delegating to a Hermes store: the durable store must
+ * work over any store that meets the contract, not only over the classes it knows.
  */
 export class PlainLockable implements LockableStore {
   readonly #inner: LockableStore;
@@ -49,14 +57,14 @@ export class PlainLockable implements LockableStore {
   close(): Promise<void> {
     return this.#inner.close();
   }
-  withLock<T>(
-    keys: readonly string[] | 'all',
+  acquire(
+    keys: string | readonly string[] | typeof EVERY_KEY,
     mode: LockMode,
-    critical: () => Promise<T>,
-  ): Promise<T> {
-    return this.#inner.withLock(keys, mode, critical);
+    granted: Granted,
+  ): void {
+    this.#inner.acquire(keys, mode, granted);
   }
-  applyUnlocked(ops: readonly BatchOp[]): boolean[] {
+  applyUnlocked(ops: BatchOp | readonly BatchOp[]): boolean {
     return this.#inner.applyUnlocked(ops);
   }
   clearUnlocked(): void {
