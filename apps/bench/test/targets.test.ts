@@ -70,6 +70,8 @@ describe('evaluateTargets', () => {
       'wal.replay',
       'store.memory.sharded',
       'wal-store.sharded.n256',
+      'wal-store.sharded.vs-wal.n256',
+      'wal-store.sharded.vs-lmdb.n256',
       'wal-store.open',
       'wal-store.compaction',
       'demo.everysec',

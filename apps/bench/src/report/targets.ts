@@ -106,6 +106,22 @@ export const TARGETS: readonly Target[] = [
     denominator: v('baseline.fsync.n256'),
   },
   {
+    id: 'wal-store.sharded.vs-wal.n256',
+    text: 'durable Sharded set N=256 / wal SyncEveryWrite alone N=256',
+    op: '>=',
+    bound: 0.8,
+    numerator: v('wal-store.sharded.n256'),
+    denominator: v('wal.every.n256.v100'),
+  },
+  {
+    id: 'wal-store.sharded.vs-lmdb.n256',
+    text: 'durable Sharded set N=256 / lmdb (default durability) N=256',
+    op: '>=',
+    bound: 1.2,
+    numerator: v('wal-store.sharded.n256'),
+    denominator: v('peer.lmdb.n256'),
+  },
+  {
     id: 'wal-store.open',
     text: 'open of 1M live keys: bare stream+split+base64+Map time / Hermes open time',
     op: '>=',

@@ -44,7 +44,9 @@ export interface ResolvedSuiteOptions {
   readonly maxCommands: number;
   readonly longKeyLength: number;
   readonly codes: { invalidKey: string; invalidValue: string; invalidBatch: string };
+  /** {@link StoreSuiteOptions.compact}, if given. */
   readonly compact: ((store: Store) => Promise<unknown>) | undefined;
+  /** {@link StoreSuiteOptions.reopen}, if given. */
   readonly reopen: ((store: Store) => Promise<Store>) | undefined;
   /** Opens a store, runs `body`, then closes (and disposes) it whatever happened. */
   readonly withStore: <T>(body: (store: Store) => Promise<T>) => Promise<T>;
