@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { LOCK_FILE, openWal } from '../src/index.js';
+import { type FileSystem, LOCK_FILE, nodeFileSystem, openWal } from '../src/index.js';
 import { processStartTime } from '../src/lock.js';
 import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
 
@@ -27,6 +27,20 @@ afterEach(async () => {
   }
   await cleanup();
 });
+
+/** `nodeFileSystem` with every path under `alias` redirected to `target`. */
+function mountedAt(alias: string, target: string): FileSystem {
+  const map = (path: string): string =>
+    path.startsWith(alias) ? target + path.slice(alias.length) : path;
+  const fs: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(nodeFileSystem)) {
+    fs[name] = (...args: unknown[]) =>
+      (fn as (...a: unknown[]) => unknown)(
+        ...args.map((a) => (typeof a === 'string' ? map(a) : a)),
+      );
+  }
+  return fs as unknown as FileSystem;
+}
 
 /** Starts a child that opens the log and holds it; resolves once it says so. */
 async function startHolder(): Promise<ChildProcess> {
@@ -57,6 +71,31 @@ describe('one writer per directory', () => {
     await wal.append(setRecord(1));
     await wal.close();
     const { wal: again } = await openWal({ dir });
+    await again.close();
+  });
+
+  test('a second opener through a symlink to the directory gets WAL_LOCKED', async () => {
+    const { wal } = await openWal({ dir });
+    const link = `${dir}-link`;
+    await symlink(dir, link);
+    const error = await openWal({ dir: link }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'WAL_LOCKED' });
+    expect(String((error as Error).message)).toContain('this process');
+    await wal.append(setRecord(1));
+    await wal.close();
+    const { wal: again } = await openWal({ dir: link });
+    await again.close();
+    expect(await replayKeys(dir)).toEqual(['k1']);
+  });
+
+  test('a LOCK naming this process and held by one of its Wals is not taken for a leftover (another mount of the directory)', async () => {
+    const { wal } = await openWal({ dir });
+    // A path that no realpath leads back to `dir`, as a bind mount of it would be.
+    const alias = `${dir}-mount`;
+    const fs = mountedAt(alias, dir);
+    await expect(openWal({ dir: alias, fs })).rejects.toMatchObject({ code: 'WAL_LOCKED' });
+    await wal.close();
+    const { wal: again } = await openWal({ dir: alias, fs });
     await again.close();
   });
 
