@@ -27,7 +27,7 @@ export interface LockOwner {
  */
 export type HolderState =
   | { readonly kind: 'self' }
-  | { readonly kind: 'alive' }
+  | { readonly kind: 'alive'; readonly why?: string }
   | { readonly kind: 'dead'; readonly why: string }
   | { readonly kind: 'foreign'; readonly why: string };
 
