@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { directoryError, isDirectoryError, notAFileError } from './dir-errors.js';
 import { WalError } from './errors.js';
 import { LOCK_FILE } from './layout.js';
 import {
@@ -91,7 +92,21 @@ async function readLockFile(fs: FileSystem, path: string): Promise<Uint8Array | 
     return await fs.readFile(path);
   } catch (error) {
     if (code(error) === 'ENOENT') return 'missing';
+    if (isDirectoryError(error))
+      throw notAFileError(path, 'the file that says who holds it', error);
     throw error;
+  }
+}
+
+/**
+ * Checks, without taking it, that the `LOCK` of `dir` could be taken: throws what opening would
+ * for a `LOCK` that is a directory (`WAL_BAD_DIRECTORY`). For `verify`.
+ */
+export async function checkLockFile(fs: FileSystem, dir: string): Promise<void> {
+  try {
+    await readLockFile(fs, join(dir, LOCK_FILE));
+  } catch (error) {
+    if (error instanceof WalError) throw error;
   }
 }
 
@@ -162,7 +177,8 @@ export async function acquireLock(fs: FileSystem, dir: string): Promise<Director
         await fs.writeExclusive(lockPath, encodeOwner(me));
         break;
       } catch (error) {
-        if (code(error) !== 'EEXIST' || attempt >= 5) throw error;
+        if (code(error) !== 'EEXIST') throw directoryError(dir, error, 'create');
+        if (attempt >= 5) throw error;
       }
       const bytes = await readLockFile(fs, lockPath);
       if (bytes === 'missing') continue;

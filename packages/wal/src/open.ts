@@ -50,7 +50,12 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
     });
     const last = log.lastSegment;
     let seq: number;
-    if (last !== null && last.format === 'v1' && last.size < resolved.segmentBytes) {
+    if (
+      last !== null &&
+      last.format === 'v1' &&
+      !last.endsDamaged &&
+      last.size < resolved.segmentBytes
+    ) {
       seq = last.seq;
       file = await reopenSegment(fs, dir, seq);
     } else {
