@@ -25,7 +25,9 @@ export type WalErrorCode =
    * The log's path cannot be a log directory as it is: it is a file, it cannot be read or created,
    * `LOCK` is a directory, or a directory sits under a segment's or snapshot's name.
    */
-  | 'WAL_BAD_DIRECTORY';
+  | 'WAL_BAD_DIRECTORY'
+  /** `hermes-wal import` found a line of the seed log it cannot take (line number given). */
+  | 'WAL_IMPORT_INVALID';
 
 /** Every error the log raises itself; record-level refusals keep their `RecordError`. */
 export class WalError extends Error {
@@ -74,5 +76,23 @@ export class WalPathError extends WalError {
     super(code, message, options);
     this.name = 'WalPathError';
     this.path = path;
+  }
+}
+
+/** `WAL_IMPORT_INVALID`: a line of a seed log that `importSeedLog` cannot take; nothing was written. */
+export class WalImportError extends WalError {
+  /** The seed log file. */
+  readonly file: string;
+  /** 1-based number of the line. */
+  readonly line: number;
+  /** Why (a `DecodeFailureReason` of `@hermes/record`, `crlf`, or `key-collision`). */
+  readonly reason: string;
+
+  constructor(file: string, line: number, reason: string, message: string) {
+    super('WAL_IMPORT_INVALID', message);
+    this.name = 'WalImportError';
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
   }
 }
