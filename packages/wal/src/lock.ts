@@ -19,7 +19,10 @@ export { assessOwner, describeOwner, type HolderState, type LockOwner } from './
 
 /** A held directory lock. */
 export interface DirectoryLock {
-  /** Removes the `LOCK` file and forgets the directory. Safe to call more than once. */
+  /**
+   * Removes the `LOCK` file (unless it now names another holder) and forgets the directory. Safe
+   * to call more than once.
+   */
   release(): Promise<void>;
 }
 
@@ -196,6 +199,11 @@ export async function acquireLock(fs: FileSystem, dir: string): Promise<Director
       if (released) return;
       released = true;
       try {
+        // A LOCK that is no longer ours (broken by `hermes-wal unlock --force`, then taken by
+        // another opener) is left to its holder.
+        const current = await readLockFile(fs, lockPath).catch(() => null);
+        if (current === 'missing') return;
+        if (current !== null && parseOwner(current)?.token !== token) return;
         await fs.unlink(lockPath);
       } finally {
         dirs.delete(key);

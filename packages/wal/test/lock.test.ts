@@ -134,6 +134,14 @@ test('a lock written under another host name (a restarted container) is taken ov
   await again.close();
 });
 
+test('closing leaves alone a LOCK that another holder took after it was broken by hand', async () => {
+  const { wal } = await openWal({ dir });
+  const other = JSON.stringify({ pid: 999_999_999, start: '1', host: 'h', token: 'not-ours' });
+  await writeFile(join(dir, LOCK_FILE), other); // as after `unlock --force` and another opener
+  await wal.close();
+  expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(other);
+});
+
 test('a holder SIGKILLed and not yet reaped (a zombie) does not block a restart', async () => {
   const holder = await holders.start(dir, 'unreaped');
   process.kill(holder.pid, 'SIGKILL');
