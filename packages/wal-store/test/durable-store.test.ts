@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, symlink } from 'node:fs/promises';
 import { type LockableStore, LockedStore, ShardedStore } from '@hermes/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDurableStore } from '../src/index.js';
@@ -235,6 +235,22 @@ describe.each(stores)('durable store over %s', (_name, makeStore) => {
     await expect(openDurableStore({ dir, store })).rejects.toMatchObject({ code: 'WAL_LOCKED' });
     expect(store.size).toBe(0);
     await db.close();
+  });
+
+  it('a second opener through a symlink to the directory gets WAL_LOCKED too', async () => {
+    const dir = await dirs.make();
+    const db = await openDurableStore({ dir, store: makeStore() });
+    await db.set('a', bytes('1'));
+    const link = `${dir}-link`;
+    await symlink(dir, link);
+    try {
+      await expect(openDurableStore({ dir: link, store: makeStore() })).rejects.toMatchObject({
+        code: 'WAL_LOCKED',
+      });
+    } finally {
+      await db.close();
+      await rm(link);
+    }
   });
 
   it('a log that fails to replay leaves the store empty', async () => {

@@ -15,7 +15,19 @@ export type WalErrorCode =
   /** Replay found damage it may not repair under the recovery mode (file, offset and reason given). */
   | 'WAL_CORRUPT'
   /** The options are invalid. */
-  | 'WAL_INVALID_OPTIONS';
+  | 'WAL_INVALID_OPTIONS'
+  /**
+   * The log directory holds a file the log did not write and does not document (named in the
+   * message): move it out. A seed log is imported with `hermes-wal import`.
+   */
+  | 'WAL_FOREIGN_FILE'
+  /**
+   * The log's path cannot be a log directory as it is: it is a file, it cannot be read or created,
+   * `LOCK` is a directory, or a directory sits under a segment's or snapshot's name.
+   */
+  | 'WAL_BAD_DIRECTORY'
+  /** `hermes-wal import` found a line of the seed log it cannot take (line number given). */
+  | 'WAL_IMPORT_INVALID';
 
 /** Every error the log raises itself; record-level refusals keep their `RecordError`. */
 export class WalError extends Error {
@@ -46,6 +58,41 @@ export class WalCorruptError extends WalError {
     this.name = 'WalCorruptError';
     this.file = file;
     this.offset = offset;
+    this.reason = reason;
+  }
+}
+
+/** `WAL_BAD_DIRECTORY` or `WAL_FOREIGN_FILE` for `path`, saying what is wrong and what to do. */
+export class WalPathError extends WalError {
+  /** The path at fault. */
+  readonly path: string;
+
+  constructor(
+    code: 'WAL_BAD_DIRECTORY' | 'WAL_FOREIGN_FILE',
+    path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = 'WalPathError';
+    this.path = path;
+  }
+}
+
+/** `WAL_IMPORT_INVALID`: a line of a seed log that `importSeedLog` cannot take; nothing was written. */
+export class WalImportError extends WalError {
+  /** The seed log file. */
+  readonly file: string;
+  /** 1-based number of the line. */
+  readonly line: number;
+  /** Why (a `DecodeFailureReason` of `@hermes/record`, `crlf`, or `key-collision`). */
+  readonly reason: string;
+
+  constructor(file: string, line: number, reason: string, message: string) {
+    super('WAL_IMPORT_INVALID', message);
+    this.name = 'WalImportError';
+    this.file = file;
+    this.line = line;
     this.reason = reason;
   }
 }

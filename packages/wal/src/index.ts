@@ -1,6 +1,12 @@
 export type { LogRecord, Op, RecordErrorCode, RecordLimits } from '@hermes/record';
 export { RecordError } from '@hermes/record';
 export * from './errors.js';
+export {
+  type ImportOptions,
+  type ImportReport,
+  importSeedLog,
+  type NonUtf8Keys,
+} from './import.js';
 export * from './layout.js';
 export * from './node-fs.js';
 export { openWal } from './open.js';

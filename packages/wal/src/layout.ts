@@ -5,7 +5,10 @@
  * - `<seq>.snap`: a snapshot that replaces every segment numbered below `seq`.
  * - `<seq>.snap.tmp`: a snapshot being written; ignored and removed on open.
  * - `<name>.broken`: bytes cut from a torn tail, kept for inspection.
- * - `LOCK`: who holds the directory.
+ * - `LOCK`: who holds the directory; `LOCK.takeover` while a stale one is removed.
+ * - Names starting with `.` and `lost+found`: not the log's, ignored (editors, OS metadata, NFS).
+ *
+ * Any other name makes opening fail with `WAL_FOREIGN_FILE`.
  */
 
 /** File name of the directory lock. */
@@ -50,4 +53,20 @@ export function parseLogFileName(name: string): LogFile | undefined {
   m = SNAPSHOT_TMP_RE.exec(name);
   if (m) return { kind: 'snapshot-tmp', seq: Number.parseInt(m[1]!, 16), name };
   return undefined;
+}
+
+const BROKEN_RE = /\.broken(\.[0-9]+)?$/;
+
+/**
+ * Whether `name` is a documented name the log keeps beside its files and never reads: `LOCK`,
+ * `LOCK.takeover`, `<file>.broken[.<n>]`, a name starting with `.`, or `lost+found`.
+ */
+export function isIgnoredName(name: string): boolean {
+  return (
+    name === LOCK_FILE ||
+    name === `${LOCK_FILE}.takeover` ||
+    name === 'lost+found' ||
+    name.startsWith('.') ||
+    BROKEN_RE.test(name)
+  );
 }

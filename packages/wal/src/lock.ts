@@ -1,181 +1,196 @@
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { directoryError, isDirectoryError, notAFileError } from './dir-errors.js';
 import { WalError } from './errors.js';
 import { LOCK_FILE } from './layout.js';
+import {
+  assessOwner,
+  currentOwner,
+  describeOwner,
+  encodeOwner,
+  type HolderState,
+  type LockOwner,
+  parseOwner,
+} from './lock/owner.js';
 import type { FileSystem } from './types.js';
 
-/** Who holds a log directory, as written in its `LOCK` file. */
-export interface LockOwner {
-  readonly pid: number;
-  /** The process's start time (field 22 of `/proc/<pid>/stat`), or `null` where unknown. */
-  readonly start: string | null;
-  readonly host: string;
-}
+export { processStartTime } from './lock/identity.js';
+export { assessOwner, describeOwner, type HolderState, type LockOwner } from './lock/owner.js';
 
 /** A held directory lock. */
 export interface DirectoryLock {
-  /** Removes the `LOCK` file and forgets the directory. Safe to call more than once. */
+  /**
+   * Removes the `LOCK` file (unless it now names another holder) and forgets the directory. Safe
+   * to call more than once.
+   */
   release(): Promise<void>;
 }
 
-const TAKEOVER_FILE = `${LOCK_FILE}.takeover`;
-const REGISTRY_KEY = Symbol.for('@hermes/wal.held-directories');
+/** File name of the short-lived file that serialises takeovers of a stale `LOCK`. */
+export const TAKEOVER_FILE: string = `${LOCK_FILE}.takeover`;
+const REGISTRY_KEY = Symbol.for('@hermes/wal.lock-registry.v2');
 
-/** Directories held by this process, shared by every copy of this module that is loaded. */
-function heldDirectories(): Set<string> {
-  const slot = globalThis as { [REGISTRY_KEY]?: Set<string> };
-  slot[REGISTRY_KEY] ??= new Set<string>();
+/**
+ * What this process holds, shared by every copy of this module that is loaded: the real paths
+ * of the directories it holds, and the tokens of its live holds and takeovers in progress (a
+ * `LOCK` naming this process with one of them is held, whatever path it was reached by).
+ */
+interface Registry {
+  readonly dirs: Set<string>;
+  readonly tokens: Set<string>;
+}
+
+function registry(): Registry {
+  const slot = globalThis as { [REGISTRY_KEY]?: Registry };
+  slot[REGISTRY_KEY] ??= { dirs: new Set(), tokens: new Set() };
   return slot[REGISTRY_KEY];
 }
 
-/** The start time of process `pid` from `/proc`, or `null` where `/proc` is not available. */
-export function processStartTime(pid: number): string | null {
+/** The directory's real path (symlinks resolved), so one directory has one key. */
+function directoryKey(dir: string): string {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null; // field 22 overall is the 20th after the name
+    return realpathSync(dir);
   } catch {
-    return null;
+    return resolve(dir);
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Whether `owner` is a process that still runs here (and is the same process, not a reused pid).
- * The host name is not trusted to tell machines apart: a container restarted with the same volume
- * gets a new host name, and a lock it could never take over would need a person to remove it. So
- * a log directory must not be shared between machines (a pid lock cannot work across them anyway).
- */
+/** Whether `owner` holds its `LOCK` now, judged from this process. */
 export function ownerIsAlive(owner: LockOwner): boolean {
-  if (owner.pid === process.pid) {
-    return owner.start !== null && owner.start === processStartTime(process.pid);
-  }
-  if (!isAlive(owner.pid)) return false;
-  if (owner.start === null) return true;
-  const start = processStartTime(owner.pid);
-  return start === null || start === owner.start;
-}
-
-function me(): LockOwner {
-  return { pid: process.pid, start: processStartTime(process.pid), host: hostname() };
-}
-
-function parseOwner(bytes: Uint8Array): LockOwner | null {
-  try {
-    const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<LockOwner>;
-    if (typeof value.pid !== 'number') return null;
-    return {
-      pid: value.pid,
-      start: typeof value.start === 'string' ? value.start : null,
-      host: typeof value.host === 'string' ? value.host : hostname(),
-    };
-  } catch {
-    return null;
-  }
-}
-
-function encodeOwner(owner: LockOwner): Uint8Array {
-  return Buffer.from(`${JSON.stringify(owner)}\n`);
+  const state = assessOwner(owner);
+  if (state.kind === 'self') return owner.token === null || registry().tokens.has(owner.token);
+  return state.kind !== 'dead';
 }
 
 function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
-function lockedError(dir: string, owner: LockOwner | null): WalError {
-  const who =
-    owner === null
-      ? 'another opener'
-      : owner.pid === process.pid
-        ? 'this process (close the other Wal first)'
-        : `process ${owner.pid} on ${owner.host}`;
+/** The `WAL_LOCKED` error for `dir` held by `owner` (judged `state`), saying what to do. */
+export function lockedError(dir: string, owner: LockOwner | null, state?: HolderState): WalError {
+  if (owner === null || state?.kind === 'self') {
+    return new WalError(
+      'WAL_LOCKED',
+      `The log directory ${dir} is held by this process (another Wal opened it, perhaps through a ` +
+        'symlink or another mount of the same directory). Close that Wal first.',
+    );
+  }
+  if (state?.kind === 'foreign') {
+    return new WalError(
+      'WAL_LOCKED',
+      `The log directory ${dir} is held by ${describeOwner(owner)}, which this process cannot ` +
+        `check: ${state.why}. It is never taken over on a guess. If that process is certainly ` +
+        `gone, run \`hermes-wal unlock ${dir}\`, which says what it checked.`,
+    );
+  }
   return new WalError(
     'WAL_LOCKED',
-    `The log directory ${dir} is held by ${who}. Close it, or wait for that process to exit.`,
+    `The log directory ${dir} is held by ${describeOwner(owner)}, which is alive. Close it, or ` +
+      'wait for that process to exit.',
   );
 }
 
-async function readOwner(fs: FileSystem, path: string): Promise<LockOwner | null | 'missing'> {
+async function readLockFile(fs: FileSystem, path: string): Promise<Uint8Array | 'missing'> {
   try {
-    return parseOwner(await fs.readFile(path));
+    return await fs.readFile(path);
   } catch (error) {
     if (code(error) === 'ENOENT') return 'missing';
+    if (isDirectoryError(error))
+      throw notAFileError(path, 'the file that says who holds it', error);
     throw error;
   }
 }
 
 /**
- * Removes a stale `LOCK` under a second, short-lived `LOCK.takeover` file, so that two openers
- * racing to take over the same stale lock cannot both succeed.
+ * Checks, without taking it, that the `LOCK` of `dir` could be taken: throws what opening would
+ * for a `LOCK` that is a directory (`WAL_BAD_DIRECTORY`). For `verify`.
  */
-async function takeOver(fs: FileSystem, dir: string, stale: string): Promise<void> {
-  const takeoverPath = join(dir, TAKEOVER_FILE);
+export async function checkLockFile(fs: FileSystem, dir: string): Promise<void> {
   try {
-    await fs.writeExclusive(takeoverPath, encodeOwner(me()));
+    await readLockFile(fs, join(dir, LOCK_FILE));
   } catch (error) {
-    if (code(error) !== 'EEXIST') throw error;
-    const owner = await readOwner(fs, takeoverPath);
-    if (owner !== 'missing' && owner !== null && ownerIsAlive(owner)) throw lockedError(dir, owner);
-    // A takeover interrupted by the death of its process: clear it and let the caller retry.
-    await fs.unlink(takeoverPath);
-    return;
+    if (error instanceof WalError) throw error;
   }
+}
+
+/** Throws `WAL_LOCKED` unless the `LOCK` bytes `bytes` name a holder that is gone (or none). */
+function refuseUnlessStale(dir: string, bytes: Uint8Array): void {
+  const owner = parseOwner(bytes);
+  if (owner === null) return; // torn (a crash between creating and writing it)
+  const state = assessOwner(owner);
+  if (state.kind === 'dead') return;
+  if (state.kind === 'self' && owner.token !== null && !registry().tokens.has(owner.token)) return;
+  if (state.kind === 'self' && owner.token === null) return; // an older version's leftover
+  throw lockedError(dir, owner, state);
+}
+
+/**
+ * Removes the `LOCK` whose bytes were `stale`, under a second, short-lived `LOCK.takeover`
+ * file, so that two openers racing to take over the same stale lock cannot both succeed (and a
+ * `LOCK` rewritten meanwhile is left alone). Resolves once it is gone or changed.
+ * @throws WalError `WAL_LOCKED` if a live takeover is in progress.
+ */
+export async function takeOver(fs: FileSystem, dir: string, stale: Uint8Array): Promise<void> {
+  const takeoverPath = join(dir, TAKEOVER_FILE);
+  const me = currentOwner();
+  const { tokens } = registry();
+  tokens.add(me.token!);
   try {
-    const lockPath = join(dir, LOCK_FILE);
-    const current = await fs.readFile(lockPath).then(
-      (bytes) => Buffer.from(bytes).toString('utf8'),
-      (error: unknown) => (code(error) === 'ENOENT' ? null : Promise.reject(error)),
-    );
-    if (current === stale) await fs.unlink(lockPath);
+    try {
+      await fs.writeExclusive(takeoverPath, encodeOwner(me));
+    } catch (error) {
+      if (code(error) !== 'EEXIST') throw error;
+      const other = await readLockFile(fs, takeoverPath);
+      if (other !== 'missing') refuseUnlessStale(dir, other);
+      // A takeover interrupted by the death of its process: clear it and let the caller retry.
+      await fs.unlink(takeoverPath);
+      return;
+    }
+    try {
+      const lockPath = join(dir, LOCK_FILE);
+      const current = await readLockFile(fs, lockPath);
+      if (current !== 'missing' && Buffer.from(current).equals(stale)) await fs.unlink(lockPath);
+    } finally {
+      await fs.unlink(takeoverPath);
+    }
   } finally {
-    await fs.unlink(takeoverPath);
+    tokens.delete(me.token!);
   }
 }
 
 /**
- * Takes the directory's `LOCK`: fails at once with `WAL_LOCKED` if this process or another live
- * one holds it; takes over a lock left by a process that is gone (its pid no longer runs, or runs
- * a different process, told apart by its start time in `/proc`).
+ * Takes the directory's `LOCK`: fails at once with `WAL_LOCKED` if this process (through any
+ * path to the directory) or another live process holds it, or if its holder ran in another pid
+ * namespace, boot or host (it cannot be checked from here, so it is never taken over; see
+ * `hermes-wal unlock`). Takes over a lock whose process is gone: no such pid, a zombie, or a
+ * pid that now runs a different process (told apart by its start time in `/proc`).
  */
 export async function acquireLock(fs: FileSystem, dir: string): Promise<DirectoryLock> {
-  const key = resolve(dir);
-  const held = heldDirectories();
-  if (held.has(key)) throw lockedError(dir, { pid: process.pid, start: null, host: hostname() });
-  held.add(key);
+  const key = directoryKey(dir);
+  const { dirs, tokens } = registry();
+  if (dirs.has(key)) throw lockedError(dir, null);
+  dirs.add(key);
   const lockPath = join(dir, LOCK_FILE);
+  const me = currentOwner();
+  const token = me.token!;
+  tokens.add(token);
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await fs.writeExclusive(lockPath, encodeOwner(me()));
+        await fs.writeExclusive(lockPath, encodeOwner(me));
         break;
       } catch (error) {
-        if (code(error) !== 'EEXIST' || attempt >= 5) throw error;
+        if (code(error) !== 'EEXIST') throw directoryError(dir, error, 'create');
+        if (attempt >= 5) throw error;
       }
-      let bytes: Uint8Array;
-      try {
-        bytes = await fs.readFile(lockPath);
-      } catch (error) {
-        if (code(error) === 'ENOENT') continue;
-        throw error;
-      }
-      const owner = parseOwner(bytes);
-      // Our own pid in a LOCK this process does not hold is a leftover (e.g. a simulated crash).
-      const ours = owner !== null && owner.pid === process.pid;
-      if (owner !== null && !ours && ownerIsAlive(owner)) throw lockedError(dir, owner);
-      await takeOver(fs, dir, Buffer.from(bytes).toString('utf8'));
+      const bytes = await readLockFile(fs, lockPath);
+      if (bytes === 'missing') continue;
+      refuseUnlessStale(dir, bytes);
+      await takeOver(fs, dir, bytes);
     }
   } catch (error) {
-    held.delete(key);
+    dirs.delete(key);
+    tokens.delete(token);
     throw error;
   }
   let released = false;
@@ -184,9 +199,15 @@ export async function acquireLock(fs: FileSystem, dir: string): Promise<Director
       if (released) return;
       released = true;
       try {
+        // A LOCK that is no longer ours (broken by `hermes-wal unlock --force`, then taken by
+        // another opener) is left to its holder.
+        const current = await readLockFile(fs, lockPath).catch(() => null);
+        if (current === 'missing') return;
+        if (current !== null && parseOwner(current)?.token !== token) return;
         await fs.unlink(lockPath);
       } finally {
-        held.delete(key);
+        dirs.delete(key);
+        tokens.delete(token);
       }
     },
   };

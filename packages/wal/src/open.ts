@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { LogActor } from './actor.js';
 import { segmentName, snapshotName } from './layout.js';
 import { acquireLock } from './lock.js';
+import { makeLogDir } from './make-dir.js';
 import { resolveOptions } from './options.js';
 import { AppendQueue } from './queue.js';
 import { type RecoveredLog, recoverLog } from './recover.js';
@@ -25,7 +26,8 @@ async function measure(
 }
 
 /**
- * Opens (creating if needed) the log in `options.dir`: takes the directory lock, replays the
+ * Opens (creating if needed) the log in `options.dir`: creates the directory and its missing
+ * parents durably (fsyncing each new one and the first that existed), takes the directory lock, replays the
  * snapshot and segments into `onRecord` (repairing a torn tail under the recovery mode), then
  * appends to the last segment if it is in the current format and not full, or starts a new one.
  * @throws WalError `WAL_LOCKED` if another live process, or this one, holds the directory;
@@ -34,7 +36,7 @@ async function measure(
 export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: OpenReport }> {
   const resolved = resolveOptions(options);
   const { fs, dir } = resolved;
-  await fs.mkdir(dir);
+  await makeLogDir(fs, dir);
   const lock = await acquireLock(fs, dir);
   let file: AppendFile | undefined;
   try {
@@ -48,7 +50,12 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
     });
     const last = log.lastSegment;
     let seq: number;
-    if (last !== null && last.format === 'v1' && last.size < resolved.segmentBytes) {
+    if (
+      last !== null &&
+      last.format === 'v1' &&
+      !last.endsDamaged &&
+      last.size < resolved.segmentBytes
+    ) {
       seq = last.seq;
       file = await reopenSegment(fs, dir, seq);
     } else {

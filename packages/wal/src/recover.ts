@@ -27,11 +27,13 @@ export interface RecoverOptions {
 /** What `recoverLog` found and did. */
 export interface RecoveredLog {
   readonly report: OpenReport;
-  /** The last segment after repair, which W may keep appending to (if v1 and not full). */
+  /** The last segment after repair, which W may keep appending to (if v1, not full, undamaged). */
   readonly lastSegment: {
     readonly seq: number;
     readonly size: number;
     readonly format: LogFormat;
+    /** Ends in damage `salvage` left in place: appending after it would glue a record to it. */
+    readonly endsDamaged: boolean;
   } | null;
   /** The newest snapshot's seq, or null. */
   readonly snapshotSeq: number | null;
@@ -111,6 +113,8 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
       buffer,
       recovery,
       tailMayBeTorn: isLast,
+      // The documented migration puts a seed log at the start of a log without a snapshot.
+      legacyAllowed: file.kind === 'segment' && snapshotSeq === null && file.seq === segments[0],
       position: file.seq,
       onRecord,
       onBytes: (n) => meter.add(n),
@@ -124,7 +128,14 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
       tornTail = await cut(file.path, outcome.tail.offset, outcome.size);
       size = outcome.tail.offset;
     }
-    if (isLast) lastSegment = { seq: file.seq, size, format: outcome.format ?? 'v1' };
+    if (isLast) {
+      lastSegment = {
+        seq: file.seq,
+        size,
+        format: outcome.format ?? 'v1',
+        endsDamaged: outcome.endsDamaged,
+      };
+    }
   }
   meter.finish();
 

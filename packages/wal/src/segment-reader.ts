@@ -16,6 +16,11 @@ export interface ScanFileOptions {
   readonly onResult: (result: DecodeResult) => void;
   /** Called after each read with the number of bytes it returned. */
   readonly onBytes?: (bytes: number) => void;
+  /**
+   * Called once with the file's format, right before its first decoded line or damaged span is
+   * emitted (a header-only file emits nothing, so it is not called); what it throws stops the scan.
+   */
+  readonly onFormat?: (format: LogFormat | null) => void;
   /** Awaited after each chunk's lines were emitted (lets a consumer wait for its output). */
   readonly afterChunk?: () => Promise<void>;
 }
@@ -34,11 +39,21 @@ export interface ScannedFile {
  * and the longest line, not by the file. Throws I/O errors, and whatever `onResult` throws.
  */
 export async function scanFile(options: ScanFileOptions): Promise<ScannedFile> {
-  const { fs, path, limits, buffer, onResult, onBytes, afterChunk } = options;
+  const { fs, path, limits, buffer, onBytes, afterChunk, onFormat } = options;
+  const decoder = new LogDecoder({ limits });
+  let emit = options.onResult;
+  if (onFormat !== undefined) {
+    const each = emit;
+    emit = (result) => {
+      emit = each;
+      onFormat(decoder.format ?? null);
+      each(result);
+    };
+  }
+  const onResult = (result: DecodeResult): void => emit(result);
   const file = await fs.openRead(path);
   let pending: Promise<number> = Promise.resolve(0);
   try {
-    const decoder = new LogDecoder({ limits });
     const size = file.size;
     // Two halves of the buffer: the next read runs in the background while this chunk decodes.
     const half = Math.max(1, buffer.length >> 1);

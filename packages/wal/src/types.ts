@@ -15,7 +15,7 @@ export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
   /** Names in a directory. */
   readdir(dir: string): Promise<string[]>;
-  /** Creates a directory and its parents if missing. */
+  /** Creates a directory and its parents if missing (not synced: `syncDir` each one's parent). */
   mkdir(dir: string): Promise<void>;
   /** Size in bytes, or `undefined` if the file does not exist. */
   size(path: string): Promise<number | undefined>;

@@ -1,33 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE, segmentName } from '../src/layout.js';
+import { hermesWal } from './helpers/cli.js';
 import { makeTempDir, removeDir, setRecord, writeSegment } from './helpers/log-dir.js';
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function hermesWal(...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@hermes/source', '--import', 'tsx', cli, ...args],
-      { encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : (error as { code?: unknown }).code;
-        if (typeof code !== 'number') return reject(error);
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 let dir: string;
 beforeEach(async () => {
@@ -192,5 +168,56 @@ describe('hermes-wal codec limits', () => {
     expect(bad.code).toBe(64);
     expect(bad.stderr).toContain('--max-line-bytes must be a positive integer');
     expect((await hermesWal('verify', dir, '--json')).code).toBe(64);
+  });
+});
+
+describe('hermes-wal unlock', () => {
+  const lockPath = (): string => join(dir, LOCK_FILE);
+
+  it('removes a LOCK whose process is gone and says what it checked', async () => {
+    await writeFile(lockPath(), JSON.stringify({ pid: 999_999_999, start: '1', host: 'h' }));
+    const ran = await hermesWal('unlock', dir);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('checked: ');
+    expect(ran.stdout).toContain('no process 999999999 runs');
+    expect(ran.stdout).toContain(`unlocked ${dir}`);
+    await expect(readFile(lockPath())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses while the holder is alive, even with --force, and keeps the LOCK', async () => {
+    const { processStartTime } = await import('../src/lock.js');
+    const lock = JSON.stringify({
+      pid: process.pid,
+      start: processStartTime(process.pid),
+      host: 'h',
+    });
+    await writeFile(lockPath(), lock);
+    for (const args of [[], ['--force']]) {
+      const ran = await hermesWal('unlock', dir, ...args);
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain('WAL_LOCKED');
+      expect(ran.stderr).toContain('that process is alive');
+    }
+    expect(await readFile(lockPath(), 'utf8')).toBe(lock);
+  });
+
+  it('a holder it cannot check (another boot or host) is removed only with --force', async () => {
+    const lock = { pid: 7, start: '1', host: 'other-host', boot: 'another-boot', pidns: 'pid:[1]' };
+    await writeFile(lockPath(), JSON.stringify(lock));
+    const refused = await hermesWal('unlock', dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('cannot be checked');
+    expect(refused.stderr).toContain(`hermes-wal unlock --force ${dir}`);
+    const forced = await hermesWal('unlock', dir, '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('--force: removed without proof');
+    await expect(readFile(lockPath())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('with no LOCK there is nothing to unlock; --force belongs to unlock only', async () => {
+    const ran = await hermesWal('unlock', dir);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('nothing to unlock');
+    expect((await hermesWal('verify', dir, '--force')).code).toBe(64);
   });
 });

@@ -1,52 +1,38 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { LOCK_FILE, openWal } from '../src/index.js';
+import { type FileSystem, LOCK_FILE, nodeFileSystem, openWal } from '../src/index.js';
 import { processStartTime } from '../src/lock.js';
+import { hermesWal } from './helpers/cli.js';
+import { Holders, openOnce, pidNamespaces, processState, until } from './helpers/holders.js';
 import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
-
-const holder = fileURLToPath(new URL('./fixtures/lock-holder.ts', import.meta.url));
 
 let dir: string;
 let cleanup: () => Promise<void>;
-const children: ChildProcess[] = [];
+const holders = new Holders();
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
+  await holders.cleanup();
   await cleanup();
 });
 
-/** Starts a child that opens the log and holds it; resolves once it says so. */
-async function startHolder(): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@hermes/source', '--import', 'tsx', holder, dir],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`lock holder exited early (${code})`)));
-  });
-  return child;
+/** `nodeFileSystem` with every path under `alias` redirected to `target`. */
+function mountedAt(alias: string, target: string): FileSystem {
+  const map = (path: string): string =>
+    path.startsWith(alias) ? target + path.slice(alias.length) : path;
+  const fs: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(nodeFileSystem)) {
+    fs[name] = (...args: unknown[]) =>
+      (fn as (...a: unknown[]) => unknown)(
+        ...args.map((a) => (typeof a === 'string' ? map(a) : a)),
+      );
+  }
+  return fs as unknown as FileSystem;
 }
 
 describe('one writer per directory', () => {
@@ -60,8 +46,33 @@ describe('one writer per directory', () => {
     await again.close();
   });
 
+  test('a second opener through a symlink to the directory gets WAL_LOCKED', async () => {
+    const { wal } = await openWal({ dir });
+    const link = `${dir}-link`;
+    await symlink(dir, link);
+    const error = await openWal({ dir: link }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'WAL_LOCKED' });
+    expect(String((error as Error).message)).toContain('this process');
+    await wal.append(setRecord(1));
+    await wal.close();
+    const { wal: again } = await openWal({ dir: link });
+    await again.close();
+    expect(await replayKeys(dir)).toEqual(['k1']);
+  });
+
+  test('a LOCK naming this process and held by one of its Wals is not taken for a leftover (another mount of the directory)', async () => {
+    const { wal } = await openWal({ dir });
+    // A path that no realpath leads back to `dir`, as a bind mount of it would be.
+    const alias = `${dir}-mount`;
+    const fs = mountedAt(alias, dir);
+    await expect(openWal({ dir: alias, fs })).rejects.toMatchObject({ code: 'WAL_LOCKED' });
+    await wal.close();
+    const { wal: again } = await openWal({ dir: alias, fs });
+    await again.close();
+  });
+
   test('an opener while another live process holds the log gets WAL_LOCKED', async () => {
-    const child = await startHolder();
+    const child = (await holders.start(dir)).process;
     const error = await openWal({ dir }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'WAL_LOCKED' });
     expect(String((error as Error).message)).toContain(String(child.pid));
@@ -70,7 +81,7 @@ describe('one writer per directory', () => {
   });
 
   test('a lock left by a SIGKILLed process does not block reopening', async () => {
-    const child = await startHolder();
+    const child = (await holders.start(dir)).process;
     child.kill('SIGKILL');
     await once(child, 'exit');
     const lock = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')) as { pid: number };
@@ -112,7 +123,7 @@ describe('one writer per directory', () => {
 test('a lock written under another host name (a restarted container) is taken over when its pid is gone', async () => {
   const { wal } = await openWal({ dir });
   await wal.close();
-  const child = await startHolder();
+  const child = (await holders.start(dir)).process;
   child.kill('SIGKILL');
   await once(child, 'exit');
   await writeFile(
@@ -121,4 +132,110 @@ test('a lock written under another host name (a restarted container) is taken ov
   );
   const { wal: again } = await openWal({ dir });
   await again.close();
+});
+
+test('closing leaves alone a LOCK that another holder took after it was broken by hand', async () => {
+  const { wal } = await openWal({ dir });
+  const other = JSON.stringify({ pid: 999_999_999, start: '1', host: 'h', token: 'not-ours' });
+  await writeFile(join(dir, LOCK_FILE), other); // as after `unlock --force` and another opener
+  await wal.close();
+  expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(other);
+});
+
+test('a holder SIGKILLed and not yet reaped (a zombie) does not block a restart', async () => {
+  const holder = await holders.start(dir, 'unreaped');
+  process.kill(holder.pid, 'SIGKILL');
+  // No exit event to wait for: its parent never reaps it. It is dead once it is a zombie.
+  await until(() => processState(holder.pid) === 'Z', `process ${holder.pid} to become a zombie`);
+  const { wal } = await openWal({ dir });
+  await wal.append(setRecord(1));
+  await wal.close();
+  expect(processState(holder.pid)).toBe('Z');
+  expect(await replayKeys(dir)).toEqual(['k1']);
+});
+
+test('a LOCK from another boot is never taken over, even if its pid is free here', async () => {
+  const { wal } = await openWal({ dir });
+  await wal.close();
+  const lock = {
+    pid: 999_999_999,
+    start: '1',
+    host: 'elsewhere',
+    boot: 'another-boot',
+    pidns: null,
+  };
+  await writeFile(join(dir, LOCK_FILE), JSON.stringify(lock));
+  const error = await openWal({ dir }).catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'WAL_LOCKED' });
+  expect(String((error as Error).message)).toContain('boot another-boot');
+  expect(String((error as Error).message)).toContain(`hermes-wal unlock ${dir}`);
+});
+
+describe('pid namespaces (containers)', () => {
+  const namespaces = pidNamespaces();
+  if (!namespaces.ok) {
+    console.log(
+      `SKIP pid namespace lock tests: cannot run unshare --pid --fork --mount-proc (${namespaces.why})`,
+    );
+  }
+  const nsTest = namespaces.ok ? test : test.skip;
+
+  nsTest(
+    'a holder in another pid namespace blocks this one, though its pid means nothing here',
+    async () => {
+      await holders.start(dir, 'namespace');
+      const lock = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')) as { pid: number };
+      expect(lock.pid).toBe(1);
+      const error = await openWal({ dir }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'WAL_LOCKED' });
+      expect(String((error as Error).message)).toContain('pid namespace');
+    },
+  );
+
+  nsTest(
+    'two openers that are both pid 1 in their own namespaces: the second gets WAL_LOCKED',
+    async () => {
+      await holders.start(dir, 'namespace');
+      expect(await openOnce(dir, true)).toMatch(/^WAL_LOCKED /);
+    },
+  );
+
+  nsTest(
+    'an opener in a new pid namespace does not take over a live holder of this one',
+    async () => {
+      const { wal } = await openWal({ dir });
+      expect(await openOnce(dir, true)).toMatch(/^WAL_LOCKED /);
+      await wal.append(setRecord(1));
+      await wal.close();
+      expect(await openOnce(dir, true)).toBe('opened');
+    },
+  );
+
+  nsTest(
+    'a namespace whose holder was SIGKILLed stays locked until hermes-wal unlock proves it gone',
+    async () => {
+      const holder = await holders.start(dir, 'namespace');
+      holder.process.kill('SIGKILL');
+      await once(holder.process, 'exit');
+      await expect(openWal({ dir })).rejects.toMatchObject({ code: 'WAL_LOCKED' });
+      const ran = await hermesWal('unlock', dir);
+      expect(ran.stdout).toContain('cannot be checked directly');
+      // Gone altogether, or a zombie its dead parent's reaper has not collected yet: both are dead.
+      expect(ran.stdout).toMatch(
+        /the holder is gone: (no process of this machine runs as pid 1 in pid namespace|process 1 of pid namespace .* \(a zombie)/,
+      );
+      expect(ran.code).toBe(0);
+      const { wal } = await openWal({ dir });
+      await wal.close();
+    },
+  );
+
+  nsTest('hermes-wal unlock finds a live holder inside another namespace and refuses', async () => {
+    await holders.start(dir, 'namespace');
+    const ran = await hermesWal('unlock', dir, '--force');
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(
+      /process 1 of pid namespace pid:\[\d+\] is process \d+ here, and it runs/,
+    );
+  });
 });

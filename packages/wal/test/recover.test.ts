@@ -33,7 +33,7 @@ describe('recoverLog', () => {
   it('replays segments in numeric order with each record position', async () => {
     const b = await writeSegment(dir, 2, range(3, 6));
     const a = await writeSegment(dir, 1, range(0, 3));
-    await writeFile(join(dir, 'unrelated.txt'), 'not part of the log');
+    await writeFile(join(dir, '.notes'), 'a dotfile, which the log documents it ignores');
     const out = await replay(dir);
     expect(out.records.map(plain)).toEqual(range(0, 6).map(plain));
     expect(out.positions).toEqual([
@@ -41,7 +41,7 @@ describe('recoverLog', () => {
       ...b.offsets.map((offset) => ({ segment: 2, offset })),
     ]);
     expect(out.segments).toEqual([1, 2]);
-    expect(out.lastSegment).toEqual({ seq: 2, size: b.size, format: 'v1' });
+    expect(out.lastSegment).toEqual({ seq: 2, size: b.size, format: 'v1', endsDamaged: false });
     expect(out.report).toMatchObject({
       records: 6,
       segments: 2,
@@ -109,7 +109,7 @@ describe('recoverLog', () => {
     await writeFile(join(dir, segmentName(2)), '');
     const out = await replay(dir);
     expect(out.records).toHaveLength(2);
-    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v1' });
+    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v1', endsDamaged: false });
     expect(out.report.tornTail).toBeNull();
   });
 
@@ -119,7 +119,7 @@ describe('recoverLog', () => {
     await writeFile(path, FILE_HEADER.subarray(0, FILE_HEADER.length - 1));
     const out = await replay(dir);
     expect(out.records).toHaveLength(2);
-    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v1' });
+    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v1', endsDamaged: false });
     expect(out.report.tornTail).toEqual({
       file: path,
       offset: 0,

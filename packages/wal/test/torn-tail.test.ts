@@ -48,7 +48,12 @@ describe.each([
 
       const out = await replay(caseDir);
       expect(out.records.map(plain), `cut ${cut}`).toEqual(expected);
-      expect(out.lastSegment, `cut ${cut}`).toEqual({ seq: 2, size: finalOffset, format: 'v1' });
+      expect(out.lastSegment, `cut ${cut}`).toEqual({
+        seq: 2,
+        size: finalOffset,
+        format: 'v1',
+        endsDamaged: false,
+      });
       if (cut === 0) {
         expect(out.report.tornTail, `cut ${cut}`).toBeNull();
       } else {
@@ -77,16 +82,19 @@ describe.each([
 });
 
 describe('tolerate-tail', () => {
-  it('cuts trailing damage of several lines from the first damaged one', async () => {
+  it('refuses trailing damage of several lines: a torn tail is at most the final record', async () => {
     const caseDir = await makeTempDir();
     try {
       const seg = await writeSegment(caseDir, 1, [setRecord(0), setRecord(1)]);
       const garbage = Buffer.from('this is not a record\nnor this');
-      await writeFile(seg.path, Buffer.concat([await readFile(seg.path), garbage]));
-      const out = await replay(caseDir);
-      expect(out.records).toHaveLength(2);
-      expect(out.report.tornTail).toMatchObject({ offset: seg.size, bytes: garbage.length });
-      expect(out.damage.map((d) => d.kind)).toEqual(['torn-tail', 'torn-tail']);
+      const bytes = Buffer.concat([await readFile(seg.path), garbage]);
+      await writeFile(seg.path, bytes);
+      const error = await replay(caseDir).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'WAL_CORRUPT', file: seg.path, offset: seg.size });
+      expect(String(error)).toContain(
+        'a torn tail is at most the final record of the last segment',
+      );
+      expect((await readFile(seg.path)).equals(bytes)).toBe(true);
     } finally {
       await removeDir(caseDir);
     }

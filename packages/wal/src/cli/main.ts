@@ -2,9 +2,11 @@ import { parseArgs } from 'node:util';
 import type { RecordLimits } from '@hermes/record';
 import { WalError } from '../errors.js';
 import { DUMP_HELP, dump } from './dump.js';
+import { IMPORT_HELP, importCommand } from './import.js';
 import { type CliIo, Exit } from './io.js';
 import { LIMITS_HELP, limitOptions, limitsFrom } from './limits.js';
 import { REPAIR_HELP, repair } from './repair.js';
+import { UNLOCK_HELP, unlock } from './unlock.js';
 import { VERIFY_HELP, verify } from './verify.js';
 
 /** Help text of `hermes-wal` itself. */
@@ -16,11 +18,27 @@ Commands:
   verify <dir>          replay read-only and report damage (exit 0 clean, 1 torn tail, 2 corrupt)
   dump <dir> [--json]   print every record with its file and offset
   repair <dir>          cut a torn tail (kept in a .broken file), under the directory's lock
+  unlock <dir>          remove a LOCK whose holder is gone, saying what it checked [--force]
+  import <seed-log> <dir>
+                        migrate a log of the seed's format into a new checksummed log
 
 Run \`hermes-wal <command> --help\` for details. Exit status 64 means a usage error.
 `;
 
-const HELP: Record<string, string> = { verify: VERIFY_HELP, dump: DUMP_HELP, repair: REPAIR_HELP };
+const HELP: Record<string, string> = {
+  verify: VERIFY_HELP,
+  dump: DUMP_HELP,
+  repair: REPAIR_HELP,
+  unlock: UNLOCK_HELP,
+  import: IMPORT_HELP,
+};
+
+/** The flags each command takes besides `--help` and the `--max-*` limits. */
+const FLAGS: Record<string, readonly string[]> = {
+  dump: ['json'],
+  unlock: ['force'],
+  import: ['non-utf8-keys'],
+};
 
 function describe(error: unknown): string {
   if (error instanceof WalError) return `${error.code}: ${error.message}`;
@@ -44,7 +62,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   let parsed: ReturnType<typeof parse>;
   let limits: RecordLimits;
   try {
-    parsed = parse(rest, command === 'dump');
+    parsed = parse(rest, FLAGS[command] ?? []);
     limits = limitsFrom(parsed.values);
   } catch (error) {
     await io.err(`hermes-wal ${command}: ${describe(error)}\n\n${help}`);
@@ -54,14 +72,21 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     await io.out(`${help}\n${LIMITS_HELP}`);
     return Exit.ok;
   }
-  const dir = parsed.positionals[0];
-  if (dir === undefined || parsed.positionals.length > 1) {
-    await io.err(`hermes-wal ${command}: expected exactly one <dir>\n\n${help}`);
+  const wanted = command === 'import' ? 2 : 1;
+  const dir = parsed.positionals[wanted - 1];
+  if (dir === undefined || parsed.positionals.length > wanted) {
+    const what = wanted === 2 ? '<seed-log-file> and <dir>' : 'exactly one <dir>';
+    await io.err(`hermes-wal ${command}: expected ${what}\n\n${help}`);
     return Exit.usage;
   }
   try {
+    if (command === 'import') {
+      const keys = parsed.values['non-utf8-keys'];
+      return await importCommand(parsed.positionals[0]!, dir, keys, limits, io);
+    }
     if (command === 'verify') return await verify(dir, limits, io);
     if (command === 'dump') return await dump(dir, parsed.values.json === true, limits, io);
+    if (command === 'unlock') return await unlock(dir, parsed.values.force === true, io);
     return await repair(dir, limits, io);
   } catch (error) {
     await io.err(`hermes-wal ${command}: ${describe(error)}\n`);
@@ -69,15 +94,23 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function parse(args: readonly string[], allowJson: boolean) {
+function parse(args: readonly string[], flags: readonly string[]) {
   const parsed = parseArgs({
     args: [...args],
     allowPositionals: true,
     strict: true,
-    options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' }, ...limitOptions },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'non-utf8-keys': { type: 'string' },
+      ...limitOptions,
+    },
   });
-  if (!allowJson && parsed.values.json !== undefined) {
-    throw new Error("Unknown option '--json'");
+  for (const flag of ['json', 'force', 'non-utf8-keys'] as const) {
+    if (!flags.includes(flag) && parsed.values[flag] !== undefined) {
+      throw new Error(`Unknown option '--${flag}'`);
+    }
   }
   return parsed;
 }

@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import type { RecordLimits } from '@hermes/record';
 import { LOCK_FILE } from '../layout.js';
-import { type LockOwner, ownerIsAlive } from '../lock.js';
+import { parseOwner } from '../lock/owner.js';
+import { describeOwner, type LockOwner, ownerIsAlive } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { verifyLog } from '../replay/verify-log.js';
 import type { FileSystem } from '../types.js';
@@ -37,7 +38,7 @@ export async function verify(
   const holder = await liveHolder(fs, dir);
   if (holder !== null) {
     lines.push(
-      `note: process ${holder.pid} on ${holder.host} holds this log and may be writing it; ` +
+      `note: ${describeOwner(holder)} holds this log and may be writing it; ` +
         'a torn tail reported below may be a write in flight',
     );
   }
@@ -91,19 +92,13 @@ export async function verify(
   return status;
 }
 
-/** The live process that holds `dir`'s LOCK, or null (no lock, unreadable, or its owner is gone). */
+/** The process that holds `dir`'s LOCK and may be writing, or null (no lock, torn, or gone). */
 async function liveHolder(fs: FileSystem, dir: string): Promise<LockOwner | null> {
-  let owner: Partial<LockOwner>;
+  let owner: LockOwner | null;
   try {
-    owner = JSON.parse(Buffer.from(await fs.readFile(join(dir, LOCK_FILE))).toString('utf8'));
+    owner = parseOwner(await fs.readFile(join(dir, LOCK_FILE)));
   } catch {
     return null;
   }
-  if (typeof owner.pid !== 'number' || typeof owner.host !== 'string') return null;
-  const parsed: LockOwner = {
-    pid: owner.pid,
-    host: owner.host,
-    start: typeof owner.start === 'string' ? owner.start : null,
-  };
-  return ownerIsAlive(parsed) ? parsed : null;
+  return owner !== null && ownerIsAlive(owner) ? owner : null;
 }

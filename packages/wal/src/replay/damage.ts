@@ -71,3 +71,48 @@ export function missingSegmentsError(
       'replay the rest.',
   );
 }
+
+/** A `DecodeFailure` for the whole of a file that is shorter than any file the log writes. */
+export function shortFileFailure(size: number): DecodeFailure {
+  return {
+    ok: false,
+    reason: 'truncated',
+    offset: 0,
+    length: size,
+    message: `The file has ${size} bytes, fewer than its header line: it was cut`,
+  };
+}
+
+/**
+ * Builds the `WAL_CORRUPT` error (reason `foreign-file`) for a segment in which nothing decodes
+ * and which does not start with the header: a file the log never wrote under a segment's name.
+ */
+export function foreignSegmentError(file: string, failure: DecodeFailure): WalCorruptError {
+  return new WalCorruptError(
+    file,
+    failure.offset,
+    'foreign-file',
+    `Log file ${file} is not a file this log wrote: no line of it decodes (first at byte ` +
+      `${failure.offset}: ${failure.reason}: ${failure.message}) and it has no Hermes header, so it is not a ` +
+      'torn tail (a torn tail is at most the final record of the last segment). Nothing was cut. ' +
+      "Move it out of the directory; if it is a log in the seed's format, import it with " +
+      '`hermes-wal import <file> <dir>`.',
+  );
+}
+
+/**
+ * Builds the `WAL_CORRUPT` error (reason `legacy-misplaced`) for a segment in the seed's legacy
+ * format (no checksums) anywhere but where the documented migration puts one: as the first
+ * segment of a log without a snapshot.
+ */
+export function misplacedLegacyError(file: string): WalCorruptError {
+  return new WalCorruptError(
+    file,
+    0,
+    'legacy-misplaced',
+    `Log file ${file} holds lines in the seed's legacy format (SET <key> <base64>, no checksums), ` +
+      'which are read only as the first segment of a log without a snapshot, where the documented ' +
+      'migration puts them; here its records would overwrite checked ones unchecked. Nothing was ' +
+      'read from it. Move it out of the directory, and import it with `hermes-wal import <file> <dir>`.',
+  );
+}

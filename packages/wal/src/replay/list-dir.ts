@@ -1,4 +1,7 @@
-import { parseLogFileName } from '../layout.js';
+import { join } from 'node:path';
+import { directoryError } from '../dir-errors.js';
+import { WalPathError } from '../errors.js';
+import { isIgnoredName, parseLogFileName } from '../layout.js';
 import type { FileSystem } from '../types.js';
 
 /** The log files of a directory, sorted, and the leftovers an interrupted snapshot install left. */
@@ -11,9 +14,21 @@ export interface LogDirListing {
   readonly obsolete: readonly string[];
 }
 
-/** Lists and classifies a log directory by file name. Other files are ignored. */
+/**
+ * Lists and classifies a log directory by file name.
+ * @throws WalPathError `WAL_FOREIGN_FILE` for a name that is neither a log file nor one of the
+ *   documented names it ignores (see `isIgnoredName`); `WAL_BAD_DIRECTORY` if `dir` is not a
+ *   readable directory.
+ */
 export async function listLogDir(fs: FileSystem, dir: string): Promise<LogDirListing> {
-  const names = await fs.readdir(dir);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (error) {
+    throw directoryError(dir, error, 'read');
+  }
+  const foreign = names.filter((n) => parseLogFileName(n) === undefined && !isIgnoredName(n));
+  if (foreign.length > 0) throw foreignFileError(dir, foreign.sort());
   const segments: { seq: number; name: string }[] = [];
   const snapshots: { seq: number; name: string }[] = [];
   const obsolete: string[] = [];
@@ -36,4 +51,21 @@ export async function listLogDir(fs: FileSystem, dir: string): Promise<LogDirLis
   }
   obsolete.sort();
   return { snapshotSeq, segments: live, obsolete };
+}
+
+function foreignFileError(dir: string, names: readonly string[]): WalPathError {
+  const path = join(dir, names[0]!);
+  const more =
+    names.length > 1
+      ? ` (and ${names.length - 1} more: ${names.slice(1, 4).join(', ')}${names.length > 4 ? ', ...' : ''})`
+      : '';
+  return new WalPathError(
+    'WAL_FOREIGN_FILE',
+    path,
+    `The log directory ${dir} holds ${path}${more}, which the log did not write: its files are ` +
+      '<16 hex digits>.wal, <16 hex digits>.snap, LOCK and *.broken (see FORMAT-DIR.md). It is ' +
+      'not opened beside a file it does not know, so that nothing is taken in or overlooked by ' +
+      "mistake. Move the file out of the directory. If it is a log in the seed's format, " +
+      'import it into a new directory with `hermes-wal import <file> <dir>`.',
+  );
 }

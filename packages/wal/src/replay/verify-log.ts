@@ -1,4 +1,5 @@
 import { type LogRecord, type RecordLimits, resolveLimits } from '@hermes/record';
+import { checkLockFile } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { type RecoveredLog, recoverLog } from '../recover.js';
 import type { FileSystem, LogPosition, ReplayProgress } from '../types.js';
@@ -30,12 +31,15 @@ export interface LogVerdict extends RecoveredLog {
  * `hermes-wal verify` does): replays everything that decodes, lists every damaged span (`damage`,
  * at most 1000 in detail, all counted in `report.skipped`), the torn tail opening would cut
  * (`report.tornTail`) and the leftovers it would tidy (`obsolete`). On a log that a live process
- * is writing, the last record may look torn. Throws I/O errors only (e.g. ENOENT for a missing
- * directory).
+ * is writing, the last record may look torn.
+ * @throws WalPathError (`WAL_BAD_DIRECTORY`, `WAL_FOREIGN_FILE`) for what makes opening fail
+ *   before replay, in the same words; I/O errors (e.g. ENOENT for a missing directory).
  */
 export async function verifyLog(options: VerifyLogOptions): Promise<LogVerdict> {
+  const fs = options.fs ?? nodeFileSystem;
+  await checkLockFile(fs, options.dir);
   const recovered = await recoverLog({
-    fs: options.fs ?? nodeFileSystem,
+    fs,
     dir: options.dir,
     recovery: 'salvage',
     limits: resolveLimits(options.limits),

@@ -1,9 +1,11 @@
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
 import type { FileSystem } from '../types.js';
 
 /** A directory change not yet made durable by `syncDir` of its directory. */
 type DirChange =
   | { readonly kind: 'create'; readonly path: string }
+  | { readonly kind: 'mkdir'; readonly path: string }
   | { readonly kind: 'unlink'; readonly path: string; readonly content: Uint8Array }
   | {
       readonly kind: 'rename';
@@ -56,6 +58,11 @@ export class DurabilityTracker {
     this.#change(dirname(path), { kind: 'create', path });
   }
 
+  /** Notes a directory created (its entry in its parent is durable only after `syncDir` there). */
+  madeDir(path: string): void {
+    this.#change(dirname(path), { kind: 'mkdir', path });
+  }
+
   /** Notes that an fsync made the first `length` bytes of `path` durable. */
   synced(path: string, length: number): void {
     if (length > (this.#synced.get(path) ?? 0)) this.#synced.set(path, length);
@@ -100,14 +107,20 @@ export class DurabilityTracker {
 
   /**
    * Puts the files back as a disk would hold them after power loss: undoes directory changes not
-   * dir-synced (newest first), then cuts every file to its synced length (or a random prefix of
-   * its unsynced bytes).
+   * dir-synced (newest first), removes directories whose creation was not dir-synced (with all
+   * they hold, through `node:fs`, since the port has no `rmdir`), then cuts every file to its
+   * synced length (or a random prefix of its unsynced bytes).
    */
   async crash(options: CrashOptions = {}): Promise<void> {
     const inner = this.#inner;
     const pending = [...this.#pending.values()].flat();
     this.#pending.clear();
+    const lostDirs = pending.flatMap((c) => (c.kind === 'mkdir' ? [c.path] : []));
+    const lost = (path: string): boolean =>
+      lostDirs.some((d) => path === d || path.startsWith(d + sep));
     for (const change of pending.reverse()) {
+      if (change.kind === 'mkdir') continue;
+      if (lost(change.kind === 'rename' ? change.to : change.path)) continue; // goes with its dir
       if (change.kind === 'create') {
         await inner.unlink(change.path);
         this.#synced.delete(change.path);
@@ -126,6 +139,8 @@ export class DurabilityTracker {
         }
       }
     }
+    for (const d of lostDirs) await rm(d, { recursive: true, force: true });
+    for (const path of [...this.#synced.keys()]) if (lost(path)) this.#synced.delete(path);
     const random = options.random ?? Math.random;
     for (const [path, synced] of this.#synced) {
       const size = await inner.size(path);

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { nodeFileSystem } from '../node-fs.js';
 import type { AppendFile, FileSystem, ReadFile } from '../types.js';
 import { type CrashOptions, DurabilityTracker } from './durability.js';
@@ -58,7 +58,8 @@ interface HandleContext {
  *   nth) matching call; each returns a {@link FaultHandle} whose `reached` promise resolves when
  *   the call hits it (wait on that, never on a timer).
  * - `crash()`: power loss. Every file drops what was not fsynced; creations, renames and removals
- *   not followed by a `syncDir` of their directory are undone; every handle opened before fails
+ *   not followed by a `syncDir` of their directory are undone, and so are directories created by
+ *   `mkdir` whose parent was not synced since (they vanish with everything in them); every handle opened before fails
  *   with `EIO`, and so does any call still hanging when it is released.
  * - `counts`: how many times each operation was called.
  */
@@ -274,7 +275,13 @@ export class FaultyFileSystem implements FileSystem {
 
   mkdir(dir: string): Promise<void> {
     const p = resolve(dir);
-    return this.#run('mkdir', p, this.#epoch, () => this.#inner.mkdir(p));
+    return this.#run('mkdir', p, this.#epoch, async () => {
+      const created: string[] = [];
+      for (let d = p; dirname(d) !== d && (await this.#inner.size(d)) === undefined; d = dirname(d))
+        created.push(d);
+      await this.#inner.mkdir(p);
+      for (const d of created.reverse()) this.#tracker.madeDir(d);
+    });
   }
 
   size(path: string): Promise<number | undefined> {

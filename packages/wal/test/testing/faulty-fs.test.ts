@@ -83,6 +83,23 @@ describe('FaultyFileSystem', () => {
     await renamed.close().catch(() => {});
   });
 
+  test('crash drops directories made by mkdir whose parent was not synced, with what they hold', async () => {
+    const fs = new FaultyFileSystem();
+    await fs.mkdir(join(dir, 'kept', 'deep'));
+    await fs.syncDir(dir);
+    await fs.syncDir(join(dir, 'kept'));
+    await fs.mkdir(join(dir, 'lost', 'deep'));
+    await fs.syncDir(join(dir, 'lost')); // the entry of 'lost' itself lives in `dir`: not synced
+    const file = await fs.openAppend(join(dir, 'lost', 'deep', 'f'));
+    await file.write([bytes('data')]);
+    await file.datasync();
+    await fs.syncDir(join(dir, 'lost', 'deep'));
+    await file.close();
+    await fs.crash();
+    expect((await readdir(dir)).sort()).toEqual(['kept']);
+    expect(await readdir(join(dir, 'kept'))).toEqual(['deep']);
+  });
+
   test('crash can keep a random prefix of unsynced bytes (a torn write)', async () => {
     const fs = new FaultyFileSystem();
     const file = await fs.openAppend(join(dir, 'a'));
