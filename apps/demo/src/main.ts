@@ -84,7 +84,8 @@ function startFailure(error: unknown, config: ServiceConfig): string {
     case 'WAL_LOCKED':
       return (
         `hermes: the data folder ${config.dataDir} is in use: its lock ${path.join(config.dataDir, LOCK_FILE)} ` +
-        `is held by another running instance (${message}). Stop that instance, or start this one with another --data-dir.`
+        `is held (${message}). If that holder runs, stop it or start this one with another --data-dir; ` +
+        `if it is gone, \`hermes-wal unlock ${config.dataDir}\` (the @hermes/wal command) checks and removes the lock.`
       );
     case 'EADDRINUSE':
       return `hermes: ${config.host}:${config.port} is already in use; stop what listens there or pick another --port.`;

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type FileSystem, LOCK_FILE, nodeFileSystem, openWal } from '../src/index.js';
+import { INIT_PID_NAMESPACE, machineId, pidNamespace } from '../src/lock/identity.js';
 import { processStartTime } from '../src/lock.js';
 import { hermesWal } from './helpers/cli.js';
 import { Holders, openOnce, pidNamespaces, processState, until } from './helpers/holders.js';
@@ -169,6 +171,53 @@ test('a LOCK from another boot is never taken over, even if its pid is free here
   expect(error).toMatchObject({ code: 'WAL_LOCKED' });
   expect(String((error as Error).message)).toContain('boot another-boot');
   expect(String((error as Error).message)).toContain(`hermes-wal unlock ${dir}`);
+});
+
+/** A LOCK as this machine would have written it in an earlier boot, with `overrides`. */
+function earlierBootLock(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    pid: process.pid,
+    start: '1',
+    host: hostname(),
+    boot: 'an-earlier-boot',
+    pidns: INIT_PID_NAMESPACE,
+    machine: machineId(),
+    token: 'left-by-a-power-loss',
+    ...overrides,
+  });
+}
+
+test('a LOCK from an earlier boot of this machine does not block the start after a power loss', async () => {
+  const { wal } = await openWal({ dir });
+  await wal.append(setRecord(1));
+  await wal.close();
+  await writeFile(join(dir, LOCK_FILE), earlierBootLock());
+  const provable = machineId() !== null && pidNamespace() === INIT_PID_NAMESPACE;
+  const opened = await openWal({ dir }).catch((e: unknown) => e);
+  if (!provable) {
+    // Without a machine id, or inside a container, the restart cannot be proven: refused.
+    console.log('this process is in a container or has no /etc/machine-id: expecting WAL_LOCKED');
+    expect(opened).toMatchObject({ code: 'WAL_LOCKED' });
+    return;
+  }
+  const { wal: again } = opened as Awaited<ReturnType<typeof openWal>>;
+  await again.append(setRecord(2));
+  await again.close();
+  expect(await replayKeys(dir)).toEqual(['k1', 'k2']);
+});
+
+test.each([
+  ['another machine id', { machine: 'another-machine' }],
+  ['no machine id (an older LOCK)', { machine: null }],
+  ['another host name', { host: 'elsewhere' }],
+  ['a container (another pid namespace)', { pidns: 'pid:[4026532999]' }],
+])('a LOCK from an earlier boot with %s is never taken over', async (_name, overrides) => {
+  const { wal } = await openWal({ dir });
+  await wal.close();
+  await writeFile(join(dir, LOCK_FILE), earlierBootLock(overrides));
+  const error = await openWal({ dir }).catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'WAL_LOCKED' });
+  expect(String((error as Error).message)).toContain('boot an-earlier-boot');
 });
 
 describe('pid namespaces (containers)', () => {

@@ -65,3 +65,16 @@ export function pidNamespace(): string | null {
     return null;
   }
 }
+
+/**
+ * `/etc/machine-id`: set once per installed system and kept across boots, or `null` where it is
+ * missing or empty (some container images). Tells "this machine before a restart" apart from
+ * another machine that happens to share the host name.
+ */
+export function machineId(): string | null {
+  try {
+    return readFileSync('/etc/machine-id', 'latin1').trim() || null;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { bootId, pidNamespace, procStat } from './identity.js';
+import { bootId, INIT_PID_NAMESPACE, machineId, pidNamespace, procStat } from './identity.js';
 
 /** Who holds a log directory, as written in its `LOCK` file. */
 export interface LockOwner {
@@ -13,6 +13,8 @@ export interface LockOwner {
   readonly boot: string | null;
   /** The pid namespace (`pid:[<inode>]`) the pid belongs to, or `null` (as for `boot`). */
   readonly pidns: string | null;
+  /** `/etc/machine-id` where the lock was taken, or `null` (none there, or an older `LOCK`). */
+  readonly machine: string | null;
   /** Random per hold: tells this process's own holds apart from a leftover of an earlier one. */
   readonly token: string | null;
 }
@@ -40,6 +42,7 @@ export function currentOwner(): LockOwner {
     host: hostname(),
     boot: bootId(),
     pidns: pidNamespace(),
+    machine: machineId(),
     token: randomUUID(),
   };
 }
@@ -61,6 +64,7 @@ export function parseOwner(bytes: Uint8Array): LockOwner | null {
       host: text(value.host) ?? '(unknown host)',
       boot: text(value.boot),
       pidns: text(value.pidns),
+      machine: text(value.machine),
       token: text(value.token),
     };
   } catch {
@@ -90,6 +94,12 @@ export function describeOwner(owner: LockOwner): string {
 export function assessOwner(owner: LockOwner): HolderState {
   const here = { boot: bootId(), pidns: pidNamespace() };
   if (owner.boot !== null && here.boot !== null && owner.boot !== here.boot) {
+    if (earlierBootOfThisMachine(owner, here.pidns)) {
+      return {
+        kind: 'dead',
+        why: `this machine (host ${owner.host}, the same machine id) has restarted since boot ${owner.boot} took the lock, so no process of that boot runs`,
+      };
+    }
     return {
       kind: 'foreign',
       why: `it was taken on host ${owner.host} in boot ${owner.boot}, and this process runs in boot ${here.boot} (another machine, or this one before a restart)`,
@@ -114,6 +124,24 @@ export function assessOwner(owner: LockOwner): HolderState {
     };
   }
   return sameOrAlive(owner);
+}
+
+/**
+ * Whether `owner` was this very machine before a restart, proven as far as it can be from here:
+ * the same host name and machine id, and both holds in the initial pid namespace (a container's
+ * namespace gets a new number after a restart, so a container's old lock stays `foreign`). A
+ * `LOCK` without a machine id (an older version, or an image without `/etc/machine-id`) is not
+ * proof.
+ */
+function earlierBootOfThisMachine(owner: LockOwner, pidns: string | null): boolean {
+  const machine = machineId();
+  return (
+    machine !== null &&
+    owner.machine === machine &&
+    owner.host === hostname() &&
+    owner.pidns === INIT_PID_NAMESPACE &&
+    pidns === INIT_PID_NAMESPACE
+  );
 }
 
 function sameOrAlive(owner: LockOwner): HolderState {
