@@ -116,7 +116,7 @@ export async function checkLockFile(fs: FileSystem, dir: string): Promise<void> 
 /** Throws `WAL_LOCKED` unless the `LOCK` bytes `bytes` name a holder that is gone (or none). */
 function refuseUnlessStale(dir: string, bytes: Uint8Array): void {
   const owner = parseOwner(bytes);
-  if (owner === null) return; // torn (a crash between creating and writing it)
+  if (owner === null) return; // unreadable: created whole (see writeExclusive), so only a crash can leave it so
   const state = assessOwner(owner);
   if (state.kind === 'dead') return;
   if (state.kind === 'self' && owner.token !== null && !registry().tokens.has(owner.token)) return;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { AppendFile, FileSystem, ReadFile } from './types.js';
 
 function errnoError(message: string, code: string): NodeJS.ErrnoException {
@@ -139,8 +141,18 @@ export const nodeFileSystem: FileSystem = {
     return new NodeReadFile(fd, size);
   },
 
-  writeExclusive(path: string, data: Uint8Array): Promise<void> {
-    return fs.promises.writeFile(path, data, { flag: 'wx', mode: 0o644 });
+  async writeExclusive(path: string, data: Uint8Array): Promise<void> {
+    // `open(O_EXCL)` then `write` would show other openers an empty file between the two: a
+    // `LOCK` they would take for one torn by a crash. So write a hidden file, then `link` it to
+    // `path`, which fails with EEXIST if `path` exists and otherwise shows it whole. A crash
+    // can leave the hidden file behind: a dotfile, which the log ignores.
+    const hidden = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    await fs.promises.writeFile(hidden, data, { flag: 'wx', mode: 0o644 });
+    try {
+      await fs.promises.link(hidden, path);
+    } finally {
+      await fs.promises.unlink(hidden).catch(() => {});
+    }
   },
 
   readFile(path: string): Promise<Uint8Array> {

@@ -9,7 +9,10 @@ export interface FileSystem {
   openAppend(path: string): Promise<AppendFile>;
   /** Opens an existing file for reading. */
   openRead(path: string): Promise<ReadFile>;
-  /** Creates `path` exclusively with `data` (fails with EEXIST if it exists). Not synced. */
+  /**
+   * Creates `path` exclusively with `data` (fails with EEXIST if it exists), atomically: a reader
+   * never sees `path` without all of `data` (the directory lock depends on it). Not synced.
+   */
   writeExclusive(path: string, data: Uint8Array): Promise<void>;
   /** Reads a whole small file. */
   readFile(path: string): Promise<Uint8Array>;

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { nodeFileSystem as fs } from '../src/index.js';
@@ -61,4 +62,31 @@ test('openRead reads at a position', async () => {
   expect(Buffer.from(buffer).toString()).toBe('3456');
   expect(await file.read(buffer, 10)).toBe(0);
   await file.close();
+});
+
+test('writeExclusive never shows a reader the file without its data (a LOCK is never seen torn)', async () => {
+  const data = Buffer.from(`${JSON.stringify({ pid: 1, token: 'x'.repeat(64) })}\n`);
+  let seenEmpty = 0;
+  for (let round = 0; round < 300; round++) {
+    const path = join(dir, `LOCK${round}`);
+    let done = false;
+    const writing = fs.writeExclusive(path, data).finally(() => {
+      done = true;
+    });
+    // Read as another opener would, on every turn of the event loop while the write is in flight
+    // (between its steps: create, write, link).
+    while (!done) {
+      let seen: Buffer | undefined;
+      try {
+        seen = readFileSync(path);
+      } catch {}
+      if (seen !== undefined && !seen.equals(data)) seenEmpty++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writing;
+    await expect(fs.writeExclusive(path, data)).rejects.toMatchObject({ code: 'EEXIST' });
+  }
+  expect(seenEmpty).toBe(0);
+  // No hidden file is left behind.
+  expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]);
 });
