@@ -1,4 +1,5 @@
 import type { ServiceMetrics } from './metrics.js';
+import { DEFAULT_DRAIN_BYTES, DEFAULT_DRAIN_MS, type DrainLimits } from './refused-body.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -10,6 +11,12 @@ export interface AppOptions {
   readonly maxBatchOps?: number;
   /** Largest `POST /batch` body (JSON, values in base64), in bytes; over it is 413. @default 64 MiB */
   readonly maxBatchBytes?: number;
+  /**
+   * How much of a refused body (over a limit) is read and discarded after the 413, so that a
+   * client still sending it reads the answer; past it the connection is cut.
+   * @default 1 GiB and 30 s
+   */
+  readonly drain?: Partial<DrainLimits>;
   /** Metrics to count into and serve at `/metrics`. @default a fresh `createMetrics()` */
   readonly metrics?: ServiceMetrics;
 }
@@ -20,6 +27,7 @@ export interface AppLimits {
   readonly maxKeyBytes: number;
   readonly maxBatchOps: number;
   readonly maxBatchBytes: number;
+  readonly drain: DrainLimits;
 }
 
 /** The default value limit: 16 MiB, as the log's codec. */
@@ -38,5 +46,9 @@ export function appLimits(options: AppOptions): AppLimits {
     maxKeyBytes: options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES,
     maxBatchOps: options.maxBatchOps ?? DEFAULT_MAX_BATCH_OPS,
     maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    drain: {
+      maxBytes: options.drain?.maxBytes ?? DEFAULT_DRAIN_BYTES,
+      maxMs: options.drain?.maxMs ?? DEFAULT_DRAIN_MS,
+    },
   };
 }

@@ -3,6 +3,7 @@ import { type AppOptions, appLimits } from './app-options.js';
 import { HttpError } from './http-error.js';
 import { splitUrl } from './keys.js';
 import { createMetrics } from './metrics.js';
+import { drainRefusedBody } from './refused-body.js';
 import { batchRoute } from './routes/batch.js';
 import { opsRoutes } from './routes/health.js';
 import { kvRoutes } from './routes/kv.js';
@@ -64,8 +65,16 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
     closing = true;
   });
   // A response sent while closing ends its keep-alive connection, so close() does not wait on it.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
+  // An answer sent before its request's body arrived (a 413 from Content-Length alone) keeps the
+  // connection and discards the rest of the body, within bounds: closing it at once would reset
+  // it and lose the answer for a client still sending (see drainRefusedBody).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (closing) {
+      reply.header('connection', 'close');
+    } else if (!request.raw.complete && reply.getHeader('connection') === 'close') {
+      reply.removeHeader('connection');
+      reply.raw.once('finish', () => drainRefusedBody(request.raw, limits.drain));
+    }
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -8,6 +8,7 @@ import {
 } from './app-options.js';
 import type { ServiceConfig, StoreKind } from './config.js';
 import { ConfigError, parseBytes, parseInteger, parseSync } from './parse-values.js';
+import { DEFAULT_DRAIN_MS } from './refused-body.js';
 
 /** What {@link parseCli} decided: run with a config, or exit (after `--help`, or a bad flag). */
 export type CliResult =
@@ -101,6 +102,20 @@ const FLAGS: readonly Flag[] = [
     fallback: String(DEFAULT_MAX_BATCH_BYTES),
   },
   {
+    flags: '--discard-bytes <size>',
+    name: 'discardBytes',
+    env: 'HERMES_DISCARD_BYTES',
+    help: 'most bytes of an over-limit body read and thrown away after its 413, so the client reads the 413; past it the connection is cut',
+    fallback: '1GiB',
+  },
+  {
+    flags: '--discard-ms <ms>',
+    name: 'discardMs',
+    env: 'HERMES_DISCARD_MS',
+    help: 'longest time spent throwing away an over-limit body after its 413',
+    fallback: String(DEFAULT_DRAIN_MS),
+  },
+  {
     flags: '--shutdown-timeout <ms>',
     name: 'shutdownTimeout',
     env: 'HERMES_SHUTDOWN_TIMEOUT',
@@ -172,6 +187,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       maxKeyBytes: parseBytes(v['maxKeyBytes']!, '--max-key-bytes'),
       maxBatchOps: parseInteger(v['maxBatchOps']!, '--max-batch-ops', 1, 1_000_000),
       maxBatchBytes: parseBytes(v['maxBatchBytes']!, '--max-batch-bytes'),
+      discardBytes: parseBytes(v['discardBytes']!, '--discard-bytes'),
+      discardMs: parseInteger(v['discardMs']!, '--discard-ms', 1, 3_600_000),
       shutdownTimeoutMs: parseInteger(v['shutdownTimeout']!, '--shutdown-timeout', 1, 3_600_000),
       autoCompact: v['autoCompact'] === 'on',
     };

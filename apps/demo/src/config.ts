@@ -25,6 +25,10 @@ export interface ServiceConfig {
   readonly maxBatchOps: number;
   /** @default 64 MiB */
   readonly maxBatchBytes: number;
+  /** Most bytes of a refused (over-limit) body read and discarded after its 413. @default 1 GiB */
+  readonly discardBytes: number;
+  /** Longest time spent discarding a refused body after its 413, in ms. @default 30_000 */
+  readonly discardMs: number;
   /** How long a graceful shutdown may take before the process exits with code 1. @default 10_000 */
   readonly shutdownTimeoutMs: number;
   /** Whether the store compacts its log automatically. @default true */

@@ -72,6 +72,7 @@ export async function startService(
     maxKeyBytes: config.maxKeyBytes,
     maxBatchOps: config.maxBatchOps,
     maxBatchBytes: config.maxBatchBytes,
+    drain: { maxBytes: config.discardBytes, maxMs: config.discardMs },
     metrics,
   });
   try {

@@ -21,6 +21,8 @@ describe('parseCli', () => {
       maxKeyBytes: 4096,
       maxBatchOps: 10_000,
       maxBatchBytes: 64 * 1024 * 1024,
+      discardBytes: 1024 ** 3,
+      discardMs: 30_000,
       shutdownTimeoutMs: 10_000,
       autoCompact: true,
     });
