@@ -1,0 +1,8 @@
+export {
+  RespProtocolError,
+  type RespProtocolErrorCode,
+  RespUsageError,
+  type RespUsageErrorCode,
+} from './errors.js';
+export { DEFAULT_RESP_LIMITS, type RespLimits, resolveRespLimits } from './limits.js';
+export { RequestParser } from './request-parser.js';
