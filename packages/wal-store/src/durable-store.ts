@@ -12,11 +12,14 @@ import { Compactor } from './compaction.js';
 import { DurableStoreError } from './errors.js';
 import type { ResolvedCompaction } from './options.js';
 import type {
+  AppliedKeys,
   CompactionReport,
   DurableHealth,
   DurableStats,
   DurableStore,
   DurableStoreEvents,
+  UpdatePlan,
+  UpdateRead,
 } from './types.js';
 import { checkBatch, checkKey, checkValue, copyValue, sameBytes } from './validate.js';
 
@@ -48,6 +51,7 @@ export class DurableStoreImpl<S extends LockableStore>
   readonly #closeTimeoutMs: number;
   #closing: Promise<void> | undefined;
   #diverged: DurableStoreError | undefined;
+  readonly #appliedListeners = new Set<(keys: AppliedKeys) => void>();
 
   constructor(
     inner: S,
@@ -170,6 +174,81 @@ export class DurableStoreImpl<S extends LockableStore>
     });
   }
 
+  update<T>(keys: readonly string[], decide: (read: UpdateRead) => UpdatePlan<T>): Promise<T> {
+    try {
+      this.#checkWritable();
+      if (!Array.isArray(keys)) {
+        throw new StoreError('STORE_INVALID_OPTION', 'update keys must be an array of keys.');
+      }
+      for (const key of keys) checkKey(key);
+      if (typeof decide !== 'function') {
+        throw new StoreError('STORE_INVALID_OPTION', 'update needs a decide function.');
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const granted = (release: Release): void => {
+        let plan: UpdatePlan<T>;
+        let ops: BatchOp[];
+        try {
+          plan = decide((key) => this.inner.get(key));
+          ops = checkBatch(plan.ops);
+          const held = ops.length > 4 && keys.length > 4 ? new Set(keys) : undefined;
+          for (const op of ops) {
+            if (!(held ? held.has(op.key) : keys.includes(op.key))) {
+              throw new StoreError(
+                'STORE_INVALID_BATCH',
+                `update wrote key ${JSON.stringify(op.key)}, which it does not hold: name every key it writes in its keys.`,
+              );
+            }
+          }
+        } catch (error) {
+          release();
+          reject(error);
+          return;
+        }
+        if (ops.length === 0) {
+          release();
+          resolve(plan.result);
+          return;
+        }
+        const later: Deferred = { resolve: () => resolve(plan.result), reject };
+        const record: LogRecord = ops.length === 1 ? ops[0]! : { type: 'batch', ops };
+        this.#append(record, ops.length === 1 ? ops[0]! : ops, false, release, later);
+      };
+      if (keys.length === 0) granted(() => {});
+      else this.inner.acquire(keys, 'exclusive', granted);
+    });
+  }
+
+  onApplied(listener: (keys: AppliedKeys) => void): () => void {
+    const own = (keys: AppliedKeys): void => listener(keys);
+    this.#appliedListeners.add(own);
+    return () => {
+      this.#appliedListeners.delete(own);
+    };
+  }
+
+  /** Tells every `onApplied` listener; a listener's exception is rethrown on the next tick. */
+  #applied(ops: BatchOp | readonly BatchOp[] | 'every key'): void {
+    const keys: AppliedKeys =
+      ops === 'every key'
+        ? ops
+        : Array.isArray(ops)
+          ? ops.map((op: BatchOp) => op.key)
+          : [(ops as BatchOp).key];
+    for (const listener of this.#appliedListeners) {
+      try {
+        listener(keys);
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
   /**
    * The unconditional write path: hold the keys `shared` from the call across the append (so
    * concurrent writes share an fsync), apply to memory in `onDurable` (synchronously, in log
@@ -246,7 +325,9 @@ export class DurableStoreImpl<S extends LockableStore>
         present = this.inner.applyUnlocked(ops);
       } catch (cause) {
         failure = this.#diverge(cause);
+        return;
       }
+      if (this.#appliedListeners.size > 0) this.#applied(ops);
     };
     let appended: Promise<void>;
     try {
@@ -299,6 +380,7 @@ export class DurableStoreImpl<S extends LockableStore>
             const cut = await this.#wal.rotate();
             await this.#wal.installSnapshot(cut, async () => {});
             this.inner.clearUnlocked();
+            if (this.#appliedListeners.size > 0) this.#applied('every key');
           })
           .finally(release)
           .then(resolve, reject);

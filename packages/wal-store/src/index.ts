@@ -7,6 +7,7 @@ export {
   DEFAULT_MIN_LOG_BYTES,
 } from './options.js';
 export type {
+  AppliedKeys,
   CompactionOptions,
   CompactionReport,
   DurableHealth,
@@ -14,4 +15,6 @@ export type {
   DurableStore,
   DurableStoreEvents,
   DurableStoreOptions,
+  UpdatePlan,
+  UpdateRead,
 } from './types.js';

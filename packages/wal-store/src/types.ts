@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { LockableStore, Store } from '@hermes/store';
+import type { BatchOp, LockableStore, Store } from '@hermes/store';
 import type { OpenReport, WalOptions, WalStats } from '@hermes/wal';
 
 /** When automatic compaction runs and how it backs off after a failure. */
@@ -71,6 +71,23 @@ export interface DurableStoreEvents {
   poisoned: [error: Error];
 }
 
+/** Reads the current value of a key inside {@link DurableStore.update}'s `decide` (a fresh copy). */
+export type UpdateRead = (key: string) => Uint8Array | undefined;
+
+/** What {@link DurableStore.update}'s `decide` returns: the writes to make and the answer to give. */
+export interface UpdatePlan<T> {
+  /** Applied in order, atomically (one log record), each on a key the update holds; may be empty. */
+  readonly ops: readonly BatchOp[];
+  /** What `update` resolves with once `ops` are durable. */
+  readonly result: T;
+}
+
+/**
+ * What a write changed, told synchronously when it is applied to memory (so once it is durable,
+ * and in log order): the keys it wrote or deleted, or `'every key'` after `clear()`.
+ */
+export type AppliedKeys = readonly string[] | 'every key';
+
 /**
  * A store made durable by a write-ahead log: every write is appended to the log before it is
  * applied to the wrapped in-memory store, reads are served from memory. It is an
@@ -97,6 +114,26 @@ export interface DurableStore<S extends LockableStore = LockableStore>
    * `DURABLE_COMPACTION_ABORTED` when `close()` stopped it.
    */
   compact(): Promise<CompactionReport>;
+  /**
+   * An atomic read-modify-write of several keys: holds `keys` exclusively (queued in call order
+   * with every other write on them), calls `decide` synchronously with a reader of the current
+   * values, then logs the ops it returns as one record (all or none) and applies them once
+   * durable. Resolves with `decide`'s result once its ops are durable (at once when there are
+   * none); a refused write changes nothing. What `INCR`, `MSETNX` or a transaction need.
+   *
+   * `decide` must not throw for a normal outcome (return no ops instead); if it throws, nothing
+   * is written and `update` rejects with what it threw. Ops on a key not in `keys` reject with
+   * `STORE_INVALID_BATCH`. Reading a key not in `keys` is allowed but sees it unlocked.
+   */
+  update<T>(keys: readonly string[], decide: (read: UpdateRead) => UpdatePlan<T>): Promise<T>;
+  /**
+   * Calls `listener` synchronously each time a write is applied to memory (once durable, in log
+   * order) with the keys it changed; returns the function that stops it. Meant for bookkeeping
+   * that must see every change at the moment it becomes visible (such as Redis's `WATCH`): it
+   * runs inside the log's completion, so it must be quick and must not throw (an exception is
+   * rethrown on the next tick, as an uncaught error).
+   */
+  onApplied(listener: (keys: AppliedKeys) => void): () => void;
   /** The log's stats plus compaction counters. */
   stats(): DurableStats;
   /** `{ ok: true }` while writes can succeed; otherwise the code and message of why not. */
