@@ -45,6 +45,20 @@ const FLAGS: readonly Flag[] = [
     fallback: '8080',
   },
   {
+    flags: '--resp-port <port|off>',
+    name: 'respPort',
+    env: 'HERMES_RESP_PORT',
+    help: 'also answer the Redis protocol on this port (e.g. 6380; 0 picks a free one)',
+    fallback: 'off',
+  },
+  {
+    flags: '--resp-host <host>',
+    name: 'respHost',
+    env: 'HERMES_RESP_HOST',
+    help: 'interface of the Redis protocol: loopback only, as it has no authentication yet',
+    fallback: '127.0.0.1',
+  },
+  {
     flags: '--data-dir <dir>',
     name: 'dataDir',
     env: 'HERMES_DATA_DIR',
@@ -179,6 +193,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     const config: ServiceConfig = {
       host: v['host']!,
       port: parseInteger(v['port']!, '--port', 0, 65535),
+      respPort:
+        v['respPort'] === 'off' ? undefined : parseInteger(v['respPort']!, '--resp-port', 0, 65535),
+      respHost: loopbackHost(v['respHost']!),
       dataDir: path.resolve(cwd, v['dataDir']!),
       sync: parseSync(v['sync']!),
       store: v['store'] as StoreKind,
@@ -199,6 +216,17 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     }
     throw error;
   }
+}
+
+/** The Redis front's host, refused unless it is a loopback address (it has no authentication yet). */
+function loopbackHost(host: string): string {
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (!loopback) {
+    throw new ConfigError(
+      `--resp-host "${host}" is not a loopback address: the Redis protocol has no authentication yet, so it listens only on 127.0.0.1, ::1 or localhost.`,
+    );
+  }
+  return host;
 }
 
 /**

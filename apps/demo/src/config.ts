@@ -9,6 +9,10 @@ export interface ServiceConfig {
   readonly host: string;
   /** Port; 0 picks any free port. @default 8080 */
   readonly port: number;
+  /** Port of the Redis-protocol front; `undefined`: no Redis front. 0 picks any free port. @default undefined */
+  readonly respPort: number | undefined;
+  /** Interface of the Redis-protocol front: loopback only until the service has authentication. @default '127.0.0.1' */
+  readonly respHost: string;
   /** Absolute path of the data folder (the log directory). @default `<cwd>/data` */
   readonly dataDir: string;
   /** @default always */

@@ -5,5 +5,6 @@ export type { ServiceConfig, StoreKind } from './config.js';
 export * from './http-error.js';
 export * from './metrics.js';
 export { ConfigError, parseBytes, parseSync, type SyncSetting } from './parse-values.js';
+export { type RespServer, type RespServerOptions, startRespServer } from './redis/server.js';
 export { type ServedStore, type WriteHealth, writeHealth } from './served-store.js';
 export { type RunningService, startService } from './service.js';

@@ -3,8 +3,10 @@ import type { DurableStore } from '@hermes/wal-store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { ServiceConfig } from './config.js';
+import { trackLogActivity } from './log-activity.js';
 import { createMetrics } from './metrics.js';
 import { openServiceStore } from './open-store.js';
+import { type RespServer, startRespServer } from './redis/server.js';
 import { type ProgressStream, replayProgress } from './replay-progress.js';
 import { startupLine } from './startup-line.js';
 
@@ -14,6 +16,8 @@ export interface RunningService {
   readonly url: string;
   /** The port listened on. */
   readonly port: number;
+  /** The Redis-protocol front (`redis://host:port`), when `--resp-port` asked for one. */
+  readonly resp: RespServer | undefined;
   /** The one start-up line (see `startupLine`). */
   readonly line: string;
   readonly store: DurableStore;
@@ -38,11 +42,12 @@ export async function startService(
   ports: { fs?: FileSystem } = {},
 ): Promise<RunningService> {
   const metrics = createMetrics();
+  const log = trackLogActivity(metrics.observer);
   const progress = replayProgress(io.stderr);
   let store: DurableStore;
   try {
     store = await openServiceStore(config, {
-      observer: metrics.observer,
+      observer: log.observer,
       onProgress: progress.onProgress,
       ...(ports.fs ? { fs: ports.fs } : {}),
     });
@@ -75,8 +80,25 @@ export async function startService(
     drain: { maxBytes: config.discardBytes, maxMs: config.discardMs },
     metrics,
   });
+  let resp: RespServer | undefined;
   try {
     await app.listen({ host: config.host, port: config.port });
+    if (config.respPort !== undefined) {
+      resp = await startRespServer(store, {
+        host: config.respHost,
+        port: config.respPort,
+        limits: { maxKeyBytes: config.maxKeyBytes, maxValueBytes: config.maxValueBytes },
+        protocol: {
+          maxBulkBytes: Math.max(config.maxValueBytes, config.maxKeyBytes),
+          maxCommandBytes: Math.max(
+            config.maxBatchBytes,
+            config.maxValueBytes + config.maxKeyBytes,
+          ),
+        },
+        syncLabel: config.sync.label,
+        activity: log.activity,
+      });
+    }
   } catch (error) {
     await app.close().catch(() => {});
     await store.close().catch(() => {});
@@ -90,13 +112,14 @@ export async function startService(
   return {
     url,
     port,
-    line: startupLine(url, config, store.report),
+    resp,
+    line: startupLine(url, resp?.url, config, store.report),
     store,
     app,
     close() {
       closing ??= (async () => {
         try {
-          await app.close();
+          await Promise.all([app.close(), resp?.close(config.shutdownTimeoutMs)]);
         } finally {
           await store.close();
         }

@@ -3,9 +3,15 @@ import type { ServiceConfig } from './config.js';
 
 /**
  * The one line printed at start-up: where to reach the service, where its data is, the sync
- * policy, the store, and what replay did. Tests read the URL from it (`http://host:port`).
+ * policy, the store, and what replay did. Tests read the URL from it (`http://host:port`), and
+ * the Redis front's (`redis://host:port`) when there is one.
  */
-export function startupLine(url: string, config: ServiceConfig, report: OpenReport): string {
+export function startupLine(
+  url: string,
+  respUrl: string | undefined,
+  config: ServiceConfig,
+  report: OpenReport,
+): string {
   const store = config.store === 'sharded' ? `sharded(${config.shards})` : 'locked';
   const tail = report.tornTail
     ? `torn tail cut (${report.tornTail.bytes} bytes at offset ${report.tornTail.offset} of ${report.tornTail.file}, kept in ${report.tornTail.brokenFile})`
@@ -16,7 +22,7 @@ export function startupLine(url: string, config: ServiceConfig, report: OpenRepo
       ? `, ${report.skipped} damaged record${report.skipped === 1 ? '' : 's'} skipped`
       : '';
   return (
-    `hermes listening on ${url} | data ${config.dataDir} | sync ${config.sync.label} | store ${store} | ` +
+    `hermes listening on ${url}${respUrl === undefined ? '' : ` | resp ${respUrl}`} | data ${config.dataDir} | sync ${config.sync.label} | store ${store} | ` +
     `replayed ${report.records} record${report.records === 1 ? '' : 's'} (${formatBytes(report.bytes)}, ${report.segments} segment${report.segments === 1 ? '' : 's'}${from}) ` +
     `in ${report.durationMs.toFixed(0)} ms, ${tail}${skipped}`
   );

@@ -13,6 +13,8 @@ describe('parseCli', () => {
     expect(run([])).toEqual({
       host: '127.0.0.1',
       port: 8080,
+      respPort: undefined,
+      respHost: '127.0.0.1',
       dataDir: '/work/here/data',
       sync: { ms: 0, label: 'always' },
       store: 'sharded',

@@ -14,6 +14,8 @@ export function testConfig(dataDir: string, overrides: Partial<ServiceConfig> = 
     maxKeyBytes: 256,
     maxBatchOps: 50,
     maxBatchBytes: 1024 * 1024,
+    respPort: undefined,
+    respHost: '127.0.0.1',
     discardBytes: 1024 ** 3,
     discardMs: 30_000,
     shutdownTimeoutMs: 10_000,

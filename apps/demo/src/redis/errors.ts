@@ -1,0 +1,80 @@
+/**
+ * A command's refusal, thrown inside a command and answered as an error reply with `message`
+ * (which starts with the Redis error code, like `ERR` or `WRONGTYPE`). Only for the client's
+ * mistakes: the connection stays usable.
+ */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+/** Redis's texts for the errors Hermes answers as Redis does. */
+export const ERRORS = {
+  syntax: 'ERR syntax error',
+  notInteger: 'ERR value is not an integer or out of range',
+  overflow: 'ERR increment or decrement would overflow',
+  decrementOverflow: 'ERR decrement would overflow',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  nestedMulti: 'ERR MULTI calls can not be nested',
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  dbOutOfRange: 'ERR DB index is out of range',
+  noProto: 'NOPROTO unsupported protocol version',
+  invalidCursor: 'ERR invalid cursor',
+  tooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  expiry:
+    'ERR Hermes does not support key expiry (EX, PX, EXAT, PXAT, KEEPTTL): store the key without it',
+} as const;
+
+/** `ERR wrong number of arguments for '<name>' command`. */
+export function arityError(name: string): string {
+  return `ERR wrong number of arguments for '${name}' command`;
+}
+
+/** Redis's answer to an unknown command: its name and the start of its arguments, quoted. */
+export function unknownCommandError(args: readonly Buffer[]): string {
+  let shown = '';
+  for (let i = 1; i < args.length && shown.length < 128; i++) {
+    shown += `'${args[i]!.toString('latin1').slice(0, 128 - shown.length)}' `;
+  }
+  return `ERR unknown command '${args[0]!.toString('latin1').slice(0, 128)}', with args beginning with: ${shown}`;
+}
+
+/** Redis's answer to an unknown subcommand of `command` (e.g. `CLIENT`). */
+export function unknownSubcommandError(command: string, sub: Buffer): string {
+  return `ERR unknown subcommand '${sub.toString('latin1').slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`;
+}
+
+const CLOSED = new Set(['WAL_CLOSED', 'STORE_CLOSED', 'DURABLE_CLOSED', 'WAL_CLOSE_TIMEOUT']);
+const LOG_FAILED = new Set(['WAL_POISONED', 'WAL_WRITE_FAILED', 'WAL_SYNC_FAILED']);
+
+/**
+ * The error reply's text for what a command threw or rejected with: a `CommandError` is its
+ * message; for a write the store rejected, a failed log is Redis's `MISCONF Errors
+ * writing to the AOF file` (reads still work), a closed store says the service is stopping, a
+ * full store is `OOM`. Anything else is unexpected: it is logged and answered as `ERR`.
+ */
+export function errorTextOf(
+  error: unknown,
+  health: { ok: true } | { ok: false; code: string; message: string },
+): string {
+  if (error instanceof CommandError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if ((typeof code === 'string' && LOG_FAILED.has(code)) || !health.ok) {
+    const reason = health.ok ? message : `${health.code}: ${health.message}`;
+    return `MISCONF Errors writing to the AOF file: ${reason}`;
+  }
+  if (typeof code === 'string' && CLOSED.has(code)) {
+    return 'ERR Hermes is shutting down: reconnect and retry';
+  }
+  if (code === 'STORE_FULL') return `OOM ${message}`;
+  if (code === 'RECORD_BATCH_TOO_LARGE') {
+    return `ERR the command or transaction writes more than one log record may hold (${message}): split it`;
+  }
+  console.error('hermes: unexpected error in a Redis command', error);
+  return `ERR unexpected error (${typeof code === 'string' ? code : 'no code'}): the server log has the details`;
+}
