@@ -134,7 +134,48 @@ export class RespConnection implements ClientState {
       this.#answer(errorReply(arityError(name)));
       return;
     }
-    const run = (): Reply | Promise<Reply> => this.#run(spec, name, args);
+    // Whether later commands are queued is decided as commands are read: so MULTI, EXEC and
+    // DISCARD change the transaction state here, in order, and what runs later is captured.
+    let run: () => Reply | Promise<Reply>;
+    switch (name) {
+      case 'multi':
+        if (this.#multi !== undefined) this.#answer(errorReply(ERRORS.nestedMulti));
+        else {
+          this.#multi = { commands: [], failed: false };
+          this.#answer(OK);
+        }
+        return;
+      case 'exec': {
+        const multi = this.#multi;
+        if (multi === undefined) {
+          this.#answer(errorReply(ERRORS.execWithoutMulti));
+          return;
+        }
+        this.#multi = undefined;
+        run = () => this.#exec(multi);
+        break;
+      }
+      case 'discard':
+        if (this.#multi === undefined) {
+          this.#answer(errorReply(ERRORS.discardWithoutMulti));
+          return;
+        }
+        this.#multi = undefined;
+        run = () => this.#unwatch();
+        break;
+      case 'watch':
+        if (this.#multi !== undefined) {
+          this.#answer(errorReply(ERRORS.watchInMulti));
+          return;
+        }
+        run = () => this.#watch(args);
+        break;
+      case 'unwatch':
+        run = () => this.#unwatch();
+        break;
+      default:
+        run = () => this.#run(spec, args);
+    }
     // A write takes its locks when called, so it may start while earlier writes are pending;
     // anything else waits for the commands before it.
     const mayStart = this.#unrun === 0 && (writes(spec) || this.#head === this.#queue.length);
@@ -145,22 +186,9 @@ export class RespConnection implements ClientState {
     }
   }
 
-  /** Runs a command (outside a transaction); never throws: a refusal is an error reply. */
-  #run(spec: CommandSpec, name: string, args: Buffer[]): Reply | Promise<Reply> {
+  /** Runs a command of the table (outside a transaction); never throws: a refusal is an error reply. */
+  #run(spec: CommandSpec, args: Buffer[]): Reply | Promise<Reply> {
     try {
-      switch (name) {
-        case 'multi':
-          return this.#startMulti();
-        case 'exec':
-          return this.#exec();
-        case 'discard':
-          return this.#discard();
-        case 'watch':
-          return this.#watch(args);
-        case 'unwatch':
-          this.#server.watches.unwatch(this.#watcher);
-          return OK;
-      }
       if (spec.control !== undefined) return spec.control(args, this.#ctx);
       const store = this.#server.store;
       if (!writes(spec)) {
@@ -183,12 +211,6 @@ export class RespConnection implements ClientState {
     }
   }
 
-  #startMulti(): Reply {
-    if (this.#multi !== undefined) throw new CommandError(ERRORS.nestedMulti);
-    this.#multi = { commands: [], failed: false };
-    return OK;
-  }
-
   /** Queues a command inside `MULTI` after Redis's queue-time checks (a failed one aborts `EXEC`). */
   #queueInMulti(spec: CommandSpec | undefined, name: string, args: Buffer[]): void {
     const multi = this.#multi!;
@@ -207,10 +229,8 @@ export class RespConnection implements ClientState {
     this.#answer(QUEUED);
   }
 
-  #exec(): Reply | Promise<Reply> {
-    const multi = this.#multi;
-    if (multi === undefined) throw new CommandError(ERRORS.execWithoutMulti);
-    this.#multi = undefined;
+  /** Runs a transaction read by `MULTI` ... `EXEC`, once the commands before it have finished. */
+  #exec(multi: { commands: [CommandSpec, Buffer[]][]; failed: boolean }): Reply | Promise<Reply> {
     const watches = this.#server.watches;
     if (multi.failed || this.#watcher.dirty) {
       watches.unwatch(this.#watcher);
@@ -255,15 +275,12 @@ export class RespConnection implements ClientState {
     }
   }
 
-  #discard(): Reply {
-    if (this.#multi === undefined) throw new CommandError(ERRORS.discardWithoutMulti);
-    this.#multi = undefined;
+  #unwatch(): Reply {
     this.#server.watches.unwatch(this.#watcher);
     return OK;
   }
 
   #watch(args: Buffer[]): Reply {
-    if (this.#multi !== undefined) throw new CommandError(ERRORS.watchInMulti);
     for (let i = 1; i < args.length; i++)
       this.#server.watches.watch(this.#watcher, keyOf(args[i]!));
     return OK;

@@ -281,11 +281,13 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
     control: (args) => {
       const sub = lowerName(args[1]!);
       if (sub === 'flush') {
-        if (
-          args.length > 3 ||
-          (args.length === 3 && !isWord(args[2]!, 'ASYNC') && !isWord(args[2]!, 'SYNC'))
-        ) {
-          throw new CommandError(ERRORS.syntax);
+        if (args.length > 3) {
+          throw new CommandError(
+            `ERR unknown subcommand or wrong number of arguments for '${args[1]!.toString('latin1')}'. Try FUNCTION HELP.`,
+          );
+        }
+        if (args.length === 3 && !isWord(args[2]!, 'ASYNC') && !isWord(args[2]!, 'SYNC')) {
+          throw new CommandError('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
         }
         return OK; // There are no functions to flush.
       }
