@@ -12,8 +12,6 @@ export interface ClientState {
   name: string | null;
   /** The connection's reply writer (its `protocol` is 2, or 3 after `HELLO 3`). */
   readonly writer: ReplyWriter;
-  /** Asks the connection to close once the replies so far are sent (`QUIT`). */
-  quit(): void;
 }
 
 /** What the whole server shows its commands. */

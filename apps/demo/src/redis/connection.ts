@@ -173,6 +173,11 @@ export class RespConnection implements ClientState {
       case 'unwatch':
         run = () => this.#unwatch();
         break;
+      case 'quit':
+        // Nothing read after QUIT runs; its OK goes out after the replies before it.
+        this.#answer(OK);
+        this.quit();
+        return;
       default:
         run = () => this.#run(spec, args);
     }

@@ -39,6 +39,20 @@ describe('connection commands', () => {
     expect(await quitter.quit()).toBe('OK');
   });
 
+  it('QUIT behind a pending write: the write is answered, then OK, then the close; nothing after it runs', async () => {
+    const raw = await RawClient.connect(hermes.port);
+    raw.send(
+      Buffer.concat([
+        encodeCommand('SET', 'before-quit', '1'),
+        encodeCommand('QUIT'),
+        encodeCommand('SET', 'after-quit', '1'),
+      ]),
+    );
+    expect(await raw.until(() => raw.ended)).toBe('+OK\r\n+OK\r\n');
+    expect(await redis.exists('before-quit', 'after-quit')).toBe(1);
+    expect(await redis.get('before-quit')).toBe('1');
+  });
+
   it('CLIENT SETNAME, GETNAME, ID, SETINFO', async () => {
     expect(await redis.client('GETNAME')).toBe('tester');
     expect(await redis.client('SETNAME', 'renamed')).toBe('OK');

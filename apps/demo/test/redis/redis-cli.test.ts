@@ -41,10 +41,7 @@ describe.skipIf(cli === undefined)('redis-cli against the Redis front', () => {
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
       child.stdin.end(pipe);
     });
-    const keys = (await redisCli('--scan', '--pattern', 'user:*'))
-      .trim()
-      .split('\n')
-      .sort();
+    const keys = (await redisCli('--scan', '--pattern', 'user:*')).trim().split('\n').sort();
     expect(keys).toEqual(Array.from({ length: 120 }, (_, i) => `user:${i}`).sort());
   });
 

@@ -241,16 +241,7 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
       return OK;
     },
   },
-  {
-    name: 'quit',
-    arity: -1,
-    flags: ['fast'],
-    keys: [0, 0, 0],
-    control: (_args, ctx) => {
-      ctx.client.quit();
-      return OK;
-    },
-  },
+  { name: 'quit', arity: -1, flags: ['fast'], keys: [0, 0, 0], connection: true },
   { name: 'client', arity: -2, flags: [], keys: [0, 0, 0], inMulti: true, control: client },
   { name: 'command', arity: -1, flags: [], keys: [0, 0, 0], inMulti: true, control: command },
   {
