@@ -35,6 +35,11 @@ describe('parseRedisBenchmarkCsv', () => {
     expect(figures.get('GET')?.p99Ms).toBe(6.511);
   });
 
+  it('reads inf (a run shorter than its 1 ms clock) as Infinity', () => {
+    const out = `${CSV_7.split('\n')[0]}\n"GET","inf","0.049","0.032","0.039","0.143","0.143","0.143"\n`;
+    expect(parseRedisBenchmarkCsv(out).get('GET')?.rps).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('finds columns by name, not by position', () => {
     const shuffled = `"test","p99_latency_ms","rps","p50_latency_ms"\n"SET","9.5","1000.5","1.25"\n`;
     expect(parseRedisBenchmarkCsv(shuffled).get('SET')).toMatchObject({

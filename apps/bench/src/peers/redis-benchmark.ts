@@ -3,6 +3,10 @@ import type { SpawnChild } from './redis-server.js';
 
 /** One test's line of `redis-benchmark --csv`: requests/s and latencies in milliseconds. */
 export interface BenchmarkFigures {
+  /**
+   * Requests per second; `Infinity` when the run ended within redis-benchmark's 1 ms clock
+   * (it prints `inf`): too few requests to measure anything.
+   */
   readonly rps: number;
   /** Latencies: `NaN` when this redis-benchmark does not print them (before 6.2). */
   readonly avgMs: number;
@@ -34,7 +38,8 @@ function fields(line: string): string[] {
  * Parses what `redis-benchmark --csv` printed into one entry per test, keyed by its name in
  * upper case (`SET`, `GET`). Reads both forms: redis-benchmark 6.2 and later print a header
  * (`"test","rps","avg_latency_ms",...,"p50_latency_ms",...`), older ones `"SET","12345.67"` with
- * no header and no latencies. Lines that are not CSV (warnings) are ignored.
+ * no header and no latencies. Lines that are not CSV (warnings) are ignored; `inf` (a run shorter
+ * than its 1 ms clock) reads as `Infinity`.
  * @throws RedisBenchmarkError when no test line is found, or one has no requests/s number.
  */
 export function parseRedisBenchmarkCsv(csv: string): Map<string, BenchmarkFigures> {
@@ -53,10 +58,11 @@ export function parseRedisBenchmarkCsv(csv: string): Map<string, BenchmarkFigure
     const col = (name: string, fallback: number): number => {
       const at = header.indexOf(name);
       const cell = at >= 0 ? cells[at] : fallback >= 0 ? cells[fallback] : undefined;
-      return cell === undefined || cell === '' ? Number.NaN : Number(cell);
+      if (cell === undefined || cell === '') return Number.NaN;
+      return /^\+?inf$/i.test(cell) ? Number.POSITIVE_INFINITY : Number(cell);
     };
     const rps = col('rps', header.length === 0 ? 1 : -1);
-    if (!Number.isFinite(rps))
+    if (Number.isNaN(rps))
       throw new RedisBenchmarkError(`redis-benchmark printed a line without requests/s: ${line}`);
     out.set(cells[0]!.toUpperCase(), {
       rps,
