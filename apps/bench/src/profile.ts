@@ -20,8 +20,13 @@ export interface Profile {
   readonly churn: number;
   /** Seconds of each autocannon run of the demo rows. */
   readonly httpSeconds: number;
-  /** Requests of each redis-benchmark run. */
+  /** Requests of each redis-benchmark run (the most, where runs are sized to a time). */
   readonly redisRequests: number;
+  /**
+   * Time each redis-benchmark run of the RESP rows is sized to (its request count is set from a
+   * warm-up's rate, at most `redisRequests`).
+   */
+  readonly respRoundMs: number;
   /** Keys of the `--scale` rows. */
   readonly scaleKeys: number;
   readonly scaleGrowKeys: number;
@@ -43,6 +48,7 @@ export const SMOKE: Profile = {
   churn: 10,
   httpSeconds: 0.5,
   redisRequests: 2_000,
+  respRoundMs: 20,
   scaleKeys: 50_000,
   scaleGrowKeys: 50_000,
 };
@@ -61,6 +67,7 @@ export const QUICK: Profile = {
   churn: 10,
   httpSeconds: 1.5,
   redisRequests: 100_000,
+  respRoundMs: 250,
   scaleKeys: 20_000_000,
   scaleGrowKeys: 10_000_000,
 };
@@ -76,4 +83,5 @@ export const FULL: Profile = {
   compactKeys: 1_000_000,
   httpSeconds: 10,
   redisRequests: 500_000,
+  respRoundMs: 2_000,
 };

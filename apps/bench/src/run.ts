@@ -8,7 +8,7 @@ import { Workdir } from './core/workdir.js';
 import { gitCommit, machineFacts } from './machine.js';
 import { textTable } from './report/format.js';
 import { renderSvg } from './report/svg.js';
-import { ratioTable, rowsTable, targetsTable } from './report/tables.js';
+import { ratioTable, respTable, rowsTable, targetsTable } from './report/tables.js';
 import { evaluateTargets } from './report/targets.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { Results, Row, Scenario } from './types.js';
@@ -143,6 +143,7 @@ function printReport(results: Results, narrowed: boolean): void {
   };
   const hidden = results.targets.length - shown.targets.length;
   const ratios = ratioTable(results.rows, concurrency);
+  const resp = respTable(results.rows);
   const out = [
     '',
     `Hermes bench (${results.profile}) on ${m.cpu}, ${m.cores} cores, ${m.filesystem}, Node ${m.node}; raw fdatasync p50 ${m.fdatasyncMs.p50.toFixed(2)} ms, p99 ${m.fdatasyncMs.p99.toFixed(2)} ms; ${results.durationS.toFixed(0)} s`,
@@ -150,6 +151,7 @@ function printReport(results: Results, narrowed: boolean): void {
     t(rowsTable(results.rows)),
     '',
     ...(ratios.body.length > 0 ? [t(ratios), ''] : []),
+    ...(resp.body.length > 0 ? [t(resp), ''] : []),
     t(targetsTable(shown)),
     hidden > 0 ? `(${hidden} targets need rows that --only left out)\n` : '',
   ];

@@ -20,7 +20,15 @@ export interface Latency {
 }
 
 /** The layer a row belongs to. */
-export type Group = 'baseline' | 'record' | 'wal' | 'store' | 'wal-store' | 'demo' | 'peer';
+export type Group =
+  | 'baseline'
+  | 'record'
+  | 'wal'
+  | 'store'
+  | 'wal-store'
+  | 'demo'
+  | 'resp'
+  | 'peer';
 
 /** One measured row of the results. */
 export interface Row {

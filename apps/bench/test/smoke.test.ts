@@ -95,6 +95,10 @@ describe('pnpm bench --smoke', () => {
       'peer.sqlite-full.n1',
       'peer.nedb.n256',
       'peer.redis-always.n256',
+      'resp.hermes-always.c50.set',
+      'resp.redis-always.c50.set',
+      'resp.hermes-everysec.c1.p16.get',
+      'resp.redis-everysec.c50.p16.get',
     ])
       expect(ids).toContain(id);
     for (const r of results.rows.filter((x) => !x.skipped)) {

@@ -79,6 +79,8 @@ describe('evaluateTargets', () => {
       'peers.level-sync',
       'peers.sqlite-full',
       'peers.redis-always',
+      'resp.always.c50.set',
+      'resp.everysec.c50.get',
     ])
       expect(ids).toContain(id);
     expect(new Set(ids).size).toBe(ids.length);

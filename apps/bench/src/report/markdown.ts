@@ -1,6 +1,6 @@
 import type { Results } from '../types.js';
 import { markdownTable, num } from './format.js';
-import { ratioTable, rowsTable, targetsTable } from './tables.js';
+import { ratioTable, respTable, rowsTable, targetsTable } from './tables.js';
 
 const md = (t: { header: string[]; body: string[][] }): string => markdownTable(t.header, t.body);
 
@@ -14,6 +14,20 @@ function timings(results: Results): string {
 ${markdownTable(['scenario', 'seconds'], body)}
 
 The chart of this run (writes/s against concurrency) is the \`.svg\` beside its results file.
+`;
+}
+
+function respSection(results: Results): string {
+  const table = respTable(results.rows);
+  if (table.body.length === 0) return '';
+  return `
+## Hermes RESP beside Redis
+
+Requests/s of Hermes's RESP front divided by redis-server's under the same \`redis-benchmark\`
+command (100 B values, 100k random keys), each sync policy against the matching
+\`appendfsync\` (above 1: Hermes is faster).
+
+${md(table)}
 `;
 }
 
@@ -58,7 +72,7 @@ Writes/s of each Hermes write path divided by the baseline's and each peer's at 
 concurrency (above 1: Hermes is faster).
 
 ${md(ratioTable(results.rows, concurrency))}
-
+${respSection(results)}
 ## Every row
 
 Median of the rounds, with min and max; latencies over every measured operation.

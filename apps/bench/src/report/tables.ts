@@ -90,3 +90,35 @@ export function targetsTable(results: Pick<Results, 'targets'>): {
   ]);
   return { header, body };
 }
+
+/**
+ * Header and body of the RESP table: for each sync policy, connections and pipelining of the
+ * `resp.*` rows, Hermes's requests/s divided by Redis's under the same redis-benchmark command,
+ * SET and GET (above 1: Hermes is faster; round by round, see `rowRatio`). Empty when no cell has
+ * both sides measured.
+ */
+export function respTable(rows: readonly Row[]): { header: string[]; body: string[][] } {
+  const byId = new Map(rows.map((r) => [r.id, r] as const));
+  const header = ['Hermes RESP / Redis', 'SET', 'GET'];
+  const cells = new Map<string, string>();
+  for (const r of rows) {
+    const m = /^resp\.hermes-(\w+)\.c(\d+)(?:\.p(\d+))?\.(?:set|get)$/.exec(r.id);
+    if (m)
+      cells.set(
+        `${m[1]}.c${m[2]}${m[3] ? `.p${m[3]}` : ''}`,
+        `--sync ${m[1]}, c=${m[2]}${m[3] ? ` P=${m[3]}` : ''}`,
+      );
+  }
+  const body: string[][] = [];
+  for (const [key, label] of cells) {
+    const [sync, ...rest] = key.split('.');
+    const ratios = ['set', 'get'].map((test) => {
+      const cell = [...rest, test].join('.');
+      const top = byId.get(`resp.hermes-${sync}.${cell}`);
+      const bottom = byId.get(`resp.redis-${sync}.${cell}`);
+      return top && bottom ? ratio(rowRatio(top, bottom)) : '-';
+    });
+    if (ratios.some((c) => c !== '-')) body.push([label, ...ratios]);
+  }
+  return { header, body };
+}

@@ -30,7 +30,7 @@ export const DURABLE_PEERS: readonly { readonly id: string; readonly name: strin
   { id: 'peer.redis-always', name: 'Redis appendfsync always' },
 ];
 
-/** Every target of issues 2-7, as printed at the end of a run. */
+/** Every target (issues 2-7, 12, and the RESP front's), as printed at the end of a run. */
 export const TARGETS: readonly Target[] = [
   ...(['100', '4096'] as const).flatMap((size) =>
     (['encode', 'decode'] as const).map(
@@ -144,6 +144,22 @@ export const TARGETS: readonly Target[] = [
     bound: 0.7,
     numerator: v('demo.everysec'),
     denominator: v('demo.bare'),
+  },
+  {
+    id: 'resp.always.c50.set',
+    text: 'Hermes RESP --sync always SET c=50 / Redis appendfsync always SET c=50 (redis-benchmark)',
+    op: '>=',
+    bound: 1,
+    numerator: v('resp.hermes-always.c50.set'),
+    denominator: v('resp.redis-always.c50.set'),
+  },
+  {
+    id: 'resp.everysec.c50.get',
+    text: 'Hermes RESP --sync everysec GET c=50 / Redis appendfsync everysec GET c=50 (redis-benchmark)',
+    op: '>=',
+    bound: 0.7,
+    numerator: v('resp.hermes-everysec.c50.get'),
+    denominator: v('resp.redis-everysec.c50.get'),
   },
   ...DURABLE_PEERS.map(
     (peer): Target => ({

@@ -4,6 +4,7 @@ import { fdatasyncScenario } from './baseline.js';
 import { demoScenario } from './demo.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
+import { respScenario } from './resp.js';
 import { storeMemoryScenario, storeScaleScenario } from './store.js';
 import { walReplayScenario } from './wal.js';
 import { compactionScenario, openScenario } from './wal-store.js';
@@ -20,5 +21,6 @@ export const SCENARIOS: readonly Scenario[] = [
   compactionScenario,
   storeMemoryScenario,
   demoScenario,
+  respScenario(),
   storeScaleScenario,
 ];
