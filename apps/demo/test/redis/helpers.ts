@@ -3,6 +3,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import type { ServiceConfig } from '../../src/config.js';
 import { type RunningService, startService } from '../../src/service.js';
+import { type ChildService, startChild } from '../helpers/child.js';
 import { testConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -41,6 +42,46 @@ export async function startRedisService(overrides: Partial<ServiceConfig> = {}):
       await dir.remove();
     },
   };
+}
+
+/**
+ * Connects an ioredis client to `port` on 127.0.0.1 that never retries: once the connection is
+ * lost, every command in flight and every later one rejects (no reconnect, no offline queue), so
+ * a test sees exactly which commands got their reply.
+ */
+export async function connectRedis(port: number, options: { name?: string } = {}): Promise<Redis> {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    ...(options.name === undefined ? {} : { connectionName: options.name }),
+  });
+  await client.connect();
+  return client;
+}
+
+/** A service child process with its Redis front, from {@link startRedisChild}. */
+export interface RedisChild extends ChildService {
+  /** The Redis front's port, read from the start-up line (`| resp redis://127.0.0.1:PORT |`). */
+  readonly respPort: number;
+}
+
+/**
+ * Starts the service as a child process (`startChild`) with `args` plus `--port 0 --resp-port 0`,
+ * waits for its start-up line and reads the Redis front's port from it.
+ * @throws Error if the line has no `resp redis://...` part (the child is killed then).
+ */
+export async function startRedisChild(args: readonly string[]): Promise<RedisChild> {
+  const service = await startChild([...args, '--port', '0', '--resp-port', '0']);
+  const port = /\| resp redis:\/\/127\.0\.0\.1:(\d+) \|/.exec(service.line)?.[1];
+  if (port === undefined) {
+    service.child.kill('SIGKILL');
+    throw new Error(`no Redis front in the start-up line: ${service.line}`);
+  }
+  return { ...service, respPort: Number(port) };
 }
 
 /** A raw RESP connection: send bytes, read what comes back. */
@@ -85,12 +126,32 @@ export class RawClient {
     this.socket.write(data);
   }
 
-  /** Waits until the text received satisfies `done`, or the connection ended. */
-  async until(done: (text: string) => boolean): Promise<string> {
+  /**
+   * Waits until the text received satisfies `done`, or the connection ended.
+   * @param timeoutMs If given, the longest wait: past it, rejects with what was received so far.
+   */
+  async until(done: (text: string) => boolean, timeoutMs?: number): Promise<string> {
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     while (!done(this.text) && !this.#ended) {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const woken = new Promise<boolean>((resolve) => {
+        this.#waiters.push(() => resolve(true));
+        if (deadline !== undefined) timer = setTimeout(() => resolve(false), deadline - Date.now());
+      });
+      const wokenInTime = await woken;
+      clearTimeout(timer);
+      if (!wokenInTime) {
+        throw new Error(
+          `no answer within ${timeoutMs} ms; received ${JSON.stringify(this.text.slice(0, 300))}`,
+        );
+      }
     }
     return this.text;
+  }
+
+  /** Resolves once the connection is closed (at once if it is); never rejects. */
+  closed(): Promise<void> {
+    return this.#ended ? Promise.resolve() : once(this.socket, 'close').then(() => undefined);
   }
 
   /** Waits for `count` complete top-level replies and returns them as raw strings. */
