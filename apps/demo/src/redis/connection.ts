@@ -69,10 +69,17 @@ export class RespConnection implements ClientState {
     socket.once('close', () => this.#onClose());
   }
 
-  /** Stops after the replies so far: `QUIT`, a protocol error, or the server closing. */
+  /**
+   * Stops after the replies so far: `QUIT`, a protocol error, or the server closing. Bytes that
+   * arrive later are read and dropped, not left unread: a paused socket would never see the
+   * client close, and the connection would stay open for good.
+   */
   quit(): void {
     this.#quitting = true;
-    this.#socket.pause();
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
   }
 
   /** Quits, and resolves once the replies of the commands already read are sent. */

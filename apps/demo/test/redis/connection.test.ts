@@ -1,5 +1,6 @@
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCommand, RawClient, startRedisService } from './helpers.js';
+import { encodeCommand, RawClient, startRedisService, waitForClients } from './helpers.js';
 
 let hermes: Awaited<ReturnType<typeof startRedisService>>;
 
@@ -96,5 +97,31 @@ describe('a transaction pipelined behind a write still in flight', () => {
       '*1\r\n+OK\r\n',
       '$1\r\n2\r\n',
     ]);
+  });
+});
+
+describe('a client that is answered and closed, but keeps sending', () => {
+  let checker: Redis;
+  beforeAll(async () => {
+    checker = await hermes.client();
+  });
+
+  it('after a protocol error, then goes away: the server lets go of its connection', async () => {
+    const raw = await RawClient.connect(hermes.port);
+    // A bad length, then more bytes than the socket buffers hold: some stay unread.
+    raw.send(Buffer.concat([Buffer.from('*1\r\n$x\r\n'), Buffer.alloc(8 * 1024 * 1024, 'x')]));
+    expect(await raw.until((t) => t.endsWith('\r\n'), 10_000)).toBe(
+      '-ERR Protocol error: invalid bulk length\r\n',
+    );
+    raw.close();
+    expect(await waitForClients(checker, 1)).toBe(1);
+  });
+
+  it('after QUIT, then goes away: the server lets go of its connection', async () => {
+    const raw = await RawClient.connect(hermes.port);
+    raw.send(Buffer.concat([encodeCommand('QUIT'), Buffer.alloc(8 * 1024 * 1024, 'x')]));
+    expect(await raw.until((t) => t.endsWith('\r\n'), 10_000)).toBe('+OK\r\n');
+    raw.close();
+    expect(await waitForClients(checker, 1)).toBe(1);
   });
 });

@@ -63,6 +63,25 @@ export async function connectRedis(port: number, options: { name?: string } = {}
   return client;
 }
 
+/**
+ * Asks `INFO clients` over `redis` until the server counts `count` connections, so that every
+ * connection closed before has been seen closed by the server, with all the bytes sent on it.
+ * Each try waits for the server's answer. Returns the last count read, `count` unless
+ * `timeoutMs` passed first.
+ */
+export async function waitForClients(
+  redis: Redis,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await redis.info('clients');
+    const now = Number(/connected_clients:(\d+)/.exec(info)?.[1]);
+    if (now === count || Date.now() > deadline) return now;
+  }
+}
+
 /** A service child process with its Redis front, from {@link startRedisChild}. */
 export interface RedisChild extends ChildService {
   /** The Redis front's port, read from the start-up line (`| resp redis://127.0.0.1:PORT |`). */
