@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigBodyAnswer, fetchBigBody, rawBigBody } from './helpers/big-body.js';
-import { type ChildService, startChild } from './helpers/child.js';
+import { type ChildService, peakRss, startChild } from './helpers/child.js';
 import { http, kv } from './helpers/http.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -28,14 +27,6 @@ function expect413(answer: BigBodyAnswer, code: string, context: string): void {
     error: code,
     message: expect.any(String),
   });
-}
-
-/** The peak resident memory of a process, in bytes, from /proc (Linux). */
-async function peakRss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Number(kib) * 1024;
 }
 
 describe('a body over the limit, sent whole by a client that does not wait', () => {

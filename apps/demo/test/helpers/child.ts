@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -96,4 +97,22 @@ function inherited(): NodeJS.ProcessEnv {
       delete env[name];
   }
   return env;
+}
+
+/** The peak resident memory (VmHWM) of process `pid`, in bytes, from /proc (Linux). */
+export async function peakRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(kib) * 1024;
+}
+
+/**
+ * Resets the peak resident memory of process `pid` (our own child) to its current resident
+ * memory, so that {@link peakRss} measures one phase of a test (`echo 5 > /proc/pid/clear_refs`,
+ * Linux 4.0+). Returns the new peak.
+ */
+export async function resetPeakRss(pid: number): Promise<number> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+  return peakRss(pid);
 }
