@@ -119,7 +119,10 @@ async function verify(redis: Redis, model: Model): Promise<string[]> {
     Object.assign(counter, { base: count, sent: 0, acked: undefined });
     const txCount = Number(values[names.length + 1] ?? 0);
     const own = model.transactions.filter((t) => t.writer === w);
-    const txValues = await mget(redis, own.flatMap((t) => t.keys));
+    const txValues = await mget(
+      redis,
+      own.flatMap((t) => t.keys),
+    );
     let present = 0;
     for (const [i, tx] of own.entries()) {
       const got = txValues.slice(i * TX_KEYS, (i + 1) * TX_KEYS);
