@@ -107,7 +107,7 @@ export class RespConnection implements ClientState {
       } catch (error) {
         if (!(error instanceof RespProtocolError)) throw error;
         // As Redis: answer the protocol error, then close.
-        this.#answer(errorReply(error.message));
+        this.#answer(errorReply(error.message, 'latin1'));
         this.quit();
         break;
       }
@@ -134,7 +134,7 @@ export class RespConnection implements ClientState {
       return;
     }
     if (spec === undefined) {
-      this.#answer(errorReply(unknownCommandError(args)));
+      this.#answer(errorReply(unknownCommandError(args), 'latin1'));
       return;
     }
     if (!arityFits(spec, args.length)) {
@@ -219,7 +219,7 @@ export class RespConnection implements ClientState {
         return { ops: ks.ops, result: reply };
       });
     } catch (error) {
-      return errorReply(this.#errorText(error));
+      return this.#errorReply(error);
     }
   }
 
@@ -234,7 +234,7 @@ export class RespConnection implements ClientState {
     }
     if (refusal !== undefined) {
       multi.failed = true;
-      this.#answer(errorReply(refusal));
+      this.#answer(errorReply(refusal, 'latin1'));
       return;
     }
     multi.commands.push([spec!, args]);
@@ -283,7 +283,7 @@ export class RespConnection implements ClientState {
       }
       return reply;
     } catch (error) {
-      return errorReply(this.#errorText(error));
+      return this.#errorReply(error);
     }
   }
 
@@ -298,8 +298,10 @@ export class RespConnection implements ClientState {
     return OK;
   }
 
-  #errorText(error: unknown): string {
-    return errorTextOf(error, this.#server.store.health());
+  /** The error reply for what a command threw or rejected with. */
+  #errorReply(error: unknown): Reply {
+    const encoding = error instanceof CommandError ? error.encoding : 'utf8';
+    return errorReply(errorTextOf(error, this.#server.store.health()), encoding);
   }
 
   /** A reply available now: encoded at once when nothing is ahead of it. */
@@ -325,7 +327,7 @@ export class RespConnection implements ClientState {
         this.#scheduleFlush();
       },
       (error: unknown) => {
-        slot.reply = errorReply(this.#errorText(error));
+        slot.reply = this.#errorReply(error);
         this.#scheduleFlush();
       },
     );

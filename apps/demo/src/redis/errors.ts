@@ -4,9 +4,13 @@
  * mistakes: the connection stays usable.
  */
 export class CommandError extends Error {
-  constructor(message: string) {
+  /** How the reply sends `message`: `'latin1'` when it echoes the client's bytes. */
+  readonly encoding: 'utf8' | 'latin1';
+
+  constructor(message: string, encoding: 'utf8' | 'latin1' = 'utf8') {
     super(message);
     this.name = 'CommandError';
+    this.encoding = encoding;
   }
 }
 
@@ -34,7 +38,10 @@ export function arityError(name: string): string {
   return `ERR wrong number of arguments for '${name}' command`;
 }
 
-/** Redis's answer to an unknown command: its name and the start of its arguments, quoted. */
+/**
+ * Redis's answer to an unknown command: its name and the start of its arguments, quoted (as
+ * latin1 text: send it with `errorReply(text, 'latin1')` so the bytes go back as they came).
+ */
 export function unknownCommandError(args: readonly Buffer[]): string {
   let shown = '';
   for (let i = 1; i < args.length && shown.length < 128; i++) {
@@ -43,9 +50,12 @@ export function unknownCommandError(args: readonly Buffer[]): string {
   return `ERR unknown command '${args[0]!.toString('latin1').slice(0, 128)}', with args beginning with: ${shown}`;
 }
 
-/** Redis's answer to an unknown subcommand of `command` (e.g. `CLIENT`). */
-export function unknownSubcommandError(command: string, sub: Buffer): string {
-  return `ERR unknown subcommand '${sub.toString('latin1').slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`;
+/** Redis's answer to an unknown subcommand of `command` (e.g. `CLIENT`), echoing its bytes. */
+export function unknownSubcommand(command: string, sub: Buffer): CommandError {
+  return new CommandError(
+    `ERR unknown subcommand '${sub.toString('latin1').slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+    'latin1',
+  );
 }
 
 const CLOSED = new Set(['WAL_CLOSED', 'STORE_CLOSED', 'DURABLE_CLOSED', 'WAL_CLOSE_TIMEOUT']);

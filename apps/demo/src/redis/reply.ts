@@ -20,9 +20,12 @@ export function simple(text: string): Reply {
   return (w) => w.simple(text);
 }
 
-/** An error reply; `text` starts with its code (`ERR`, `WRONGTYPE`, ...). */
-export function errorReply(text: string): Reply {
-  return (w) => w.error(text);
+/**
+ * An error reply; `text` starts with its code (`ERR`, `WRONGTYPE`, ...). `'latin1'` sends each
+ * character as one byte, for a text that echoes the client's bytes (see `ReplyWriter.error`).
+ */
+export function errorReply(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): Reply {
+  return (w) => w.error(text, encoding);
 }
 
 /** An integer. */

@@ -77,10 +77,12 @@ export class ReplyWriter {
   /**
    * `-<text>`: an error. Pass the whole text with its code, e.g. `ERR unknown command` or
    * `WRONGTYPE Operation against a key holding the wrong kind of value`. `\r` and `\n` in
-   * `text` are sent as spaces, as Redis does.
+   * `text` are sent as spaces, as Redis does. With `'latin1'`, each character (at most U+00FF)
+   * is sent as one byte: for a text that echoes the client's bytes, decoded as latin1, so the
+   * client gets them back as they were (as Redis echoes them).
    */
-  error(text: string): void {
-    this.#line(45, text);
+  error(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): void {
+    this.#line(45, text, encoding);
   }
 
   /**
@@ -216,14 +218,14 @@ export class ReplyWriter {
   }
 
   /** `<type><text>\r\n`, with `\r` and `\n` of `text` as spaces. */
-  #line(type: number, text: string): void {
+  #line(type: number, text: string, encoding: 'utf8' | 'latin1' = 'utf8'): void {
     const ascii = asciiLength(text);
     if (ascii === -1) {
       const safe = text.replace(/[\r\n]/g, ' ');
-      const n = Buffer.byteLength(safe);
+      const n = Buffer.byteLength(safe, encoding);
       this.#reserve(n + 3);
       this.#buf[this.#pos++] = type;
-      this.#pos += this.#buf.write(safe, this.#pos, n, 'utf8');
+      this.#pos += this.#buf.write(safe, this.#pos, n, encoding);
     } else {
       this.#reserve(ascii + 3);
       const buf = this.#buf;

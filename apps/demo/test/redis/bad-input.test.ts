@@ -276,14 +276,22 @@ describe('random bytes', () => {
   });
 });
 
-describe('known divergence from Redis', () => {
-  // Redis sends the byte itself (`got '%c'`); Hermes decodes it as Latin-1, and the reply writer
-  // encodes error text as UTF-8, so 0x80 goes out as C2 80. The same holds for the bytes of an
-  // unknown command echoed in its error. `it.fails`: this passes while the divergence remains.
-  it.fails('a byte of 0x80 or more in place of $ is echoed as that byte, as Redis does', async () => {
+describe('client bytes echoed in errors', () => {
+  it('a byte of 0x80 or more in place of $ is echoed as that byte, as Redis does', async () => {
     expect(await refused(Buffer.from('*1\r\n\x80', 'latin1'))).toBe(
       "-ERR Protocol error: expected '$', got '\x80'\r\n",
     );
+  });
+
+  it('an unknown command and its arguments come back as the bytes sent', async () => {
+    const raw = await RawClient.connect(service.respPort);
+    try {
+      raw.send(Buffer.from('*2\r\n$2\r\n\xff\xfe\r\n$1\r\n\x80\r\n', 'latin1'));
+      const [reply] = await raw.replies(1);
+      expect(reply).toBe("-ERR unknown command '\xff\xfe', with args beginning with: '\x80' \r\n");
+    } finally {
+      raw.close();
+    }
   });
 });
 

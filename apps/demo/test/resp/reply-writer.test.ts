@@ -30,6 +30,8 @@ describe('ReplyWriter: each reply type, in RESP2 and RESP3', () => {
       '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n',
     );
     expectBoth((w) => w.error('ERR bad\r\nline'), '-ERR bad  line\r\n');
+    expectBoth((w) => w.error("ERR got '\xff'"), "-ERR got '\xc3\xbf'\r\n");
+    expectBoth((w) => w.error("ERR got '\xff'", 'latin1'), "-ERR got '\xff'\r\n");
     expectBoth((w) => w.error(`ERR ${'x'.repeat(100)}\n`), `-ERR ${'x'.repeat(100)} \r\n`);
   });
 

@@ -1,7 +1,7 @@
 import { compileGlob } from '../../redis-util/glob.js';
 import { countArg, int64Arg, isWord, lowerName } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import { CommandError, ERRORS, unknownSubcommandError } from '../errors.js';
+import { CommandError, ERRORS, unknownSubcommand } from '../errors.js';
 import { array, bulk, integer, map, OK, type Reply, simple, verbatim } from '../reply.js';
 
 /** The version of Redis whose commands and replies Hermes follows. */
@@ -107,7 +107,7 @@ function client(args: readonly Buffer[], ctx: CommandContext): Reply {
         ].map(simple),
       );
     default:
-      throw new CommandError(unknownSubcommandError('client', args[1]!));
+      throw unknownSubcommand('client', args[1]!);
   }
 }
 
@@ -151,7 +151,7 @@ function command(args: readonly Buffer[], ctx: CommandContext): Reply {
     case 'help':
       return array(['COMMAND [COUNT | INFO name... | DOCS name... | LIST | HELP]'].map(simple));
     default:
-      throw new CommandError(unknownSubcommandError('command', args[1]!));
+      throw unknownSubcommand('command', args[1]!);
   }
 }
 
@@ -176,7 +176,7 @@ function config(args: readonly Buffer[], ctx: CommandContext): Reply {
     );
   }
   if (sub === 'resetstat') return OK;
-  throw new CommandError(unknownSubcommandError('config', args[1]!));
+  throw unknownSubcommand('config', args[1]!);
 }
 
 /** Waits `ms` (0: until the connection ends, as Redis's `WAIT`), on an unref'd timer. */
@@ -283,7 +283,7 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
         return OK; // There are no functions to flush.
       }
       if (sub === 'list') return array([]);
-      throw new CommandError(unknownSubcommandError('function', args[1]!));
+      throw unknownSubcommand('function', args[1]!);
     },
   },
   { name: 'waitaof', arity: 4, flags: [], keys: [0, 0, 0], control: waitAof },
