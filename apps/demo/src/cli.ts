@@ -59,6 +59,13 @@ const FLAGS: readonly Flag[] = [
     fallback: '127.0.0.1',
   },
   {
+    flags: '--resp-max-clients <n>',
+    name: 'respMaxClients',
+    env: 'HERMES_RESP_MAX_CLIENTS',
+    help: 'most Redis connections at once; more get "max number of clients reached"',
+    fallback: '10000',
+  },
+  {
     flags: '--data-dir <dir>',
     name: 'dataDir',
     env: 'HERMES_DATA_DIR',
@@ -196,6 +203,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       respPort:
         v['respPort'] === 'off' ? undefined : parseInteger(v['respPort']!, '--resp-port', 0, 65535),
       respHost: loopbackHost(v['respHost']!),
+      respMaxClients: parseInteger(v['respMaxClients']!, '--resp-max-clients', 1, 1_000_000),
       dataDir: path.resolve(cwd, v['dataDir']!),
       sync: parseSync(v['sync']!),
       store: v['store'] as StoreKind,

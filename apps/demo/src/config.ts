@@ -11,6 +11,8 @@ export interface ServiceConfig {
   readonly port: number;
   /** Port of the Redis-protocol front; `undefined`: no Redis front. 0 picks any free port. @default undefined */
   readonly respPort: number | undefined;
+  /** Most connections the Redis-protocol front serves at once (Redis's `maxclients`). @default 10_000 */
+  readonly respMaxClients: number;
   /** Interface of the Redis-protocol front: loopback only until the service has authentication. @default '127.0.0.1' */
   readonly respHost: string;
   /** Absolute path of the data folder (the log directory). @default `<cwd>/data` */

@@ -87,6 +87,7 @@ export async function startService(
       resp = await startRespServer(store, {
         host: config.respHost,
         port: config.respPort,
+        maxClients: config.respMaxClients,
         limits: { maxKeyBytes: config.maxKeyBytes, maxValueBytes: config.maxValueBytes },
         protocol: {
           maxBulkBytes: Math.max(config.maxValueBytes, config.maxKeyBytes),

@@ -15,6 +15,7 @@ describe('parseCli', () => {
       port: 8080,
       respPort: undefined,
       respHost: '127.0.0.1',
+      respMaxClients: 10_000,
       dataDir: '/work/here/data',
       sync: { ms: 0, label: 'always' },
       store: 'sharded',

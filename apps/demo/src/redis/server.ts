@@ -19,6 +19,8 @@ export interface RespServerOptions {
   readonly limits: KeyspaceLimits;
   /** The protocol parser's limits (bulk, array, inline, command sizes). @default the parser's */
   readonly protocol?: Partial<RespLimits>;
+  /** Most connections served at once; one more is told so and closed. @default 10 000 */
+  readonly maxClients?: number;
   /** Most keys `KEYS` answers before it refuses. @default 100 000 */
   readonly maxKeysReply?: number;
   /** The `--sync` policy as given, for `INFO` and `CONFIG GET appendfsync`. */
@@ -90,8 +92,15 @@ export async function startRespServer(
       ),
   };
   let nextId = 1;
+  const maxClients = options.maxClients ?? 10_000;
   const server = net.createServer((socket) => {
     counters.connections++;
+    if (connections.size >= maxClients) {
+      // As Redis: the error, then the close; nothing this client sends is read.
+      socket.on('error', () => {});
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
     const connection = new RespConnection(socket, context, nextId++, options.protocol ?? {});
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));

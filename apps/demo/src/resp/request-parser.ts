@@ -8,6 +8,11 @@ const LF = 10;
 const STAR = 42;
 const DOLLAR = 36;
 const EMPTY: Buffer = Buffer.alloc(0);
+/**
+ * What each argument costs beyond its bytes (a Buffer view and its slot: ~100 bytes of heap),
+ * counted against `maxCommandBytes`, so a command of a million empty arguments is bounded too.
+ */
+const ARG_OVERHEAD_BYTES = 96;
 /** Smallest buffer allocated when bytes must be joined. */
 const MIN_CAPACITY = 4096;
 /** Bytes searched in JavaScript for a header's `\r` before asking `indexOf`. */
@@ -156,7 +161,8 @@ export class RequestParser {
           if (!(length >= 0 && length <= limits.maxBulkBytes)) {
             throw protocolError('RESP_INVALID_BULK_LENGTH');
           }
-          if (this.#argBytes + length > limits.maxCommandBytes) {
+          const held = this.#argBytes + (this.#args.length + 1) * ARG_OVERHEAD_BYTES;
+          if (held + length > limits.maxCommandBytes) {
             throw protocolError('RESP_COMMAND_TOO_BIG');
           }
           this.#advance(cr + 2);

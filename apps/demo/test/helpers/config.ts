@@ -16,6 +16,7 @@ export function testConfig(dataDir: string, overrides: Partial<ServiceConfig> = 
     maxBatchBytes: 1024 * 1024,
     respPort: undefined,
     respHost: '127.0.0.1',
+    respMaxClients: 10_000,
     discardBytes: 1024 ** 3,
     discardMs: 30_000,
     shutdownTimeoutMs: 10_000,

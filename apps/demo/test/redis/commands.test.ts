@@ -125,6 +125,26 @@ describe('connection commands', () => {
   });
 });
 
+describe('--resp-max-clients', () => {
+  it('tells the connection past the limit so and closes it; the others go on', async () => {
+    const small = await startRedisService({ respMaxClients: 2 });
+    try {
+      const [a, b] = [await RawClient.connect(small.port), await RawClient.connect(small.port)];
+      a.send(encodeCommand('PING'));
+      await a.replies(1);
+      const third = await RawClient.connect(small.port);
+      expect(await third.until(() => third.ended)).toBe('-ERR max number of clients reached\r\n');
+      b.send(encodeCommand('PING'));
+      expect(await b.replies(1)).toEqual(['+PONG\r\n']);
+      a.close();
+      await a.closed();
+      b.close();
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 describe('string commands', () => {
   it('GET and SET with NX, XX and GET, and conflicting options', async () => {
     expect(await redis.get('k')).toBeNull();

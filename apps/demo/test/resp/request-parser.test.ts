@@ -331,13 +331,21 @@ describe('RequestParser: refusals', () => {
   });
 
   it('refuses a command over maxCommandBytes at the header of the argument that passes it', () => {
-    const limits = { maxCommandBytes: 10 };
+    // Each argument counts its bytes plus 96 (what its Buffer view costs): 3 arguments, 3 * 96.
+    const limits = { maxCommandBytes: 10 + 3 * 96 };
     expect(failure('*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$4\r\n', limits)).toBeUndefined();
     expectRefusal(
       '*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\n',
       'RESP_COMMAND_TOO_BIG',
       'ERR Protocol error: too big command',
       limits,
+    );
+    // A million empty arguments are bounded too: 96 bytes each.
+    expectRefusal(
+      `*1000\r\n${'$0\r\n\r\n'.repeat(4)}`,
+      'RESP_COMMAND_TOO_BIG',
+      'ERR Protocol error: too big command',
+      { maxCommandBytes: 3 * 96 },
     );
     // The count starts again at each command.
     expect(
