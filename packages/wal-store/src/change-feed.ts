@@ -49,7 +49,10 @@ export class ChangeFeed {
       'maxBufferedBytes',
       DEFAULT_WATCH_MAX_BUFFERED_BYTES,
     );
-    const { since } = options;
+    const { since, onOverflow } = options;
+    if (onOverflow !== undefined && typeof onOverflow !== 'function') {
+      throw invalid('watch option onOverflow must be a function.');
+    }
     if (since !== undefined && typeof since !== 'string') {
       throw invalid('watch option since must be a change id (a string).');
     }
@@ -61,6 +64,7 @@ export class ChangeFeed {
       filter,
       maxBuffered,
       maxBufferedBytes,
+      onOverflow,
       detach: (w) => this.#watchers.delete(w),
     });
     // Subscribed and replayed in one synchronous step: no change can fall between the two.

@@ -1,4 +1,5 @@
 import type { BatchOp } from '@hermes/store';
+import type { DurableStoreError } from './errors.js';
 
 /**
  * The position of a change in a store's change feed: `<epoch>-<sequence>`, where the epoch is
@@ -56,15 +57,24 @@ export interface WatchOptions {
   /** Only keys up to this one (inclusive). Not with `lt`. */
   readonly lte?: string;
   /**
-   * Changes held for a consumer that has not read them yet; one more makes the watch fail with
-   * `DURABLE_WATCH_OVERFLOW`. @default 10000
+   * Changes held for a consumer that has not read them yet; more makes the watch fail with
+   * `DURABLE_WATCH_OVERFLOW`. Checked at the next turn of the event loop after changes arrive,
+   * so writes made durable together (one group commit, bounded by the log's batch size) never
+   * fail a consumer that reads promptly. @default 10000
    */
   readonly maxBuffered?: number;
   /**
-   * Bytes (keys and values) held for a consumer that has not read them yet; more makes the
-   * watch fail with `DURABLE_WATCH_OVERFLOW`. @default 16 MiB
+   * Bytes (keys and values, approximately) held for a consumer that has not read them yet; more
+   * makes the watch fail with `DURABLE_WATCH_OVERFLOW`, as `maxBuffered`. One change is always
+   * held, whatever its size. @default 16 MiB
    */
   readonly maxBufferedBytes?: number;
+  /**
+   * Told synchronously, once, when the watch overflows (its next read will throw the same
+   * error): for a consumer that waits on something else, such as a socket to drain, and must
+   * learn at once. It must be quick and must not throw.
+   */
+  readonly onOverflow?: (error: DurableStoreError) => void;
   /**
    * Resume after this change: the changes after it that the store's history still holds are
    * delivered first, then live ones, with no gap and no duplicate. If the history no longer holds

@@ -20,6 +20,8 @@ export interface WatcherSettings {
   readonly filter: KeyFilter | undefined;
   readonly maxBuffered: number;
   readonly maxBufferedBytes: number;
+  /** Told once, synchronously, when the watcher overflows. */
+  readonly onOverflow: ((error: DurableStoreError) => void) | undefined;
   /** Removes the watcher from the feed (called once, when it stops for any reason). */
   readonly detach: (watcher: Watcher) => void;
 }
@@ -28,8 +30,9 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 
 /**
  * One watch: a bounded queue between the feed (which offers each change synchronously, inside the
- * log's completion) and a consumer reading it as an async iterator. Past its bounds it drops
- * everything it holds, leaves the feed, and its next `next()` rejects `DURABLE_WATCH_OVERFLOW`.
+ * log's completion) and a consumer reading it as an async iterator. Past its bounds (checked at
+ * the next turn of the event loop) it drops everything it holds, leaves the feed, and its next
+ * `next()` rejects `DURABLE_WATCH_OVERFLOW`.
  */
 export class Watcher implements ChangeStream {
   readonly from: ChangeId;
@@ -41,6 +44,8 @@ export class Watcher implements ChangeStream {
   /** `open`: takes changes; `ending`: the store closed, what is queued is still read; `done`. */
   #state: 'open' | 'ending' | 'done' = 'open';
   #failure: DurableStoreError | undefined;
+  /** Whether a check of the bounds is scheduled. */
+  #checking = false;
 
   constructor(settings: WatcherSettings) {
     this.from = settings.from;
@@ -66,16 +71,18 @@ export class Watcher implements ChangeStream {
       waiter.resolve({ done: false, value: toChange(item) });
       return;
     }
-    const held = this.buffered;
-    if (
-      held >= this.#settings.maxBuffered ||
-      (held > 0 && this.#bytes + item.bytes > this.#settings.maxBufferedBytes)
-    ) {
-      this.#overflow();
-      return;
-    }
     this.#queue.push(item);
     this.#bytes += item.bytes;
+    // Writes made durable together (a group commit) are offered in one synchronous run, which
+    // no consumer can read during: the bounds are checked once the run is over and the consumer
+    // had its turn, so a prompt reader never overflows on a large group.
+    if (!this.#checking && this.#over()) {
+      this.#checking = true;
+      setImmediate(() => {
+        this.#checking = false;
+        if (this.#state === 'open' && this.#over()) this.#overflow();
+      });
+    }
   }
 
   /** The store closed: no more changes; the consumer reads what is queued, then is done. */
@@ -124,6 +131,15 @@ export class Watcher implements ChangeStream {
     return item;
   }
 
+  /** Whether more is held than the bounds allow (one change is always allowed, whatever its size). */
+  #over(): boolean {
+    const held = this.buffered;
+    return (
+      held > this.#settings.maxBuffered ||
+      (held > 1 && this.#bytes > this.#settings.maxBufferedBytes)
+    );
+  }
+
   #overflow(): void {
     const { maxBuffered, maxBufferedBytes } = this.#settings;
     this.#failure = new DurableStoreError(
@@ -132,6 +148,7 @@ export class Watcher implements ChangeStream {
     );
     this.#stop();
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure);
+    this.#settings.onOverflow?.(this.#failure);
   }
 
   /** Leaves the feed and drops what is held. */
