@@ -8,7 +8,9 @@ export type AppliedOps = BatchOp | readonly BatchOp[] | 'every key';
 export interface RecordedChange {
   /** Position in the feed: 1 for the first change after the feed started, then +1 each. */
   readonly seq: number;
+  /** `<epoch>-<seq>`, made once and shared by every watcher. */
   readonly id: ChangeId;
+  /** What the write changed; the values are the store's own, copied before they are handed out. */
   readonly ops: AppliedOps;
   /** Approximate memory held: key and value bytes plus a fixed overhead per op. */
   readonly bytes: number;

@@ -35,6 +35,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * `next()` rejects `DURABLE_WATCH_OVERFLOW`.
  */
 export class Watcher implements ChangeStream {
+  /** The id of the last change before the first this watch delivers. */
   readonly from: ChangeId;
   readonly #settings: WatcherSettings;
   #queue: Item[] = [];
@@ -52,6 +53,7 @@ export class Watcher implements ChangeStream {
     this.#settings = settings;
   }
 
+  /** Changes (and the resync notice) waiting to be read. */
   get buffered(): number {
     return this.#queue.length - this.#head;
   }

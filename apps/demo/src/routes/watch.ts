@@ -149,7 +149,8 @@ async function pump(
                 },
               }
             : {
-                event: 'error',
+                // Not `error`: EventSource gives that name to its own connection errors.
+                event: 'failure',
                 data: {
                   error: 'INTERNAL',
                   message: 'The stream failed; the server log has the details. Reconnect.',
