@@ -1,5 +1,6 @@
 import type { ServiceMetrics } from './metrics.js';
 import { DEFAULT_DRAIN_BYTES, DEFAULT_DRAIN_MS, type DrainLimits } from './refused-body.js';
+import { DEFAULT_WATCH_LIMITS, type WatchLimits } from './routes/watch.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -19,6 +20,11 @@ export interface AppOptions {
   readonly drain?: Partial<DrainLimits>;
   /** Metrics to count into and serve at `/metrics`. @default a fresh `createMetrics()` */
   readonly metrics?: ServiceMetrics;
+  /**
+   * How `GET /watch` streams (heartbeat, `retry:`, a slow client's bounds).
+   * @default see `DEFAULT_WATCH_LIMITS`
+   */
+  readonly watch?: Partial<WatchLimits>;
 }
 
 /** {@link AppOptions} with every default filled in. */
@@ -28,6 +34,7 @@ export interface AppLimits {
   readonly maxBatchOps: number;
   readonly maxBatchBytes: number;
   readonly drain: DrainLimits;
+  readonly watch: WatchLimits;
 }
 
 /** The default value limit: 16 MiB, as the log's codec. */
@@ -50,5 +57,6 @@ export function appLimits(options: AppOptions): AppLimits {
       maxBytes: options.drain?.maxBytes ?? DEFAULT_DRAIN_BYTES,
       maxMs: options.drain?.maxMs ?? DEFAULT_DRAIN_MS,
     },
+    watch: { ...DEFAULT_WATCH_LIMITS, ...options.watch },
   };
 }

@@ -8,6 +8,7 @@ import { batchRoute } from './routes/batch.js';
 import { opsRoutes } from './routes/health.js';
 import { kvRoutes } from './routes/kv.js';
 import { listRoute } from './routes/list.js';
+import { watchRoute } from './routes/watch.js';
 import type { ServedStore } from './served-store.js';
 
 /** The methods each route takes, for 405 answers. */
@@ -16,11 +17,12 @@ const ALLOW: readonly [RegExp, string][] = [
   [/^\/kv$/, 'GET, HEAD'],
   [/^\/batch$/, 'POST'],
   [/^\/(healthz|metrics)$/, 'GET, HEAD'],
+  [/^\/watch$/, 'GET'],
 ];
 
 /**
- * Builds the HTTP app over `store` (any `Store`; a `DurableStore` adds health and metrics): the
- * routes of `/kv/<key>`, `/kv`, `/batch`, `/healthz` and `/metrics`, with every error answered as
+ * Builds the HTTP app over `store` (any `Store`; a `DurableStore` adds health, metrics and the
+ * change feed): the routes of `/kv/<key>`, `/kv`, `/batch`, `/watch`, `/healthz` and `/metrics`, with every error answered as
  * JSON `{ "error": "<code>", "message": "..." }`. The caller listens and closes; while closing,
  * new requests get 503 `SHUTTING_DOWN` and requests in flight finish. Closing the app does not
  * close the store.
@@ -107,7 +109,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
       new HttpError(
         404,
         'ROUTE_NOT_FOUND',
-        'No such route: use /kv/<key>, /kv?prefix=, /batch, /healthz or /metrics.',
+        'No such route: use /kv/<key>, /kv?prefix=, /batch, /watch, /healthz or /metrics.',
       ),
     );
   });
@@ -116,6 +118,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
   listRoute(app, store);
   batchRoute(app, store, limits, metrics);
   opsRoutes(app, store, metrics);
+  watchRoute(app, store, limits.watch);
   return app;
 }
 

@@ -1,16 +1,18 @@
 import type { Store } from '@hermes/store';
-import type { DurableHealth, DurableStats } from '@hermes/wal-store';
+import type { ChangeStream, DurableHealth, DurableStats, WatchOptions } from '@hermes/wal-store';
 
 /**
- * What the HTTP app needs from a store: the `Store` contract, plus the health and stats a
- * `DurableStore` of `@hermes/wal-store` has (an in-memory store has neither and is always
- * healthy, so tests and embedders may pass a `LockedStore`).
+ * What the HTTP app needs from a store: the `Store` contract, plus the health, stats and change
+ * feed a `DurableStore` of `@hermes/wal-store` has (an in-memory store has none of them and is
+ * always healthy, so tests and embedders may pass a `LockedStore`).
  */
 export interface ServedStore extends Store {
   /** `{ ok: true }` while writes can succeed, otherwise the code and message of why not. */
   health?(): DurableHealth;
   /** The log's stats, for `/metrics`. */
   stats?(): DurableStats;
+  /** The change feed, for `GET /watch` (without it that route answers 404). */
+  watch?(options?: WatchOptions): ChangeStream;
 }
 
 /** Whether the store takes writes, and if not, why. */

@@ -8,9 +8,11 @@ import {
   StoreError,
 } from '@hermes/store';
 import type { LogRecord, OpenReport, Wal } from '@hermes/wal';
+import { ChangeFeed } from './change-feed.js';
+import type { AppliedOps } from './change-history.js';
 import { Compactor } from './compaction.js';
 import { DurableStoreError } from './errors.js';
-import type { ResolvedCompaction } from './options.js';
+import type { ResolvedCompaction, ResolvedWatchHistory } from './options.js';
 import type {
   AppliedKeys,
   CompactionReport,
@@ -22,6 +24,7 @@ import type {
   UpdateRead,
 } from './types.js';
 import { checkBatch, checkKey, checkValue, copyValue, sameBytes } from './validate.js';
+import type { ChangeStream, WatchOptions } from './watch-types.js';
 
 /** The settle functions of a write whose locks were not free when it was called. */
 interface Deferred {
@@ -51,7 +54,11 @@ export class DurableStoreImpl<S extends LockableStore>
   readonly #closeTimeoutMs: number;
   #closing: Promise<void> | undefined;
   #diverged: DurableStoreError | undefined;
-  readonly #appliedListeners = new Set<(keys: AppliedKeys) => void>();
+  /** Told synchronously of each write as it is applied: `onApplied`'s listeners and the feed. */
+  readonly #appliedListeners = new Set<(ops: AppliedOps) => void>();
+  readonly #watchHistory: ResolvedWatchHistory;
+  /** The change feed, made by the first `watch()` (so a store never watched pays nothing). */
+  #feed: ChangeFeed | undefined;
 
   constructor(
     inner: S,
@@ -59,8 +66,10 @@ export class DurableStoreImpl<S extends LockableStore>
     report: OpenReport,
     compaction: ResolvedCompaction,
     closeTimeoutMs: number,
+    watchHistory: ResolvedWatchHistory,
   ) {
     super();
+    this.#watchHistory = watchHistory;
     this.#closeTimeoutMs = closeTimeoutMs;
     this.inner = inner;
     this.#wal = wal;
@@ -223,24 +232,28 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   onApplied(listener: (keys: AppliedKeys) => void): () => void {
-    const own = (keys: AppliedKeys): void => listener(keys);
+    const own = (ops: AppliedOps): void => listener(keysOf(ops));
     this.#appliedListeners.add(own);
     return () => {
       this.#appliedListeners.delete(own);
     };
   }
 
-  /** Tells every `onApplied` listener; a listener's exception is rethrown on the next tick. */
-  #applied(ops: BatchOp | readonly BatchOp[] | 'every key'): void {
-    const keys: AppliedKeys =
-      ops === 'every key'
-        ? ops
-        : Array.isArray(ops)
-          ? ops.map((op: BatchOp) => op.key)
-          : [(ops as BatchOp).key];
+  watch(options?: WatchOptions): ChangeStream {
+    if (this.#closing) throw closedError();
+    if (this.#feed === undefined) {
+      const feed = new ChangeFeed(this.#watchHistory);
+      this.#appliedListeners.add((ops) => feed.applied(ops));
+      this.#feed = feed;
+    }
+    return this.#feed.watch(options);
+  }
+
+  /** Tells every applied-write listener; a listener's exception is rethrown on the next tick. */
+  #applied(ops: AppliedOps): void {
     for (const listener of this.#appliedListeners) {
       try {
-        listener(keys);
+        listener(ops);
       } catch (error) {
         process.nextTick(() => {
           throw error;
@@ -429,7 +442,8 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#closeNow();
+    // Watches end once the log is closed: every write that became durable reached them first.
+    this.#closing ??= this.#closeNow().finally(() => this.#feed?.end());
     return this.#closing;
   }
 
@@ -484,6 +498,12 @@ export class DurableStoreImpl<S extends LockableStore>
     );
     return this.#diverged;
   }
+}
+
+/** The keys `ops` wrote, as `onApplied` tells them. */
+function keysOf(ops: AppliedOps): AppliedKeys {
+  if (ops === 'every key') return ops;
+  return Array.isArray(ops) ? ops.map((op: BatchOp) => op.key) : [(ops as BatchOp).key];
 }
 
 function ignore(): void {}

@@ -15,7 +15,12 @@ export type DurableStoreErrorCode =
    */
   | 'DURABLE_APPLY_FAILED'
   /** A compaction was stopped because the store is closing; the old log is intact. */
-  | 'DURABLE_COMPACTION_ABORTED';
+  | 'DURABLE_COMPACTION_ABORTED'
+  /**
+   * A watcher fell further behind than its `maxBuffered` / `maxBufferedBytes`: it was stopped and
+   * what it held dropped. Watch again with `since` (the last id handled), and read faster.
+   */
+  | 'DURABLE_WATCH_OVERFLOW';
 
 /** An error raised by the durable store itself, with a stable `code`. */
 export class DurableStoreError extends Error {

@@ -2,7 +2,7 @@ import type { BatchOp, LockableStore } from '@hermes/store';
 import { DEFAULT_CLOSE_TIMEOUT_MS, type LogRecord, openWal, type WalObserver } from '@hermes/wal';
 import { DurableStoreImpl } from './durable-store.js';
 import { DurableStoreError } from './errors.js';
-import { resolveCompaction } from './options.js';
+import { resolveCompaction, resolveWatchHistory } from './options.js';
 import type { DurableStore, DurableStoreOptions } from './types.js';
 
 /**
@@ -10,13 +10,13 @@ import type { DurableStore, DurableStoreOptions } from './types.js';
  * `options.store`, and returns that store made durable.
  *
  * Throws `DURABLE_STORE_NOT_EMPTY` if the store holds keys, `DURABLE_INVALID_OPTIONS` for bad
- * compaction settings, and the log's `WalError` (`WAL_LOCKED`, `WAL_CORRUPT`,
+ * compaction or `watchHistory` settings, and the log's `WalError` (`WAL_LOCKED`, `WAL_CORRUPT`,
  * `WAL_INVALID_OPTIONS`, ...) if the log cannot be opened; in that case the store is left empty.
  */
 export async function openDurableStore<S extends LockableStore>(
   options: DurableStoreOptions<S>,
 ): Promise<DurableStore<S>> {
-  const { store, compaction, observer, ...walOptions } = options;
+  const { store, compaction, watchHistory, observer, ...walOptions } = options;
   if (store === null || typeof store !== 'object' || typeof store.applyUnlocked !== 'function') {
     throw new DurableStoreError(
       'DURABLE_INVALID_OPTIONS',
@@ -30,6 +30,7 @@ export async function openDurableStore<S extends LockableStore>(
     );
   }
   const settings = resolveCompaction(compaction);
+  const history = resolveWatchHistory(watchHistory);
 
   // Replay fast path: single ops gathered into one reused array and applied a few hundred at a
   // time (about 10% less CPU than one call per record). Applying them late is safe because the
@@ -75,6 +76,7 @@ export async function openDurableStore<S extends LockableStore>(
     opened.report,
     settings,
     walOptions.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+    history,
   );
   return durable;
 }

@@ -1,5 +1,6 @@
 import { DurableStoreError } from './errors.js';
 import type { CompactionOptions } from './types.js';
+import type { WatchHistoryOptions } from './watch-types.js';
 
 /** Compaction settings with every default filled in; `enabled: false` means no automatic runs. */
 export interface ResolvedCompaction {
@@ -70,4 +71,41 @@ export function compactionDue(
   snapshotBytes: number,
 ): boolean {
   return logBytes > settings.minLogBytes && logBytes > settings.ratio * snapshotBytes;
+}
+
+/** Default of `watchHistory.maxChanges`. */
+export const DEFAULT_WATCH_HISTORY_CHANGES: number = 10_000;
+/** Default of `watchHistory.maxBytes`: 16 MiB. */
+export const DEFAULT_WATCH_HISTORY_BYTES: number = 16 * 1024 * 1024;
+
+/** History settings with every default filled in. */
+export interface ResolvedWatchHistory {
+  readonly maxChanges: number;
+  readonly maxBytes: number;
+}
+
+/** Fills in `watchHistory` defaults; throws `DURABLE_INVALID_OPTIONS` for bad numbers. */
+export function resolveWatchHistory(
+  options: WatchHistoryOptions | undefined,
+): ResolvedWatchHistory {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new DurableStoreError(
+      'DURABLE_INVALID_OPTIONS',
+      'watchHistory must be an object { maxChanges?, maxBytes? }.',
+    );
+  }
+  const wholeNumber = (name: string, value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new DurableStoreError(
+        'DURABLE_INVALID_OPTIONS',
+        `watchHistory.${name} must be a whole number >= 0, got ${String(value)}.`,
+      );
+    }
+    return value;
+  };
+  return {
+    maxChanges: wholeNumber('maxChanges', options?.maxChanges, DEFAULT_WATCH_HISTORY_CHANGES),
+    maxBytes: wholeNumber('maxBytes', options?.maxBytes, DEFAULT_WATCH_HISTORY_BYTES),
+  };
 }

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { BatchOp, LockableStore, Store } from '@hermes/store';
 import type { OpenReport, WalOptions, WalStats } from '@hermes/wal';
+import type { ChangeStream, WatchHistoryOptions, WatchOptions } from './watch-types.js';
 
 /** When automatic compaction runs and how it backs off after a failure. */
 export interface CompactionOptions {
@@ -23,6 +24,12 @@ export interface DurableStoreOptions<S extends LockableStore> extends Omit<WalOp
    * @default { minLogBytes: 64 MiB, ratio: 2, backoffMs: 1000, maxBackoffMs: 60000 }
    */
   readonly compaction?: false | CompactionOptions;
+  /**
+   * How many recent changes the store keeps so that `watch({ since })` can resume after them.
+   * Kept only from the first `watch()` call on (a store never watched pays nothing).
+   * @default { maxChanges: 10000, maxBytes: 16 MiB }
+   */
+  readonly watchHistory?: WatchHistoryOptions;
 }
 
 /** What one compaction did. */
@@ -134,6 +141,19 @@ export interface DurableStore<S extends LockableStore = LockableStore>
    * rethrown on the next tick, as an uncaught error).
    */
   onApplied(listener: (keys: AppliedKeys) => void): () => void;
+  /**
+   * Watches changes: an async iterator of every write applied from now on (see `Change`),
+   * in log order, each delivered only once it is durable, filtered by `prefix` and key bounds
+   * (compared by UTF-8 bytes). A batch is one change. `since` resumes after an earlier change
+   * while the store's history holds it (else the first change is `{ type: 'resync' }`).
+   *
+   * A consumer that falls behind by more than `maxBuffered` changes or `maxBufferedBytes` is
+   * stopped: its next read throws `DURABLE_WATCH_OVERFLOW` (never unbounded memory, never a
+   * silent gap). `return()` / `break` stops a watch; `close()` of the store ends every watch once
+   * its consumer has read what it holds. Throws `DURABLE_INVALID_OPTIONS` for bad options and
+   * `STORE_CLOSED` once the store is closing.
+   */
+  watch(options?: WatchOptions): ChangeStream;
   /** The log's stats plus compaction counters. */
   stats(): DurableStats;
   /** `{ ok: true }` while writes can succeed; otherwise the code and message of why not. */
