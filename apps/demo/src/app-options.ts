@@ -21,6 +21,11 @@ export interface AppOptions {
   /** Metrics to count into and serve at `/metrics`. @default a fresh `createMetrics()` */
   readonly metrics?: ServiceMetrics;
   /**
+   * The token every request but `GET /healthz` must carry as `Authorization: Bearer <token>`
+   * (else 401 `UNAUTHORIZED`). @default none: no authentication
+   */
+  readonly authToken?: string;
+  /**
    * How `GET /watch` streams (heartbeat, `retry:`, a slow client's bounds).
    * @default see `DEFAULT_WATCH_LIMITS`
    */

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { type AppOptions, appLimits } from './app-options.js';
+import { tokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import { splitUrl } from './keys.js';
 import { createMetrics } from './metrics.js';
@@ -29,6 +30,7 @@ const ALLOW: readonly [RegExp, string][] = [
  */
 export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyInstance {
   const limits = appLimits(options);
+  const token = options.authToken;
   const metrics = options.metrics ?? createMetrics();
   let closing = false;
 
@@ -58,6 +60,9 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
     if (closing) {
       reply.header('connection', 'close');
       throw new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.');
+    }
+    if (token !== undefined && splitUrl(request.raw.url ?? '').path !== '/healthz') {
+      checkBearer(request.headers.authorization, token);
     }
     if (request.raw.headers['content-type'] !== undefined) {
       request.raw.headers['content-type'] = 'application/octet-stream';
@@ -120,6 +125,20 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
   opsRoutes(app, store, metrics);
   watchRoute(app, store, limits.watch);
   return app;
+}
+
+/** Throws 401 `UNAUTHORIZED` unless `header` is `Bearer <token>` (compared in constant time). */
+function checkBearer(header: string | undefined, token: string): void {
+  const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  if (given !== undefined && tokenMatches(given, token)) return;
+  throw new HttpError(
+    401,
+    'UNAUTHORIZED',
+    given === undefined
+      ? 'This service needs a token: send the header "Authorization: Bearer <token>" (the token the service was started with, --auth-token-file or HERMES_AUTH_TOKEN).'
+      : 'The bearer token is not the one this service was started with.',
+    { headers: { 'www-authenticate': 'Bearer realm="hermes"' } },
+  );
 }
 
 function toHttpError(error: FastifyError | HttpError, route: string | undefined): HttpError {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -6,6 +7,7 @@ import {
   DEFAULT_MAX_KEY_BYTES,
   DEFAULT_MAX_VALUE_BYTES,
 } from './app-options.js';
+import { isLoopback, MIN_TOKEN_LENGTH } from './auth.js';
 import type { ServiceConfig, StoreKind } from './config.js';
 import { ConfigError, parseBytes, parseInteger, parseSync } from './parse-values.js';
 import { DEFAULT_DRAIN_MS } from './refused-body.js';
@@ -64,6 +66,28 @@ const FLAGS: readonly Flag[] = [
     env: 'HERMES_RESP_MAX_CLIENTS',
     help: 'most Redis connections at once; more get "max number of clients reached"',
     fallback: '10000',
+  },
+  {
+    flags: '--auth-token <token>',
+    name: 'authToken',
+    env: 'HERMES_AUTH_TOKEN',
+    help: 'the token clients must present (HTTP Authorization: Bearer, Redis AUTH); at least 16 characters; prefer the file or the variable, a flag shows in ps',
+    fallback: '',
+  },
+  {
+    flags: '--auth-token-file <file>',
+    name: 'authTokenFile',
+    env: 'HERMES_AUTH_TOKEN_FILE',
+    help: 'read the token from this file (its first line)',
+    fallback: '',
+  },
+  {
+    flags: '--insecure <on|off>',
+    name: 'insecure',
+    env: 'HERMES_INSECURE',
+    help: 'accept listening beyond loopback with no token: anyone who reaches the port reads and changes every key',
+    fallback: 'off',
+    choices: ['on', 'off'],
   },
   {
     flags: '--data-dir <dir>',
@@ -197,12 +221,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   };
   try {
     const v = Object.fromEntries(FLAGS.map((f) => [f.name, raw(f)])) as Record<string, string>;
+    const authToken = readToken(v['authToken']!, v['authTokenFile']!, cwd);
+    const insecure = v['insecure'] === 'on';
     const config: ServiceConfig = {
-      host: v['host']!,
+      host: reachableHost(v['host']!, '--host', authToken, insecure),
       port: parseInteger(v['port']!, '--port', 0, 65535),
       respPort:
         v['respPort'] === 'off' ? undefined : parseInteger(v['respPort']!, '--resp-port', 0, 65535),
-      respHost: loopbackHost(v['respHost']!),
+      respHost: reachableHost(v['respHost']!, '--resp-host', authToken, insecure),
       respMaxClients: parseInteger(v['respMaxClients']!, '--resp-max-clients', 1, 1_000_000),
       dataDir: path.resolve(cwd, v['dataDir']!),
       sync: parseSync(v['sync']!),
@@ -216,6 +242,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       discardMs: parseInteger(v['discardMs']!, '--discard-ms', 1, 3_600_000),
       shutdownTimeoutMs: parseInteger(v['shutdownTimeout']!, '--shutdown-timeout', 1, 3_600_000),
       autoCompact: v['autoCompact'] === 'on',
+      authToken,
+      insecure,
     };
     return { kind: 'run', config };
   } catch (error) {
@@ -226,15 +254,44 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   }
 }
 
-/** The Redis front's host, refused unless it is a loopback address (it has no authentication yet). */
-function loopbackHost(host: string): string {
-  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  if (!loopback) {
+/**
+ * A host to listen on: one beyond loopback is refused unless a token is set or `--insecure` was
+ * given (as Redis's protected mode), since anyone who reaches it could read and change every key.
+ */
+function reachableHost(
+  host: string,
+  flag: string,
+  token: string | undefined,
+  insecure: boolean,
+): string {
+  if (isLoopback(host) || token !== undefined || insecure) return host;
+  throw new ConfigError(
+    `${flag} "${host}" is reachable from other machines and no token is set: anyone who reaches it could read and change every key. Set a token (--auth-token-file <file>, or HERMES_AUTH_TOKEN), or pass --insecure on to accept the risk.`,
+  );
+}
+
+/** The token from `--auth-token` or the first line of `--auth-token-file` (not both), checked. */
+function readToken(given: string, file: string, cwd: string): string | undefined {
+  if (given !== '' && file !== '') {
+    throw new ConfigError('Give the token once: --auth-token or --auth-token-file, not both.');
+  }
+  let token = given;
+  if (file !== '') {
+    try {
+      token = (readFileSync(path.resolve(cwd, file), 'utf8').split(/\r?\n/)[0] ?? '').trim();
+    } catch (error) {
+      throw new ConfigError(
+        `--auth-token-file "${file}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}): give a readable file whose first line is the token.`,
+      );
+    }
+  }
+  if (token === '') return undefined;
+  if (token.length < MIN_TOKEN_LENGTH || /[\s\x00-\x1f]/.test(token)) {
     throw new ConfigError(
-      `--resp-host "${host}" is not a loopback address: the Redis protocol has no authentication yet, so it listens only on 127.0.0.1, ::1 or localhost.`,
+      `The auth token must be at least ${MIN_TOKEN_LENGTH} characters with no spaces or control characters (e.g. the output of: openssl rand -hex 32).`,
     );
   }
-  return host;
+  return token;
 }
 
 /**

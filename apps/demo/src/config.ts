@@ -15,6 +15,14 @@ export interface ServiceConfig {
   readonly respMaxClients: number;
   /** Interface of the Redis-protocol front: loopback only until the service has authentication. @default '127.0.0.1' */
   readonly respHost: string;
+  /**
+   * The token every client must present (HTTP `Authorization: Bearer`, Redis `AUTH`), or
+   * `undefined` for none (then the service listens only on loopback unless `insecure`).
+   * @default undefined
+   */
+  readonly authToken: string | undefined;
+  /** Accept listening beyond loopback with no token. @default false */
+  readonly insecure: boolean;
   /** Absolute path of the data folder (the log directory). @default `<cwd>/data` */
   readonly dataDir: string;
   /** @default always */

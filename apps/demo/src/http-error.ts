@@ -13,6 +13,7 @@
  * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit.
  * - `BATCH_TOO_LARGE` (413): a batch with too many operations or bytes.
  * - `LOG_POISONED` (503): a write or fsync of the log failed; writes are refused, reads served.
+ * - `UNAUTHORIZED` (401): the service has a token and the request did not carry it.
  * - `SHUTTING_DOWN` (503): the service is stopping; retry against the next instance.
  * - `INTERNAL` (500): a bug; the server's stderr has the details.
  */
@@ -30,6 +31,7 @@ export type HttpErrorCode =
   | 'BATCH_TOO_LARGE'
   | 'LOG_POISONED'
   | 'SHUTTING_DOWN'
+  | 'UNAUTHORIZED'
   | 'INTERNAL';
 
 /** The JSON body of every error response. */

@@ -78,6 +78,7 @@ export async function startService(
     maxBatchOps: config.maxBatchOps,
     maxBatchBytes: config.maxBatchBytes,
     drain: { maxBytes: config.discardBytes, maxMs: config.discardMs },
+    ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
     metrics,
   });
   let resp: RespServer | undefined;
@@ -88,6 +89,7 @@ export async function startService(
         host: config.respHost,
         port: config.respPort,
         maxClients: config.respMaxClients,
+        ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
         limits: { maxKeyBytes: config.maxKeyBytes, maxValueBytes: config.maxValueBytes },
         protocol: {
           maxBulkBytes: Math.max(config.maxValueBytes, config.maxKeyBytes),

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCli, userCwd } from '../src/cli.js';
 
@@ -28,6 +31,8 @@ describe('parseCli', () => {
       discardMs: 30_000,
       shutdownTimeoutMs: 10_000,
       autoCompact: true,
+      authToken: undefined,
+      insecure: false,
     });
   });
 
@@ -86,6 +91,55 @@ describe('parseCli', () => {
       expect(result.stdout).toContain('--max-batch-bytes');
       expect(result.stdout).toContain('HERMES_SHUTDOWN_TIMEOUT');
     }
+  });
+});
+
+describe('who may talk to it: the token and protected mode', () => {
+  const TOKEN = 'a-token-of-32-characters-0123456';
+  const refusal = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
+    const result = parseCli(argv, env, '/work/here');
+    if (result.kind !== 'exit' || result.code !== 2)
+      throw new Error(`expected exit 2, got ${JSON.stringify(result)}`);
+    return result.stderr;
+  };
+
+  it('refuses a host beyond loopback with no token, saying how to set one', () => {
+    expect(refusal(['--host', '0.0.0.0'])).toMatch(
+      /--host "0.0.0.0" is reachable from other machines and no token is set.*--auth-token-file.*--insecure on/,
+    );
+    expect(refusal(['--resp-port', '6380', '--resp-host', '10.0.0.5'])).toMatch(
+      /--resp-host "10.0.0.5"/,
+    );
+  });
+
+  it('takes such a host with a token (flag, variable or file), or with --insecure on', async () => {
+    expect(run(['--host', '0.0.0.0', '--auth-token', TOKEN])).toMatchObject({
+      host: '0.0.0.0',
+      authToken: TOKEN,
+    });
+    expect(run(['--host', '::'], { HERMES_AUTH_TOKEN: TOKEN }).authToken).toBe(TOKEN);
+    expect(run(['--host', '0.0.0.0', '--insecure', 'on'])).toMatchObject({
+      authToken: undefined,
+      insecure: true,
+    });
+    expect(run(['--resp-host', '192.168.1.2', '--auth-token', TOKEN]).respHost).toBe('192.168.1.2');
+    const dir = await mkdtemp(path.join(tmpdir(), 'hermes-token-'));
+    try {
+      await writeFile(path.join(dir, 'token'), `${TOKEN}\n`);
+      const fromFile = parseCli(['--auth-token-file', 'token'], {}, dir);
+      expect(fromFile).toMatchObject({ kind: 'run', config: { authToken: TOKEN } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a short token, one with spaces, both sources at once, and an unreadable file', () => {
+    expect(refusal(['--auth-token', 'short'])).toMatch(/at least 16 characters/);
+    expect(refusal(['--auth-token', 'has a space in it, long enough'])).toMatch(/no spaces/);
+    expect(refusal(['--auth-token', TOKEN, '--auth-token-file', 'f'])).toMatch(/not both/);
+    expect(refusal(['--auth-token-file', '/nonexistent/token'])).toMatch(
+      /cannot be read \(ENOENT\)/,
+    );
   });
 });
 

@@ -18,6 +18,8 @@ export interface ClientState {
 export interface ServerContext {
   readonly store: DurableStore;
   readonly limits: KeyspaceLimits;
+  /** The token `AUTH` (or `HELLO ... AUTH`) must give before any other command, if any. */
+  readonly authToken: string | undefined;
   /** Most keys `KEYS` answers before it refuses (use `SCAN`). */
   readonly maxKeysReply: number;
   /** Redis settings `CONFIG GET` answers, by name. */

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
+import { tokenMatches } from '../auth.js';
 import { ReplyWriter, RequestParser, type RespLimits, RespProtocolError } from '../resp/index.js';
-import { keyOf, lowerName } from './args.js';
+import { isWord, keyOf, lowerName } from './args.js';
 import {
   type ClientState,
   type CommandContext,
@@ -51,6 +52,8 @@ export class RespConnection implements ClientState {
   readonly #watcher: Watcher = { dirty: false, keys: new Set() };
   #quitting = false;
   #closed = false;
+  /** Whether the client may run commands: at once without a token, after `AUTH` with one. */
+  #authenticated: boolean;
   #flushScheduled = false;
   #paused = false;
   /** Resolves once every reply is sent after `drain()` (for a graceful close). */
@@ -62,6 +65,7 @@ export class RespConnection implements ClientState {
     this.#server = server;
     this.#parser = new RequestParser(limits);
     this.#ctx = { server, client: this };
+    this.#authenticated = server.authToken === undefined;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => this.#resumeIfRoom());
@@ -129,6 +133,22 @@ export class RespConnection implements ClientState {
     this.#server.counters.commands++;
     const name = lowerName(args[0]!);
     const spec = this.#server.commands.get(name);
+    // Authentication changes as commands are read, so a command pipelined after AUTH runs.
+    if (name === 'auth' || name === 'hello') {
+      const refusal = this.#authenticate(name, args);
+      if (refusal !== undefined) {
+        this.#answer(errorReply(refusal));
+        return;
+      }
+      if (name === 'auth') {
+        this.#answer(OK);
+        return;
+      }
+    }
+    if (!this.#authenticated && name !== 'quit') {
+      this.#answer(errorReply(ERRORS.noAuth));
+      return;
+    }
     if (this.#multi !== undefined && !TRANSACTION_CONTROL.has(name)) {
       this.#queueInMulti(spec, name, args);
       return;
@@ -221,6 +241,35 @@ export class RespConnection implements ClientState {
     } catch (error) {
       return this.#errorReply(error);
     }
+  }
+
+  /**
+   * Checks `AUTH [username] password` or the `AUTH username password` option of `HELLO`, as
+   * Redis's default user does: the username must be `default` and the password the service's
+   * token (compared in constant time). Returns the refusal's text, or `undefined` once
+   * authenticated (or for a `HELLO` without `AUTH` on an authenticated connection).
+   */
+  #authenticate(name: string, args: Buffer[]): string | undefined {
+    const token = this.#server.authToken;
+    let user: Buffer | undefined;
+    let password: Buffer | undefined;
+    if (name === 'auth') {
+      if (args.length < 2) return arityError('auth');
+      if (args.length > 3) return ERRORS.syntax;
+      if (token === undefined && args.length === 2) return ERRORS.authWithoutPassword;
+      [user, password] = args.length === 3 ? [args[1], args[2]] : [undefined, args[1]];
+    } else {
+      for (let i = 2; i + 2 < args.length; i++) {
+        if (isWord(args[i]!, 'AUTH')) [user, password] = [args[i + 1], args[i + 2]];
+      }
+      if (password === undefined) return this.#authenticated ? undefined : ERRORS.helloNoAuth;
+    }
+    const userOk = user === undefined || user.toString('latin1') === 'default';
+    if (!userOk || (token !== undefined && !tokenMatches(password!, token))) {
+      return ERRORS.wrongPass;
+    }
+    this.#authenticated = true;
+    return undefined;
   }
 
   /** Queues a command inside `MULTI` after Redis's queue-time checks (a failed one aborts `EXEC`). */

@@ -25,6 +25,12 @@ export const ERRORS = {
   nestedMulti: 'ERR MULTI calls can not be nested',
   watchInMulti: 'ERR WATCH inside MULTI is not allowed',
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  noAuth: 'NOAUTH Authentication required.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  authWithoutPassword:
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
   dbOutOfRange: 'ERR DB index is out of range',
   noProto: 'NOPROTO unsupported protocol version',
   invalidCursor: 'ERR invalid cursor',

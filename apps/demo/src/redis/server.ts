@@ -19,6 +19,8 @@ export interface RespServerOptions {
   readonly limits: KeyspaceLimits;
   /** The protocol parser's limits (bulk, array, inline, command sizes). @default the parser's */
   readonly protocol?: Partial<RespLimits>;
+  /** The token clients must give with `AUTH` before anything else. @default none */
+  readonly authToken?: string;
   /** Most connections served at once; one more is told so and closed. @default 10 000 */
   readonly maxClients?: number;
   /** Most keys `KEYS` answers before it refuses. @default 100 000 */
@@ -61,6 +63,7 @@ export async function startRespServer(
     store,
     limits: options.limits,
     maxKeysReply: options.maxKeysReply ?? 100_000,
+    authToken: options.authToken,
     config: new Map([
       ['appendonly', 'yes'],
       ['appendfsync', options.syncLabel === 'always' ? 'always' : 'everysec'],

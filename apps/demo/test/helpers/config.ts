@@ -21,6 +21,8 @@ export function testConfig(dataDir: string, overrides: Partial<ServiceConfig> = 
     discardMs: 30_000,
     shutdownTimeoutMs: 10_000,
     autoCompact: true,
+    authToken: undefined,
+    insecure: false,
     ...overrides,
   };
 }

@@ -31,11 +31,8 @@ function hello(args: readonly Buffer[], ctx: CommandContext): Reply {
     for (let i = 2; i < args.length; i++) {
       const more = args.length - i - 1;
       if (isWord(args[i]!, 'AUTH') && more >= 2) {
-        throw new CommandError(
-          'ERR AUTH is not configured on this Hermes service: connect without credentials',
-        );
-      }
-      if (isWord(args[i]!, 'SETNAME') && more >= 1) {
+        i += 2; // Checked by the connection as the command was read (see RespConnection).
+      } else if (isWord(args[i]!, 'SETNAME') && more >= 1) {
         name = checkName(args[++i]!, 'Client names');
       } else {
         throw new CommandError(`ERR Syntax error in HELLO option '${args[i]!.toString('latin1')}'`);
