@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -11,6 +12,11 @@ import { isLoopback, MIN_TOKEN_LENGTH } from './auth.js';
 import type { ServiceConfig, StoreKind } from './config.js';
 import { ConfigError, parseBytes, parseInteger, parseSync } from './parse-values.js';
 import { DEFAULT_DRAIN_MS } from './refused-body.js';
+
+/** The service's version (this app's package.json), as `--version` prints it. */
+export const VERSION: string = (
+  createRequire(import.meta.url)('../package.json') as { version: string }
+).version;
 
 /** What {@link parseCli} decided: run with a config, or exit (after `--help`, or a bad flag). */
 export type CliResult =
@@ -190,6 +196,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   const program = new Command('hermes')
     .description('Hermes: a durable key-value store over HTTP, on a checksummed write-ahead log.')
     .helpOption('-h, --help', 'show this help')
+    .version(`hermes ${VERSION}`, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) })
     .allowExcessArguments(false);

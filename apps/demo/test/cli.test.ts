@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,20 @@ describe('parseCli', () => {
     if (result.kind === 'exit') {
       expect(result.code).toBe(2);
       expect(result.stderr.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('prints the version with --version and -V, exit 0', async () => {
+    const { version } = JSON.parse(
+      await readFile(path.join(import.meta.dirname, '../package.json'), 'utf8'),
+    );
+    for (const flag of ['--version', '-V']) {
+      expect(parseCli([flag], {}, '/')).toEqual({
+        kind: 'exit',
+        code: 0,
+        stdout: `hermes ${version}\n`,
+        stderr: '',
+      });
     }
   });
 

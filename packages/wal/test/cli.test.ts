@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE, segmentName } from '../src/layout.js';
-import { hermesWal } from './helpers/cli.js';
+import { CLI, hermesWal } from './helpers/cli.js';
 import { makeTempDir, removeDir, setRecord, writeSegment } from './helpers/log-dir.js';
 
 let dir: string;
@@ -219,5 +220,41 @@ describe('hermes-wal unlock', () => {
     expect(ran.code).toBe(0);
     expect(ran.stdout).toContain('nothing to unlock');
     expect((await hermesWal('verify', dir, '--force')).code).toBe(64);
+  });
+});
+
+describe('hermes-wal --version, and a reader that goes away', () => {
+  it('prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(
+      await readFile(join(import.meta.dirname, '../package.json'), 'utf8'),
+    );
+    const ran = await hermesWal('--version');
+    expect(ran).toMatchObject({ code: 0, stdout: `hermes-wal ${version}\n`, stderr: '' });
+  });
+
+  it('dump into a pipe closed after one line (as `| head -1`) ends quietly with exit 0', async () => {
+    await writeSegment(
+      dir,
+      1,
+      Array.from({ length: 5000 }, (_, i) => setRecord(i)),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@hermes/source', '--import', 'tsx', CLI, 'dump', dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const firstLine = await new Promise<string>((resolve) => {
+      child.stdout.once('data', (d: Buffer) => {
+        child.stdout.destroy();
+        resolve(d.toString().split('\n')[0]!);
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(firstLine.length).toBeGreaterThan(0);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 });

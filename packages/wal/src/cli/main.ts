@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { RecordLimits } from '@hermes/record';
 import { WalError } from '../errors.js';
@@ -8,6 +9,11 @@ import { LIMITS_HELP, limitOptions, limitsFrom } from './limits.js';
 import { REPAIR_HELP, repair } from './repair.js';
 import { UNLOCK_HELP, unlock } from './unlock.js';
 import { VERIFY_HELP, verify } from './verify.js';
+
+/** This package's version, as `hermes-wal --version` prints it. */
+export const VERSION: string = (
+  createRequire(import.meta.url)('../../package.json') as { version: string }
+).version;
 
 /** Help text of `hermes-wal` itself. */
 export const MAIN_HELP = `Usage: hermes-wal <command> <dir> [options]
@@ -22,7 +28,8 @@ Commands:
   import <seed-log> <dir>
                         migrate a log of the seed's format into a new checksummed log
 
-Run \`hermes-wal <command> --help\` for details. Exit status 64 means a usage error.
+Run \`hermes-wal <command> --help\` for details; \`hermes-wal --version\` prints the version.
+Exit status 64 means a usage error.
 `;
 
 const HELP: Record<string, string> = {
@@ -53,6 +60,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     await (command === undefined ? io.err(MAIN_HELP) : io.out(MAIN_HELP));
     return command === undefined ? Exit.usage : Exit.ok;
+  }
+  if (command === '--version' || command === '-V') {
+    await io.out(`hermes-wal ${VERSION}\n`);
+    return Exit.ok;
   }
   const help = HELP[command];
   if (help === undefined) {

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+/** The command's source entry point. */
+export const CLI: string = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const cli = CLI;
 
 /** What one run of the command printed and its exit status. */
 export interface Ran {
