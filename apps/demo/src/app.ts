@@ -12,14 +12,22 @@ import { listRoute } from './routes/list.js';
 import { watchRoute } from './routes/watch.js';
 import type { ServedStore } from './served-store.js';
 
-/** The methods each route takes, for 405 answers. */
-const ALLOW: readonly [RegExp, string][] = [
-  [/^\/kv\/./, 'GET, HEAD, PUT, DELETE'],
-  [/^\/kv$/, 'GET, HEAD'],
-  [/^\/batch$/, 'POST'],
-  [/^\/(healthz|metrics)$/, 'GET, HEAD'],
-  [/^\/watch$/, 'GET'],
+/** The methods each route takes, for 405 answers, and the route's label in metrics. */
+const ALLOW: readonly [RegExp, string, string][] = [
+  [/^\/kv\/./, 'GET, HEAD, PUT, DELETE', '/kv/*'],
+  [/^\/kv$/, 'GET, HEAD', '/kv'],
+  [/^\/batch$/, 'POST', '/batch'],
+  [/^\/healthz$/, 'GET, HEAD', '/healthz'],
+  [/^\/metrics$/, 'GET, HEAD', '/metrics'],
+  [/^\/watch$/, 'GET', '/watch'],
 ];
+
+/** The route a request is counted under: its route, or for a 405 the route it missed. */
+function routeLabel(url: string | undefined, rawUrl: string | undefined): string {
+  if (url !== undefined) return url;
+  const { path } = splitUrl(rawUrl ?? '');
+  return ALLOW.find(([re]) => re.test(path))?.[2] ?? 'unmatched';
+}
 
 /**
  * Builds the HTTP app over `store` (any `Store`; a `DurableStore` adds health, metrics and the
@@ -85,7 +93,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = routeLabel(request.routeOptions.url, request.raw.url);
     metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 

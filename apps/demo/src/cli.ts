@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -12,11 +11,7 @@ import { isLoopback, MIN_TOKEN_LENGTH } from './auth.js';
 import type { ServiceConfig, StoreKind } from './config.js';
 import { ConfigError, parseBytes, parseInteger, parseSync } from './parse-values.js';
 import { DEFAULT_DRAIN_MS } from './refused-body.js';
-
-/** The service's version (this app's package.json), as `--version` prints it. */
-export const VERSION: string = (
-  createRequire(import.meta.url)('../package.json') as { version: string }
-).version;
+import { VERSION } from './version.js';
 
 /** What {@link parseCli} decided: run with a config, or exit (after `--help`, or a bad flag). */
 export type CliResult =

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { VERSION } from './version.js';
 
 /** The wal's observer hooks (a `WalObserver` of `@hermes/wal`), feeding the histograms. */
 export interface MetricsObserver {
@@ -48,6 +49,15 @@ const LATENCY_BUCKETS = [
 export function createMetrics(): ServiceMetrics {
   const registry = new Registry();
   const registers = [registry];
+  // Node's own: process_cpu_seconds_total, process_resident_memory_bytes, nodejs_heap_*,
+  // nodejs_eventloop_lag_*, nodejs_gc_duration_seconds, ...
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'hermes_build_info',
+    help: 'Always 1; its labels say which build runs: the service version and Node',
+    labelNames: ['version', 'node'] as const,
+    registers,
+  }).set({ version: VERSION, node: process.versions.node }, 1);
   let gauges: () => StoreGauges = () => ({});
 
   const requests = new Counter({

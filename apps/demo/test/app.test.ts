@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../src/service.js';
+import { VERSION } from '../src/version.js';
 import { testConfig } from './helpers/config.js';
 import { http, kv } from './helpers/http.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -372,6 +373,26 @@ describe('errors and operations routes', () => {
     expect(value('hermes_wal_fsync_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(value('hermes_wal_poisoned')).toBe(0);
     expect(text).toContain('hermes_replay_duration_seconds ');
+    // Node's default metrics and the build, for dashboards that expect them.
+    expect(value('process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(value(`hermes_build_info{version="${VERSION}",node="${process.versions.node}"}`)).toBe(
+      1,
+    );
+  });
+
+  it('counts a 405 under the route it missed, not as unmatched', async () => {
+    await http(base, 'POST', '/kv/k');
+    await http(base, 'DELETE', '/healthz');
+    const text = (await http(base, 'GET', '/metrics')).body.toString();
+    expect(text).toMatch(
+      /^hermes_http_requests_total\{method="POST",route="\/kv\/\*",status="405"\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^hermes_http_requests_total\{method="DELETE",route="\/healthz",status="405"\} 1$/m,
+    );
+    expect(text).not.toMatch(/route="unmatched",status="405"/);
   });
 
   it('keeps acknowledged writes across a restart, and says what replay did', async () => {
