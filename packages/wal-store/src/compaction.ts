@@ -1,5 +1,5 @@
 import { EVERY_KEY, type LockableStore, StoreError } from '@hermes/store';
-import type { Wal } from '@hermes/wal';
+import type { LogPort } from '@hermes/wal';
 import { DurableStoreError } from './errors.js';
 import { Mutex } from './mutex.js';
 import { compactionDue, type ResolvedCompaction } from './options.js';
@@ -11,7 +11,7 @@ const CHECK_EVERY_APPENDS = 32;
 
 /** What the compactor needs from the durable store that owns it. */
 export interface CompactionHost {
-  readonly wal: Wal;
+  readonly wal: LogPort;
   readonly inner: LockableStore;
   /** Whether the store is closing (a running compaction then stops at its next slice). */
   closing(): boolean;

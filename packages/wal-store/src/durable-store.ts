@@ -7,7 +7,7 @@ import {
   type ScanOptions,
   StoreError,
 } from '@hermes/store';
-import type { LogRecord, OpenReport, Wal } from '@hermes/wal';
+import type { LogPort, LogRecord, OpenReport } from '@hermes/wal';
 import { ChangeFeed } from './change-feed.js';
 import type { AppliedOps } from './change-history.js';
 import { Compactor } from './compaction.js';
@@ -49,7 +49,7 @@ export class DurableStoreImpl<S extends LockableStore>
   readonly report: OpenReport;
   /** The wrapped in-memory store. */
   readonly inner: S;
-  readonly #wal: Wal;
+  readonly #wal: LogPort;
   readonly #compactor: Compactor;
   readonly #closeTimeoutMs: number;
   #closing: Promise<void> | undefined;
@@ -62,7 +62,7 @@ export class DurableStoreImpl<S extends LockableStore>
 
   constructor(
     inner: S,
-    wal: Wal,
+    wal: LogPort,
     report: OpenReport,
     compaction: ResolvedCompaction,
     closeTimeoutMs: number,
@@ -84,6 +84,22 @@ export class DurableStoreImpl<S extends LockableStore>
       },
       compaction,
     );
+  }
+
+  /**
+   * Applies a record another writer appended to a replicated log (the log's follower calls it
+   * at the record's place in log order, between the `onDurable` callbacks of this store's own
+   * writes). It takes no key lock: log order is the order, as for own writes in `onDurable`.
+   */
+  applyFollowed(record: LogRecord): void {
+    const ops = record.type === 'batch' ? record.ops : record;
+    try {
+      this.inner.applyUnlocked(ops);
+    } catch (cause) {
+      this.#diverge(cause);
+      return;
+    }
+    if (this.#appliedListeners.size > 0) this.#applied(ops);
   }
 
   /** Called by the log's observer when it is poisoned; emits `poisoned` outside the log's actor. */

@@ -1,3 +1,4 @@
+export type { LogFollower, LogOpener, LogPort, OpenedLog } from '@hermes/wal';
 export { DEFAULT_WATCH_MAX_BUFFERED, DEFAULT_WATCH_MAX_BUFFERED_BYTES } from './change-feed.js';
 export { DurableStoreError, type DurableStoreErrorCode } from './errors.js';
 export { openDurableStore } from './open.js';
@@ -14,8 +15,10 @@ export type {
   CompactionOptions,
   CompactionReport,
   DurableHealth,
+  DurableLogStoreOptions,
   DurableStats,
   DurableStore,
+  DurableStoreCommonOptions,
   DurableStoreEvents,
   DurableStoreOptions,
   UpdatePlan,

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { BatchOp, LockableStore, Store } from '@hermes/store';
-import type { OpenReport, WalOptions, WalStats } from '@hermes/wal';
+import type { LogOpener, OpenReport, WalOptions, WalStats } from '@hermes/wal';
 import type { ChangeStream, WatchHistoryOptions, WatchOptions } from './watch-types.js';
 
 /** When automatic compaction runs and how it backs off after a failure. */
@@ -15,8 +15,29 @@ export interface CompactionOptions {
   readonly maxBackoffMs?: number;
 }
 
-/** Options of {@link openDurableStore}: the log's options plus the store to make durable. */
-export interface DurableStoreOptions<S extends LockableStore> extends Omit<WalOptions, 'onRecord'> {
+/** Options of {@link openDurableStore} on the local log: the log's options plus the store to make durable. */
+export interface DurableStoreOptions<S extends LockableStore>
+  extends Omit<WalOptions, 'onRecord'>,
+    DurableStoreCommonOptions<S> {
+  /** Absent: the local log of `@hermes/wal` in `dir`. See {@link DurableLogStoreOptions}. */
+  readonly log?: never;
+}
+
+/**
+ * Options of {@link openDurableStore} on a log the caller provides (a replicated one, say):
+ * `log` opens it. The store calls it once, with a follower that applies the records replayed
+ * and, afterwards, those other writers append, in log order.
+ */
+export interface DurableLogStoreOptions<S extends LockableStore>
+  extends DurableStoreCommonOptions<S> {
+  /** Opens the log, e.g. `openJetStreamLog({ ... })` of `@hermes/wal-jetstream`. */
+  readonly log: LogOpener;
+  /** How long `close()` waits for writes in flight before closing the log anyway. @default 5000 */
+  readonly closeTimeoutMs?: number;
+}
+
+/** The options of {@link openDurableStore} whichever log it is on. */
+export interface DurableStoreCommonOptions<S extends LockableStore> {
   /** The in-memory store to make durable; must be empty. */
   readonly store: S;
   /**

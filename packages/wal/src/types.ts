@@ -184,8 +184,70 @@ export interface WalStats {
   readonly closed: boolean;
 }
 
+/**
+ * The contract a durable store (`@hermes/wal-store`) relies on from its log: an ordered, durable,
+ * replayable log of records. {@link Wal} is the local one; a replicated log (such as
+ * `@hermes/wal-jetstream`) is another. Opened by a {@link LogOpener}, which replays the log into
+ * {@link LogFollower.onRecord} before it resolves.
+ *
+ * One callback per record, in log order: the `onDurable` of an append this handle made, or
+ * {@link LogFollower.onRecord} for any other record (replayed, or appended by another writer of a
+ * replicated log). Callbacks run synchronously, one at a time, never inside one another.
+ */
+export interface LogPort {
+  /**
+   * Appends one record. Resolves once it is durable as the log defines it (fsynced for the local
+   * log under `SyncEveryWrite`; acknowledged by a quorum for a replicated one); rejects with a
+   * typed error otherwise, and then the record was not applied. `onDurable`, if given, runs
+   * synchronously right before the promise resolves, at the record's place in log order (after
+   * the callbacks of every record before it, whoever appended those). If it throws, the append
+   * rejects with what it threw (the record is stored).
+   */
+  append(record: LogRecord, onDurable?: () => void): Promise<void>;
+  /** Resolves once everything appended through this handle before the call is durable. */
+  sync(): Promise<void>;
+  /**
+   * The compaction cut: records whose callbacks ran before the call sit below the returned
+   * position, later ones at or after it. Resolves once the cut is durable.
+   */
+  rotate(): Promise<number>;
+  /**
+   * Replaces every record below `upTo` (as returned by `rotate`) by the snapshot that `write`
+   * fills, atomically: a reader replays either the old records or the snapshot, never a mix.
+   */
+  installSnapshot(upTo: number, write: (writer: SnapshotWriter) => Promise<void>): Promise<void>;
+  /** Point-in-time facts for metrics and health checks; `poisoned` and `closed` decide health. */
+  stats(): WalStats;
+  /** Stops new appends, settles those in flight, releases the log. Every call returns the same promise. */
+  close(): Promise<void>;
+}
+
+/** What a {@link LogOpener} tells as it opens and follows the log. */
+export interface LogFollower {
+  /**
+   * Called for every record the log holds that this handle did not append: first those replayed
+   * before the opener resolves, then, for a replicated log, those other writers append, each at
+   * its place in log order among this handle's own `onDurable` callbacks (see {@link LogPort}).
+   */
+  onRecord(record: LogRecord): void;
+  /** Called once when the log refuses every later append for good (a failed write or fsync). */
+  poisoned(error: Error): void;
+}
+
+/** An opened log and what opening it did. */
+export interface OpenedLog {
+  readonly log: LogPort;
+  readonly report: OpenReport;
+}
+
+/**
+ * Opens a log: replays it into `follower.onRecord`, then resolves with the log, which goes on
+ * telling `follower` of records it did not append. Rejects with the log's typed error.
+ */
+export type LogOpener = (follower: LogFollower) => Promise<OpenedLog>;
+
 /** An open write-ahead log. Exactly one exists per directory at a time (the directory is locked). */
-export interface Wal {
+export interface Wal extends LogPort {
   /**
    * Appends one record. Resolves once it is durable under the sync policy; rejects with a
    * typed `WalError` otherwise (invalid record, log poisoned, log closed). `onDurable`, if given,
