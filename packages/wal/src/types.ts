@@ -186,7 +186,7 @@ export interface WalStats {
 
 /**
  * The contract a durable store (`@hermes/wal-store`) relies on from its log: an ordered, durable,
- * replayable log of records. {@link Wal} is the local one; a replicated log (such as
+ * replayable log of records. `Wal` (this package's `openWal`) is the local one; a replicated log (such as
  * `@hermes/wal-jetstream`) is another. Opened by a {@link LogOpener}, which replays the log into
  * {@link LogFollower.onRecord} before it resolves.
  *
