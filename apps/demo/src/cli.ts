@@ -101,7 +101,7 @@ const FLAGS: readonly Flag[] = [
     flags: '--sync <policy>',
     name: 'sync',
     env: 'HERMES_SYNC',
-    help: 'always (fsync before acknowledging), everysec, or a period like 250ms',
+    help: 'always (fsync before acknowledging), everysec, or a period from 1ms to 1h like 250ms, 2s, 1m',
     fallback: 'always',
   },
   {
@@ -123,8 +123,8 @@ const FLAGS: readonly Flag[] = [
     flags: '--max-value-bytes <size>',
     name: 'maxValueBytes',
     env: 'HERMES_MAX_VALUE_BYTES',
-    help: 'largest value (bytes, or KiB/MiB/GiB); larger PUTs get 413',
-    fallback: String(DEFAULT_MAX_VALUE_BYTES),
+    help: 'largest value (bytes, or KiB/MiB/GiB, KB/MB/GB); larger PUTs get 413',
+    fallback: `${DEFAULT_MAX_VALUE_BYTES / 1024 ** 2}MiB`,
   },
   {
     flags: '--max-key-bytes <size>',
@@ -145,7 +145,7 @@ const FLAGS: readonly Flag[] = [
     name: 'maxBatchBytes',
     env: 'HERMES_MAX_BATCH_BYTES',
     help: 'largest POST /batch body',
-    fallback: String(DEFAULT_MAX_BATCH_BYTES),
+    fallback: `${DEFAULT_MAX_BATCH_BYTES / 1024 ** 2}MiB`,
   },
   {
     flags: '--discard-bytes <size>',
@@ -208,10 +208,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     }
     throw error;
   }
+  /** The flag or variable a value came from, as errors name it. */
+  const names: Record<string, string> = {};
   const raw = (flag: Flag): string => {
     const fromCli = program.getOptionValueSource(flag.name) === 'cli';
     const envValue = env[flag.env];
+    names[flag.name] = flag.flags.split(' ')[0]!;
     if (!fromCli && envValue !== undefined && envValue !== '') {
+      names[flag.name] = flag.env;
       if (flag.choices && !flag.choices.includes(envValue)) {
         throw new ConfigError(
           `${flag.env} "${envValue}" must be one of ${flag.choices.join(', ')}.`,
@@ -226,23 +230,30 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     const authToken = readToken(v['authToken']!, v['authTokenFile']!, cwd);
     const insecure = v['insecure'] === 'on';
     const config: ServiceConfig = {
-      host: reachableHost(v['host']!, '--host', authToken, insecure),
-      port: parseInteger(v['port']!, '--port', 0, 65535),
+      host: reachableHost(v['host']!, names['host']!, authToken, insecure),
+      port: parseInteger(v['port']!, names['port']!, 0, 65535),
       respPort:
-        v['respPort'] === 'off' ? undefined : parseInteger(v['respPort']!, '--resp-port', 0, 65535),
-      respHost: reachableHost(v['respHost']!, '--resp-host', authToken, insecure),
-      respMaxClients: parseInteger(v['respMaxClients']!, '--resp-max-clients', 1, 1_000_000),
+        v['respPort'] === 'off'
+          ? undefined
+          : parseInteger(v['respPort']!, names['respPort']!, 0, 65535),
+      respHost: reachableHost(v['respHost']!, names['respHost']!, authToken, insecure),
+      respMaxClients: parseInteger(v['respMaxClients']!, names['respMaxClients']!, 1, 1_000_000),
       dataDir: path.resolve(cwd, v['dataDir']!),
-      sync: parseSync(v['sync']!),
+      sync: parseSync(v['sync']!, names['sync']),
       store: v['store'] as StoreKind,
-      shards: parseInteger(v['shards']!, '--shards', 1, 4096),
-      maxValueBytes: parseBytes(v['maxValueBytes']!, '--max-value-bytes'),
-      maxKeyBytes: parseBytes(v['maxKeyBytes']!, '--max-key-bytes'),
-      maxBatchOps: parseInteger(v['maxBatchOps']!, '--max-batch-ops', 1, 1_000_000),
-      maxBatchBytes: parseBytes(v['maxBatchBytes']!, '--max-batch-bytes'),
-      discardBytes: parseBytes(v['discardBytes']!, '--discard-bytes'),
-      discardMs: parseInteger(v['discardMs']!, '--discard-ms', 1, 3_600_000),
-      shutdownTimeoutMs: parseInteger(v['shutdownTimeout']!, '--shutdown-timeout', 1, 3_600_000),
+      shards: parseInteger(v['shards']!, names['shards']!, 1, 4096),
+      maxValueBytes: parseBytes(v['maxValueBytes']!, names['maxValueBytes']!),
+      maxKeyBytes: parseBytes(v['maxKeyBytes']!, names['maxKeyBytes']!),
+      maxBatchOps: parseInteger(v['maxBatchOps']!, names['maxBatchOps']!, 1, 1_000_000),
+      maxBatchBytes: parseBytes(v['maxBatchBytes']!, names['maxBatchBytes']!),
+      discardBytes: parseBytes(v['discardBytes']!, names['discardBytes']!),
+      discardMs: parseInteger(v['discardMs']!, names['discardMs']!, 1, 3_600_000),
+      shutdownTimeoutMs: parseInteger(
+        v['shutdownTimeout']!,
+        names['shutdownTimeout']!,
+        1,
+        3_600_000,
+      ),
       autoCompact: v['autoCompact'] === 'on',
       authToken,
       insecure,

@@ -1,3 +1,4 @@
+import { formatMs, parseDuration, parseSize, ValueError } from '@hermes/wal';
 /** Thrown for a flag or environment variable with a value the service cannot use. */
 export class ConfigError extends Error {
   /** Stable code to branch on. */
@@ -18,46 +19,48 @@ export interface SyncSetting {
 }
 
 /**
- * Parses `--sync`: `always` (fsync before acknowledging, 0), `everysec` (1000 ms), or a
- * duration such as `250ms`, `2s`, `0ms` (same as `always`). Throws `ConfigError` otherwise.
+ * Parses `--sync`: `always` (fsync before acknowledging, 0), `everysec` (1000 ms), or a period
+ * from 1ms to 1h such as `250ms`, `2s`, `1m`, `1h` (the durations of `@hermes/wal`'s
+ * `parseDuration`). A zero period is refused: say `always`. `name` is what the user set
+ * (`--sync` or `HERMES_SYNC`). Throws `ConfigError` otherwise.
  */
-export function parseSync(raw: string): SyncSetting {
+export function parseSync(raw: string, name = '--sync'): SyncSetting {
   const s = raw.trim().toLowerCase();
   if (s === 'always') return { ms: 0, label: 'always' };
   if (s === 'everysec') return { ms: 1000, label: 'everysec' };
-  const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(s);
-  if (m) {
-    const ms = Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
-    if (ms <= 60 * 60 * 1000)
-      return ms === 0 ? { ms: 0, label: 'always' } : { ms, label: `${ms}ms` };
-  }
-  throw new ConfigError(
-    `--sync "${raw}" is not a policy: use "always", "everysec" or a duration up to 1h like "250ms" or "2s".`,
-  );
-}
-
-const UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  k: 1024,
-  m: 1024 ** 2,
-  g: 1024 ** 3,
-};
-
-/** Parses a byte size: a whole number with an optional `KiB`, `MiB` or `GiB` suffix (powers of 1024). */
-export function parseBytes(raw: string, flag: string): number {
-  const m = /^(\d+)\s*([a-z]*)$/.exec(raw.trim().toLowerCase());
-  const unit = m === null ? undefined : UNITS[m[2]!];
-  const n = m === null || unit === undefined ? Number.NaN : Number(m[1]) * unit;
-  if (!Number.isSafeInteger(n) || n < 1) {
+  if (/^0+(\.0+)?\s*(ms|s|m|h)$/.test(s)) {
     throw new ConfigError(
-      `${flag} "${raw}" is not a size: use bytes, or a number with KiB, MiB or GiB (e.g. 16MiB).`,
+      `${name} "${raw}" is a zero period: say "always" to fsync before acknowledging each write.`,
     );
   }
-  return n;
+  let ms: number;
+  try {
+    ms = parseDuration(raw, name);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    throw new ConfigError(
+      `${name} "${raw}" is not a policy: use "always", "everysec" or a period from 1ms to 1h like "250ms", "2s" or "1m".`,
+    );
+  }
+  return { ms, label: formatMs(ms) };
+}
+
+/**
+ * Parses a byte size with `@hermes/wal`'s `parseSize` (e.g. `4096`, `16MiB`, `1MB`), naming
+ * `name` (the flag or variable the user set) in the `ConfigError`.
+ */
+export function parseBytes(raw: string, name: string): number {
+  return asConfigError(() => parseSize(raw, name));
+}
+
+/** Runs `parse`, turning its `ValueError` into a `ConfigError` with the same message. */
+function asConfigError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ValueError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Parses a whole number in `[min, max]`. */

@@ -92,6 +92,38 @@ describe('parseCli', () => {
     }
   });
 
+  it('names the variable, not the flag, when the bad value came from the environment', () => {
+    for (const [env, pattern] of [
+      [{ HERMES_PORT: 'abc' }, /^hermes: HERMES_PORT "abc" must be a whole number/],
+      [{ HERMES_MAX_VALUE_BYTES: 'big' }, /^hermes: HERMES_MAX_VALUE_BYTES "big" is not a size/],
+      [{ HERMES_SYNC: '0s' }, /^hermes: HERMES_SYNC "0s" is a zero period/],
+    ] as const) {
+      const result = parseCli([], env, '/');
+      expect(result).toMatchObject({
+        kind: 'exit',
+        code: 2,
+        stderr: expect.stringMatching(pattern),
+      });
+    }
+    expect(parseCli(['--port', 'abc'], {}, '/')).toMatchObject({
+      stderr: expect.stringMatching(/^hermes: --port "abc"/),
+    });
+  });
+
+  it('takes sizes as --help shows them, and durations up to 1h', () => {
+    expect(
+      run(['--max-value-bytes', '1MB', '--max-batch-bytes', '16MiB', '--sync', '1h']),
+    ).toMatchObject({
+      maxValueBytes: 1_000_000,
+      maxBatchBytes: 16 * 1024 ** 2,
+      sync: { ms: 3_600_000, label: '1h' },
+    });
+    const help = parseCli(['--help'], {}, '/');
+    expect(help.kind === 'exit' && help.stdout).toMatch(
+      /--max-value-bytes <size>.*\(default: "16MiB"\)/s,
+    );
+  });
+
   it('refuses a bad choice in a variable too', () => {
     const result = parseCli([], { HERMES_STORE: 'btree' }, '/');
     expect(result).toMatchObject({ kind: 'exit', code: 2 });

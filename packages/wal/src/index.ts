@@ -20,3 +20,4 @@ export {
 export type { Damage, RecoveredLog } from './recover.js';
 export { type LogVerdict, type VerifyLogOptions, verifyLog } from './replay/verify-log.js';
 export * from './types.js';
+export { formatMs, parseDuration, parseSize, ValueError } from './values.js';

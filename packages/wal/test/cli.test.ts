@@ -167,7 +167,7 @@ describe('hermes-wal codec limits', () => {
     expect((await hermesWal('verify', dir, '--max-value-bytes', '4096')).code).toBe(0);
     const bad = await hermesWal('dump', dir, '--max-line-bytes', 'lots');
     expect(bad.code).toBe(64);
-    expect(bad.stderr).toContain('--max-line-bytes must be a positive integer');
+    expect(bad.stderr).toContain('--max-line-bytes "lots" is not a size');
     expect((await hermesWal('verify', dir, '--json')).code).toBe(64);
   });
 });

@@ -1,4 +1,5 @@
 import { type RecordLimits, resolveLimits } from '@hermes/record';
+import { parseSize } from '../values.js';
 
 /** The `--max-*` options every command takes, by option name. */
 const LIMIT_OPTIONS: {
@@ -23,8 +24,9 @@ export const limitOptions: Record<keyof typeof LIMIT_OPTIONS, { type: 'string' }
 
 /** Help lines of the `--max-*` options. */
 export const LIMITS_HELP = `Codec limits, when the log was written with other than the defaults:
-  --max-key-bytes <n>    (default 4096)       --max-value-bytes <n>  (default 16 MiB)
-  --max-batch-ops <n>    (default 10000)      --max-line-bytes <n>   (default 64 MiB)
+  --max-key-bytes <size>   (default 4096)     --max-value-bytes <size>  (default 16MiB)
+  --max-batch-ops <n>      (default 10000)    --max-line-bytes <size>   (default 64MiB)
+  Sizes are bytes, or a number with KiB, MiB, GiB (powers of 1024) or KB, MB, GB (of 1000).
 `;
 
 /**
@@ -36,11 +38,15 @@ export function limitsFrom(values: Record<string, unknown>): RecordLimits {
   for (const [option, field] of Object.entries(LIMIT_OPTIONS)) {
     const text = values[option];
     if (typeof text !== 'string') continue;
-    const n = Number(text);
-    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
-      throw new Error(`--${option} must be a positive integer, got '${text}'`);
+    if (field === 'maxBatchOps') {
+      const n = Number(text);
+      if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+        throw new Error(`--${option} must be a positive integer, got '${text}'`);
+      }
+      partial[field] = n;
+    } else {
+      partial[field] = parseSize(text, `--${option}`);
     }
-    partial[field] = n;
   }
   return resolveLimits(partial);
 }
