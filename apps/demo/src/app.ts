@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { type AppOptions, appLimits } from './app-options.js';
+import { type AppLimits, type AppOptions, appLimits } from './app-options.js';
 import { tokenMatches } from './auth.js';
+import { answerClientError } from './client-error.js';
 import { HttpError } from './http-error.js';
 import { splitUrl } from './keys.js';
 import { createMetrics } from './metrics.js';
@@ -46,6 +47,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
     logger: false,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerClientError,
     routerOptions: { maxParamLength: 1 << 20 },
     frameworkErrors: (error, _request, reply) => {
       sendError(
@@ -98,7 +100,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
   });
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    sendError(reply, toHttpError(error, request.routeOptions.url));
+    sendError(reply, toHttpError(error, request.routeOptions.url, limits));
   });
   app.setNotFoundHandler((request, reply) => {
     const { path } = splitUrl(request.raw.url ?? '');
@@ -149,19 +151,23 @@ function checkBearer(header: string | undefined, token: string): void {
   );
 }
 
-function toHttpError(error: FastifyError | HttpError, route: string | undefined): HttpError {
+function toHttpError(
+  error: FastifyError | HttpError,
+  route: string | undefined,
+  limits: AppLimits,
+): HttpError {
   if (error instanceof HttpError) return error;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return route === '/batch'
       ? new HttpError(
           413,
           'BATCH_TOO_LARGE',
-          'The batch body is over the limit (--max-batch-bytes); split it.',
+          `The batch body is over the limit of ${limits.maxBatchBytes} bytes (--max-batch-bytes); split it.`,
         )
       : new HttpError(
           413,
           'VALUE_TOO_LARGE',
-          'The value is over the limit (--max-value-bytes); store less.',
+          `The value is over the limit of ${limits.maxValueBytes} bytes (--max-value-bytes); store less.`,
         );
   }
   const status = error.statusCode;

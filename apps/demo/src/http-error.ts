@@ -13,6 +13,8 @@
  * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit.
  * - `BATCH_TOO_LARGE` (413): a batch with too many operations or bytes.
  * - `LOG_POISONED` (503): a write or fsync of the log failed; writes are refused, reads served.
+ * - `BAD_REQUEST` (400): Node could not read the request as HTTP (e.g. a raw space in the path).
+ * - `HEADERS_TOO_LARGE` (431): the URL or the headers are over Node's 16 KiB limit.
  * - `UNAUTHORIZED` (401): the service has a token and the request did not carry it.
  * - `SHUTTING_DOWN` (503): the service is stopping; retry against the next instance.
  * - `INTERNAL` (500): a bug; the server's stderr has the details.
@@ -32,6 +34,8 @@ export type HttpErrorCode =
   | 'LOG_POISONED'
   | 'SHUTTING_DOWN'
   | 'UNAUTHORIZED'
+  | 'BAD_REQUEST'
+  | 'HEADERS_TOO_LARGE'
   | 'INTERNAL';
 
 /** The JSON body of every error response. */

@@ -16,7 +16,9 @@ export function parseQuery(raw: string, allowed: readonly string[]): Map<string,
       throw new HttpError(
         400,
         'BAD_QUERY',
-        `Unknown query parameter "${name}"; this route takes ${allowed.map((a) => `"${a}"`).join(', ')}.`,
+        allowed.length === 0
+          ? `Unknown query parameter "${name}"; this route takes no query parameters.`
+          : `Unknown query parameter "${name}"; this route takes ${allowed.map((a) => `"${a}"`).join(', ')}.`,
       );
     }
     if (out.has(name)) {

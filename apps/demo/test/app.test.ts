@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import net from 'node:net';
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -440,5 +441,52 @@ describe('errors and operations routes', () => {
     await client.close();
     service = await startService(testConfig(dir.path), quiet);
     expect(Buffer.from(service.store.get('in-flight')!).toString()).toBe('part one, part two');
+  });
+});
+
+describe('every 4xx in the documented shape, with what to do', () => {
+  /** Sends raw bytes and reads the whole answer (the service closes after a client error). */
+  async function raw(bytes: Buffer): Promise<{ status: number; body: unknown }> {
+    const { hostname, port } = new URL(base);
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    await once(socket, 'connect');
+    socket.end(bytes);
+    let text = '';
+    socket.setEncoding('latin1').on('data', (d: string) => (text += d));
+    await once(socket, 'close');
+    const [head, body] = text.split('\r\n\r\n');
+    return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(head!)?.[1]), body: JSON.parse(body!) };
+  }
+
+  it('a raw space or non-ASCII byte in the path is 400 BAD_REQUEST', async () => {
+    for (const line of ['GET /kv/a b HTTP/1.1', 'GET /kv/\xc3\xa9 HTTP/1.1', 'NOT HTTP AT ALL']) {
+      const answer = await raw(Buffer.from(`${line}\r\nHost: x\r\n\r\n`, 'latin1'));
+      expect(answer, line).toEqual({
+        status: 400,
+        body: { error: 'BAD_REQUEST', message: expect.stringMatching(/percent-encode the path/) },
+      });
+    }
+  });
+
+  it('an over-long URL or header is 431 HEADERS_TOO_LARGE', async () => {
+    for (const request of [
+      `GET /kv/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET /kv/a HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ]) {
+      expect(await raw(Buffer.from(request))).toEqual({
+        status: 431,
+        body: { error: 'HEADERS_TOO_LARGE', message: expect.stringMatching(/over 16 KiB/) },
+      });
+    }
+  });
+
+  it('VALUE_TOO_LARGE states the limit; a route with no query parameters says so', async () => {
+    const big = await http(base, 'PUT', '/kv/big', { body: new Uint8Array(64 * 1024 + 1) });
+    expect(big.json()).toMatchObject({ message: expect.stringContaining('limit of 65536 bytes') });
+    const query = await http(base, 'GET', '/kv/a?b=c');
+    expect(query.json()).toMatchObject({
+      error: 'BAD_QUERY',
+      message: 'Unknown query parameter "b"; this route takes no query parameters.',
+    });
   });
 });
