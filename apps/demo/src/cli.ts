@@ -299,7 +299,7 @@ function readToken(given: string, file: string, cwd: string): string | undefined
     }
   }
   if (token === '') return undefined;
-  if (token.length < MIN_TOKEN_LENGTH || /[\s\x00-\x1f]/.test(token)) {
+  if (token.length < MIN_TOKEN_LENGTH || [...token].some((c) => c.charCodeAt(0) <= 32)) {
     throw new ConfigError(
       `The auth token must be at least ${MIN_TOKEN_LENGTH} characters with no spaces or control characters (e.g. the output of: openssl rand -hex 32).`,
     );

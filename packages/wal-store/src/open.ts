@@ -9,6 +9,7 @@ import {
 } from '@hermes/wal';
 import { DurableStoreImpl } from './durable-store.js';
 import { DurableStoreError } from './errors.js';
+import { checkOptionNames } from './option-names.js';
 import { resolveCompaction, resolveWatchHistory } from './options.js';
 import type { DurableLogStoreOptions, DurableStore, DurableStoreOptions } from './types.js';
 
@@ -25,6 +26,7 @@ import type { DurableLogStoreOptions, DurableStore, DurableStoreOptions } from '
 export async function openDurableStore<S extends LockableStore>(
   options: DurableStoreOptions<S> | DurableLogStoreOptions<S>,
 ): Promise<DurableStore<S>> {
+  checkOptionNames(options);
   const { store, compaction, watchHistory } = options;
   if (store === null || typeof store !== 'object' || typeof store.applyUnlocked !== 'function') {
     throw new DurableStoreError(

@@ -49,7 +49,7 @@ function positiveInteger(
 ): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw invalid(`${name} must be an integer of at least ${min}, got ${String(value)}.`);
+    throw invalid(`${name} must be an integer of at least ${min}, got ${describeValue(value)}.`);
   }
   return value;
 }
@@ -67,12 +67,12 @@ export function resolveOptions(options: WalOptions): ResolvedWalOptions {
   const sync = options.sync ?? SyncEveryWrite;
   if (typeof sync !== 'number' || !Number.isFinite(sync) || sync < 0 || sync > 2 ** 31 - 1) {
     throw invalid(
-      `sync must be a number of milliseconds (0 = fsync before every append resolves), got ${String(sync)}.`,
+      `sync must be a number of milliseconds (0 = fsync before every append resolves), got ${describeValue(sync)}.`,
     );
   }
   const recovery = options.recovery ?? 'tolerate-tail';
   if (!MODES.includes(recovery)) {
-    throw invalid(`recovery must be one of ${MODES.join(', ')}, got ${String(recovery)}.`);
+    throw invalid(`recovery must be one of ${MODES.join(', ')}, got ${describeValue(recovery)}.`);
   }
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
   if (
@@ -81,7 +81,7 @@ export function resolveOptions(options: WalOptions): ResolvedWalOptions {
     closeTimeoutMs > 2 ** 31 - 1
   ) {
     throw invalid(
-      `closeTimeoutMs must be a number of milliseconds, got ${String(closeTimeoutMs)}.`,
+      `closeTimeoutMs must be a number of milliseconds, got ${describeValue(closeTimeoutMs)}.`,
     );
   }
   let limits: RecordLimits;
@@ -114,4 +114,15 @@ export function resolveOptions(options: WalOptions): ResolvedWalOptions {
     observer: options.observer,
     fs: options.fs ?? nodeFileSystem,
   };
+}
+
+/**
+ * A value as an error message should show it: quoted with its type when that is what is wrong
+ * (`"1000" (a string)`), as it is otherwise (`-5`, `undefined`).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
+  if (typeof value === 'number' || value === undefined || value === null) return String(value);
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  return `a ${Array.isArray(value) ? 'array' : typeof value}`;
 }
