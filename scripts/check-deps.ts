@@ -3,14 +3,14 @@
  *
  * Reads every `dependencies`-style map of every workspace project and every `import`, `export
  * ... from`, dynamic `import()` and `require()` in `packages/<name>/{src,test}` and `apps/<name>/{src,test}`,
- * and checks them against `lib/layers.ts`. Run: `pnpm run check:deps` (part of `pnpm test`).
+ * and checks them against `lib/layers.ts` (tests may also use a package's test-only layers). Run: `pnpm run check:deps` (part of `pnpm test`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { LAYER_DEPENDENCIES, layerClosure } from './lib/layers.js';
+import { LAYER_DEPENDENCIES, testClosure } from './lib/layers.js';
 import {
   listWorkspace,
   type PackageJson,
@@ -130,7 +130,7 @@ export function checkDependencyDirection(root: string): DependencyReport {
       continue;
     }
     const direct = new Set(app ? [] : LAYER_DEPENDENCIES[manifest.name]);
-    const below = app ? new Set<string>() : layerClosure(manifest.name);
+    const below = app ? new Set<string>() : testClosure(manifest.name);
     /** Whether `project` may use workspace project `target` (at run time, or in tests). */
     const allowed = (target: WorkspaceProject, forTests: boolean): string | undefined => {
       const name = target.manifest.name;
@@ -214,7 +214,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { violations, files, manifests } = checkDependencyDirection(root);
   for (const v of violations) console.error(formatViolation(v));
   console.log(
-    `dependency direction (record <- wal <- wal-store -> store, apps on top): ${manifests} manifests, ${files} files, ${violations.length} violation(s)`,
+    `dependency direction (record <- wal <- wal-store -> store, wal <- wal-jetstream, apps on top): ${manifests} manifests, ${files} files, ${violations.length} violation(s)`,
   );
   process.exitCode = violations.length > 0 ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 /**
  * Says which real servers the tests will use and which they will skip: the tests that need
- * `redis-server`, `redis-cli` or `redis-benchmark` (Debian's `redis-server` and `redis-tools`)
- * run only where those are installed. Prints one line when some are missing, saying how to
- * install them; under `CI=true` a missing one is an error (CI installs them, see `.ci/run`).
+ * `redis-server`, `redis-cli` or `redis-benchmark` (Debian's `redis-server` and `redis-tools`),
+ * and those that need `nats-server` (Debian's `nats-server`: the JetStream cluster of
+ * `@hermes/wal-jetstream`), run only where those are installed. Prints one line when some are
+ * missing, saying how to install them; under `CI=true` a missing one is an error (CI installs them, see `.ci/run`).
  */
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ const TOOLS: readonly [tool: string, debianPackage: string][] = [
   ['redis-server', 'redis-server'],
   ['redis-cli', 'redis-tools'],
   ['redis-benchmark', 'redis-tools'],
+  ['nats-server', 'nats-server'],
 ];
 
 function onPath(tool: string): boolean {

@@ -73,7 +73,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     before = versions(dir);
   });
 
-  it('bumps @hermes/record and its dependents (wal, wal-store, the apps) as patches, and leaves the store alone', async () => {
+  it('bumps @hermes/record and its dependents (wal, wal-store, wal-jetstream, the apps) as patches, and leaves the store alone', async () => {
     await versionPackages(
       dir,
       '---\n"@hermes/record": patch\n---\n\nDecoding a legacy line is faster.\n',
@@ -84,6 +84,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
       '@hermes/record': bump(before['@hermes/record']!, 'patch'),
       '@hermes/wal': bump(before['@hermes/wal']!, 'patch'),
       '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
+      '@hermes/wal-jetstream': bump(before['@hermes/wal-jetstream']!, 'patch'),
       '@hermes/demo': bump(before['@hermes/demo']!, 'patch'),
       '@hermes/bench': bump(before['@hermes/bench']!, 'patch'),
     });

@@ -169,6 +169,29 @@ describe('the dependency direction check', () => {
     ]);
   });
 
+  it('lets the tests of a log beside wal use the durable store, never its sources', () => {
+    const jetstream = {
+      'packages/wal-jetstream/package.json': pkg(
+        '@hermes/wal-jetstream',
+        { '@hermes/record': 'workspace:^', '@hermes/wal': 'workspace:^' },
+        { devDependencies: { '@hermes/wal-store': 'workspace:^', '@hermes/store': 'workspace:^' } },
+      ),
+      'packages/wal-jetstream/src/index.ts':
+        "import type { LogPort } from '@hermes/wal';\nimport '@hermes/record';\nexport type P = LogPort;\n",
+      'packages/wal-jetstream/test/a.test.ts':
+        "import '@hermes/wal-store';\nimport '@hermes/store';\nimport '../src/index.js';\n",
+    };
+    expect(problems(jetstream)).toEqual([]);
+    expect(
+      problems({
+        ...jetstream,
+        'packages/wal-jetstream/src/store.ts': "import '@hermes/wal-store';\n",
+      }),
+    ).toEqual([
+      "packages/wal-jetstream/src/store.ts:1: '@hermes/wal-store': @hermes/wal-jetstream must not depend on @hermes/wal-store; it may use @hermes/record, @hermes/wal.",
+    ]);
+  });
+
   it('catches an app depending on another app, and a package that is not a known layer', () => {
     const out = problems({
       'apps/bench/package.json': JSON.stringify({

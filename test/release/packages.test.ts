@@ -72,6 +72,13 @@ const LAYERS: readonly Layer[] = [
     cjsExports: ['openDurableStore', 'DurableStoreError'],
     checkAllDeclarations: true,
   },
+  {
+    name: '@hermes/wal-jetstream',
+    direct: ['@hermes/wal-jetstream', '@hermes/wal-store', '@hermes/store'],
+    program: 'wal-jetstream.ts',
+    needsDir: false,
+    cjsExports: ['openJetStreamLog', 'JetStreamLogError'],
+  },
 ];
 
 const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -1,0 +1,378 @@
+import { decodeLine, encodeRecord, type LogRecord, type RecordLimits } from '@hermes/record';
+import type { LogFollower, LogPort, SnapshotWriter, WalStats } from '@hermes/wal';
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { JetStreamBadMessageError, JetStreamLogError } from './errors.js';
+
+/** What the log needs to run: resolved options and the client it publishes with. */
+export interface LogSettings {
+  readonly js: JetStreamClient;
+  readonly stream: string;
+  /** The subject every record is published to. */
+  readonly subject: string;
+  /** This handle's name in message ids (`<node>.<n>`), unique per open. */
+  readonly node: string;
+  /** The server's `max_payload`, headers included. */
+  readonly maxPayload: number;
+  readonly ackTimeoutMs: number;
+  readonly timeoutMs: number;
+  readonly maxInFlight: number;
+  readonly limits: RecordLimits;
+  /** Called once the log is closed: closes the connection if it is the log's own. */
+  readonly release: () => Promise<void>;
+}
+
+/** The stats of a {@link JetStreamLog}: the local log's fields, plus where it is in the stream. */
+export interface JetStreamLogStats extends WalStats {
+  /** The stream it follows. */
+  readonly stream: string;
+  /** Sequence of the last stream message applied on this node (0 before the first). */
+  readonly appliedSeq: number;
+}
+
+/** An append waiting for its acknowledgement and for its message to come back in the stream. */
+interface Pending {
+  readonly onDurable: (() => void) | undefined;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly bytes: number;
+  acked: boolean;
+  delivered: boolean;
+  /** What `onDurable` threw, if it did. */
+  failure: unknown;
+}
+
+const MSG_ID = 'Nats-Msg-Id';
+/** Room kept for the headers (`Nats-Msg-Id` and the protocol's framing) within `max_payload`. */
+const HEADER_ROOM = 256;
+const NEWLINE = 10;
+
+/**
+ * A Hermes log on a JetStream stream: each record is one message whose payload is the record's
+ * checksummed line (the `@hermes/record` codec), published with a message id `<node>.<n>`. One
+ * ordered consumer reads the whole stream in sequence order; a message this handle published
+ * completes its append (`onDurable`, then the promise once JetStream acknowledged it too), any
+ * other is decoded and handed to the follower. So every node applies every record in stream
+ * order, its own among the others'. Opened by `openJetStreamLog`.
+ */
+export class JetStreamLog implements LogPort {
+  readonly #s: LogSettings;
+  readonly #follower: LogFollower;
+  /** Own appends not settled yet, by message id. */
+  readonly #pending = new Map<string, Pending>();
+  /** Settles (never rejects) with each own append; what `sync()` and `close()` wait for. */
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Appends waiting for room (backpressure), first come first served. */
+  readonly #waiters: (() => void)[] = [];
+  /** Waiters let in whose publish has not happened yet (they go before any later append). */
+  #admitted = 0;
+  #counter = 0;
+  #appliedSeq = 0;
+  #appends = 0;
+  #bytes = 0;
+  #queuedBytes = 0;
+  #messages: ConsumerMessages | undefined;
+  #poisoned: Error | null = null;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Set while replaying at open: the sequence to reach, and what to call then. */
+  #replay: { readonly upTo: number; readonly done: (error?: Error) => void } | undefined;
+
+  constructor(settings: LogSettings, follower: LogFollower) {
+    this.#s = settings;
+    this.#follower = follower;
+  }
+
+  /**
+   * Starts following `messages` and resolves once every message up to `upTo` (the stream's last
+   * sequence at open) was applied, within `timeoutMs`.
+   * @throws JetStreamLogError `JETSTREAM_BAD_MESSAGE` for a message that is not a record,
+   *   `JETSTREAM_TIMEOUT` when replay does not finish in time.
+   */
+  replay(messages: ConsumerMessages, upTo: number): Promise<void> {
+    this.#messages = messages;
+    void messages.closed().then((error) => {
+      if (error && !this.#closed) {
+        this.#poison(
+          new JetStreamLogError(
+            'JETSTREAM_FOLLOW_FAILED',
+            `The log stopped reading stream ${this.#s.stream} (${error.message}); writes are refused. Reopen the store.`,
+            { cause: error },
+          ),
+        );
+      }
+    });
+    if (this.#appliedSeq >= upTo || this.#poisoned) {
+      return this.#poisoned ? Promise.reject(this.#poisoned) : Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#replay?.done(
+          new JetStreamLogError(
+            'JETSTREAM_TIMEOUT',
+            `Replay of stream ${this.#s.stream} reached message ${this.#appliedSeq} of ${upTo} within ${this.#s.timeoutMs} ms: is a quorum of the cluster up? Raise timeoutMs for a long stream.`,
+          ),
+        );
+      }, this.#s.timeoutMs);
+      this.#replay = {
+        upTo,
+        done: (error) => {
+          clearTimeout(timer);
+          this.#replay = undefined;
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+    });
+  }
+
+  /** Takes one message of the stream, in sequence order (the consumer's callback). */
+  deliver(msg: JsMsg): void {
+    if (this.#poisoned) return;
+    const seq = msg.seq;
+    if (seq <= this.#appliedSeq) return; // a redelivery after the consumer was recreated
+    const id = msg.headers?.get(MSG_ID);
+    const own = id ? this.#pending.get(id) : undefined;
+    if (own !== undefined && !own.delivered) {
+      own.delivered = true;
+      this.#appliedSeq = seq;
+      this.#bytes += msg.data.length;
+      try {
+        own.onDurable?.();
+      } catch (error) {
+        own.failure = error;
+      }
+      if (own.acked) this.#settle(id!, own);
+    } else {
+      const record = this.#decode(msg);
+      if (record === undefined) return;
+      this.#appliedSeq = seq;
+      this.#bytes += msg.data.length;
+      try {
+        this.#follower.onRecord(record);
+      } catch (error) {
+        this.#poison(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    }
+    if (this.#replay !== undefined && seq >= this.#replay.upTo) this.#replay.done();
+  }
+
+  append(record: LogRecord, onDurable?: () => void): Promise<void> {
+    const refused = this.#refusal();
+    if (refused) return Promise.reject(refused);
+    let line: Uint8Array;
+    try {
+      line = encodeRecord(record, this.#s.limits);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (line.length + HEADER_ROOM > this.#s.maxPayload) {
+      return Promise.reject(
+        new JetStreamLogError(
+          'JETSTREAM_TOO_LARGE',
+          `The record is ${line.length} bytes as a message, over the server's max_payload of ${this.#s.maxPayload} (less ${HEADER_ROOM} for headers): nothing was sent. Write smaller values, or raise max_payload in the server's configuration.`,
+        ),
+      );
+    }
+    if (this.#waiters.length === 0 && this.#admitted === 0 && !this.#full()) {
+      return this.#publish(line, onDurable);
+    }
+    return new Promise<void>((resolve) => this.#waiters.push(resolve)).then(() => {
+      this.#admitted--;
+      const late = this.#refusal();
+      if (late) throw late;
+      return this.#publish(line, onDurable);
+    });
+  }
+
+  async sync(): Promise<void> {
+    // An append resolves only once JetStream acknowledged it: waiting for those in flight is all.
+    await Promise.all([...this.#inFlight]);
+  }
+
+  rotate(): Promise<number> {
+    return Promise.reject(notYet());
+  }
+
+  installSnapshot(_upTo: number, _write: (writer: SnapshotWriter) => Promise<void>): Promise<void> {
+    return Promise.reject(notYet());
+  }
+
+  stats(): JetStreamLogStats {
+    return {
+      appends: this.#appends,
+      batches: this.#appends,
+      fsyncs: 0,
+      logBytes: this.#bytes,
+      snapshotBytes: 0,
+      fsyncLagMs: 0,
+      queuedRecords: this.#pending.size,
+      queuedBytes: this.#queuedBytes,
+      waitingAppends: this.#waiters.length,
+      poisoned: this.#poisoned,
+      closed: this.#closed,
+      stream: this.#s.stream,
+      appliedSeq: this.#appliedSeq,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= this.#closeNow();
+    return this.#closing;
+  }
+
+  /** Lets pending appends settle (within `timeoutMs`), stops following, releases the connection. */
+  async #closeNow(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all([...this.#inFlight]).then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.#s.timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const stuck = this.#pending.size;
+    this.#stopAll(closedError());
+    await this.#messages?.close().catch(ignore);
+    await this.#s.release().catch(ignore);
+    if (!drained) {
+      throw new JetStreamLogError(
+        'JETSTREAM_TIMEOUT',
+        `close() gave up on ${stuck} appends not acknowledged within ${this.#s.timeoutMs} ms; they may or may not be in stream ${this.#s.stream}.`,
+      );
+    }
+  }
+
+  #publish(line: Uint8Array, onDurable: (() => void) | undefined): Promise<void> {
+    const id = `${this.#s.node}.${++this.#counter}`;
+    const promise = new Promise<void>((resolve, reject) => {
+      const entry: Pending = {
+        onDurable,
+        resolve,
+        reject,
+        bytes: line.length,
+        acked: false,
+        delivered: false,
+        failure: undefined,
+      };
+      this.#pending.set(id, entry);
+      this.#queuedBytes += line.length;
+      this.#s.js.publish(this.#s.subject, line, { msgID: id, timeout: this.#s.ackTimeoutMs }).then(
+        () => {
+          entry.acked = true;
+          if (entry.delivered) this.#settle(id, entry);
+        },
+        (error: unknown) => {
+          if (this.#pending.get(id) !== entry) return;
+          if (entry.delivered) {
+            // It is in the stream (we read it back): stored, whatever the ack said.
+            entry.acked = true;
+            this.#settle(id, entry);
+            return;
+          }
+          // Not seen in the stream: if it was stored after all, it comes back as another
+          // writer's record and applies then, in its place.
+          this.#forget(id, entry);
+          entry.reject(
+            new JetStreamLogError(
+              'JETSTREAM_PUBLISH_FAILED',
+              `JetStream did not acknowledge the append to stream ${this.#s.stream} (${errorText(error)}); it may still be stored, and then applies in its place. Check that a quorum of the cluster is up.`,
+              { cause: error },
+            ),
+          );
+        },
+      );
+    });
+    const settled = promise.then(ignore, ignore);
+    this.#inFlight.add(settled);
+    void settled.then(() => this.#inFlight.delete(settled));
+    return promise;
+  }
+
+  #settle(id: string, entry: Pending): void {
+    this.#forget(id, entry);
+    if (entry.failure !== undefined) {
+      entry.reject(entry.failure);
+      return;
+    }
+    this.#appends++;
+    entry.resolve();
+  }
+
+  /** Drops `entry` from the in-flight set and lets waiting appends in. */
+  #forget(id: string, entry: Pending): void {
+    this.#pending.delete(id);
+    this.#queuedBytes -= entry.bytes;
+    while (this.#waiters.length > 0 && !this.#full()) {
+      this.#admitted++;
+      this.#waiters.shift()!();
+    }
+  }
+
+  #full(): boolean {
+    return this.#pending.size + this.#admitted >= this.#s.maxInFlight;
+  }
+
+  #refusal(): Error | undefined {
+    if (this.#poisoned) return this.#poisoned;
+    if (this.#closed) return closedError();
+    return undefined;
+  }
+
+  #decode(msg: JsMsg): LogRecord | undefined {
+    const data = msg.data;
+    const bad = (reason: string, detail: string): undefined => {
+      this.#poison(new JetStreamBadMessageError(this.#s.stream, msg.seq, reason, detail));
+      return undefined;
+    };
+    if (data.length === 0 || data[data.length - 1] !== NEWLINE) {
+      return bad('not-a-line', `${data.length} bytes not ending in a newline`);
+    }
+    const result = decodeLine(data.subarray(0, data.length - 1), 0, 'v1', this.#s.limits);
+    if (!result.ok) return bad(result.reason, result.message);
+    return result.record;
+  }
+
+  /** Refuses every later append for good, fails those in flight, tells the follower (or the opener). */
+  #poison(error: Error): void {
+    if (this.#poisoned) return;
+    this.#poisoned = error;
+    this.#stopAll(error);
+    if (this.#replay) this.#replay.done(error);
+    else this.#follower.poisoned(error);
+  }
+
+  /** Stops reading the stream and rejects every append not settled with `error`. */
+  #stopAll(error: Error): void {
+    void this.#messages?.close().catch(ignore);
+    for (const [id, entry] of [...this.#pending]) {
+      this.#forget(id, entry);
+      entry.reject(error);
+    }
+    for (const wake of this.#waiters.splice(0)) {
+      this.#admitted++;
+      wake();
+    }
+  }
+}
+
+function notYet(): JetStreamLogError {
+  return new JetStreamLogError(
+    'JETSTREAM_NOT_SUPPORTED',
+    'Compaction of a JetStream log is not there yet: open the store with compaction: false.',
+  );
+}
+
+function closedError(): JetStreamLogError {
+  return new JetStreamLogError(
+    'JETSTREAM_CLOSED',
+    'The JetStream log is closed: open it again to append.',
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function ignore(): void {}

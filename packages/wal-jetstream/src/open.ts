@@ -1,0 +1,193 @@
+import { resolveLimits } from '@hermes/record';
+import type { LogFollower, LogOpener, OpenedLog, OpenReport } from '@hermes/wal';
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection, nuid } from '@nats-io/transport-node';
+import { JetStreamLogError } from './errors.js';
+import { JetStreamLog, type LogSettings } from './log.js';
+import type { JetStreamLogOptions } from './options.js';
+
+/** Options with every default filled in. */
+interface Resolved {
+  readonly servers: string[];
+  readonly stream: string;
+  readonly prefix: string;
+  readonly replicas: number;
+  readonly options: JetStreamLogOptions;
+  readonly ackTimeoutMs: number;
+  readonly timeoutMs: number;
+  readonly maxInFlight: number;
+}
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+const SUBJECT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+function invalid(message: string): JetStreamLogError {
+  return new JetStreamLogError('JETSTREAM_INVALID_OPTIONS', message);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw invalid(`${name} must be a whole number >= 1, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function resolve(options: JetStreamLogOptions): Resolved {
+  if (options === null || typeof options !== 'object') {
+    throw invalid('openJetStreamLog takes an options object: { servers, stream?, ... }.');
+  }
+  const servers =
+    options.servers === undefined
+      ? []
+      : typeof options.servers === 'string'
+        ? [options.servers]
+        : [...options.servers];
+  if (options.connection === undefined && servers.length === 0) {
+    throw invalid('servers is required (e.g. "nats://127.0.0.1:4222"), or pass a connection.');
+  }
+  const stream = options.stream ?? 'hermes';
+  if (typeof stream !== 'string' || !NAME.test(stream)) {
+    throw invalid(`stream must be letters, digits, "_" or "-", got ${JSON.stringify(stream)}.`);
+  }
+  const prefix = options.subjectPrefix ?? `hermes.${stream}`;
+  if (typeof prefix !== 'string' || !SUBJECT.test(prefix)) {
+    throw invalid(
+      `subjectPrefix must be dot-separated tokens without wildcards, got ${JSON.stringify(prefix)}.`,
+    );
+  }
+  return {
+    servers,
+    stream,
+    prefix,
+    replicas: positive('replicas', options.replicas, 3),
+    options,
+    ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs, 10_000),
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 30_000),
+    maxInFlight: positive('maxInFlight', options.maxInFlight, 65_536),
+  };
+}
+
+/**
+ * The stream named `r.stream`, created (replicas `r.replicas`, file storage, limits retention,
+ * subjects `<prefix>.>`, plus `streamConfig`) when missing.
+ * @throws JetStreamLogError `JETSTREAM_STREAM_MISMATCH` for a stream of other subjects or retention.
+ */
+async function ensureStream(jsm: JetStreamManager, r: Resolved): Promise<StreamInfo> {
+  const subjects = [`${r.prefix}.>`];
+  let info: StreamInfo;
+  try {
+    info = await jsm.streams.info(r.stream);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) {
+      throw error;
+    }
+    info = await jsm.streams.add({
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      ...r.options.streamConfig,
+      name: r.stream,
+      subjects,
+      num_replicas: r.replicas,
+    });
+  }
+  const { config } = info;
+  if (
+    config.retention !== RetentionPolicy.Limits ||
+    config.subjects?.length !== 1 ||
+    config.subjects[0] !== subjects[0]
+  ) {
+    throw new JetStreamLogError(
+      'JETSTREAM_STREAM_MISMATCH',
+      `Stream ${r.stream} has subjects ${JSON.stringify(config.subjects)} and ${config.retention} retention; the log needs exactly ["${subjects[0]}"] and limits retention. Name another stream, or set subjectPrefix to match.`,
+    );
+  }
+  return info;
+}
+
+async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
+  const started = performance.now();
+  let nc: NatsConnection;
+  const owned = r.options.connection === undefined;
+  if (r.options.connection !== undefined) {
+    nc = r.options.connection;
+  } else {
+    try {
+      nc = await connect({ name: 'hermes', ...r.options.connectOptions, servers: r.servers });
+    } catch (error) {
+      throw new JetStreamLogError(
+        'JETSTREAM_UNREACHABLE',
+        `No NATS server of ${r.servers.join(', ')} could be reached (${error instanceof Error ? error.message : String(error)}): start the cluster, or fix servers.`,
+        { cause: error },
+      );
+    }
+  }
+  let log: JetStreamLog | undefined;
+  try {
+    const jsm = await jetstreamManager(nc);
+    const info = await ensureStream(jsm, r);
+    const settings: LogSettings = {
+      js: jsm.jetstream(),
+      stream: r.stream,
+      subject: `${r.prefix}.log`,
+      node: nuid.next(),
+      maxPayload: nc.info?.max_payload ?? 1024 * 1024,
+      ackTimeoutMs: r.ackTimeoutMs,
+      timeoutMs: r.timeoutMs,
+      maxInFlight: r.maxInFlight,
+      limits: resolveLimits(r.options.limits),
+      // The log's own connection closes with it; a connection given by the caller stays open.
+      release: owned ? () => nc.close() : async () => {},
+    };
+    const opened = new JetStreamLog(settings, follower);
+    log = opened;
+    // No filter: the stream holds only the log's subjects (and 2.9 has one filter subject only).
+    const consumer = await settings.js.consumers.get(r.stream);
+    const messages = await consumer.consume({ callback: (msg) => opened.deliver(msg) });
+    const upTo = info.state.messages === 0 ? 0 : info.state.last_seq;
+    await opened.replay(messages, upTo);
+    return { log: opened, report: report(opened, performance.now() - started) };
+  } catch (error) {
+    if (log) await log.close().catch(() => {});
+    else if (owned) await nc.close().catch(() => {});
+    throw error;
+  }
+}
+
+function report(log: JetStreamLog, durationMs: number): OpenReport {
+  const { appliedSeq, logBytes } = log.stats();
+  return {
+    records: appliedSeq,
+    bytes: logBytes,
+    segments: 0,
+    fromSnapshot: false,
+    durationMs,
+    tornTail: null,
+    skipped: 0,
+    legacy: false,
+  };
+}
+
+/**
+ * A `LogOpener` (of `@hermes/wal`) for `openDurableStore`'s `log` option: a replicated log on the JetStream
+ * stream `options.stream` (created with `replicas` replicas when missing). Opening connects (or
+ * uses `options.connection`), replays the stream, then follows it: records other nodes append
+ * reach the store in stream order, among its own.
+ * @throws JetStreamLogError `JETSTREAM_INVALID_OPTIONS` at once for bad options; the opener
+ *   rejects with `JETSTREAM_UNREACHABLE`, `JETSTREAM_STREAM_MISMATCH`, `JETSTREAM_BAD_MESSAGE`
+ *   (naming the sequence) or `JETSTREAM_TIMEOUT`.
+ */
+export function openJetStreamLog(options: JetStreamLogOptions): LogOpener {
+  const resolved = resolve(options);
+  return (follower) => openLog(resolved, follower);
+}
