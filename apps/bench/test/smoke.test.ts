@@ -113,7 +113,11 @@ describe('pnpm bench --smoke', () => {
     expect(results.machine.filesystem).not.toBe('');
     expect(results.machine.fdatasyncMs.p50).toBeGreaterThan(0);
     expect(results.targets.length).toBeGreaterThan(15);
-    expect(run.stdout).toMatch(/SyncEveryWrite N=256 \/ baseline fdatasync N=256 .*[✓✗]/);
+    // Every target is measured, none graded: a smoke run's tiny sizes say nothing about speed.
+    expect(run.stdout).toMatch(
+      /SyncEveryWrite N=256 \/ baseline fdatasync N=256 .*not graded \(smoke\)/,
+    );
+    expect(results.targets.every((t) => t.holds === null)).toBe(true);
     expect(run.stdout).toContain('Hermes / ...');
   });
 

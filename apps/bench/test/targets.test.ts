@@ -29,6 +29,15 @@ describe('evaluateTargets', () => {
     expect(evaluateTargets(rows, [target({ bound: 0.95 })])[0]).toMatchObject({ holds: false });
   });
 
+  it('grades nothing on a smoke run: the figure is kept, the verdict is not given', () => {
+    const rows = [row('a', 18), row('b', 300)];
+    expect(evaluateTargets(rows, [target({})], { grade: false })[0]).toMatchObject({
+      measured: 0.06,
+      holds: null,
+      missing: expect.stringMatching(/^not graded: a smoke run/),
+    });
+  });
+
   it('reads <= bounds and p99 figures', () => {
     const rows = [row('a', 1, 30), row('b', 1, 10)];
     const t = target({

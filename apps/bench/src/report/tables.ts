@@ -86,7 +86,7 @@ export function targetsTable(results: Pick<Results, 'targets'>): {
     t.text,
     t.measured === null ? (t.missing ?? 'not measured') : num(t.measured),
     `${t.op} ${t.bound}`,
-    mark(t.holds),
+    t.holds === null && t.measured !== null ? 'not graded (smoke)' : mark(t.holds),
   ]);
   return { header, body };
 }
