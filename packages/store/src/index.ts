@@ -11,6 +11,7 @@ export {
 } from './contract.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { hashString } from './hash.js';
+export { compareKeys } from './key-order.js';
 export { LockTable } from './lock-table.js';
 export { LockedStore, type LockedStoreOptions } from './locked-store.js';
 export type { MapStore } from './map-store.js';

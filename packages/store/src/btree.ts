@@ -1,0 +1,17 @@
+import { createRequire } from 'node:module';
+import type * as sortedBtree from 'sorted-btree';
+
+/**
+ * The B+ tree of `sorted-btree` (a CommonJS package whose class is its `default` export),
+ * loaded with `require` so that Node, tsx and vitest all see the same class whatever their
+ * ES-module interop does with `default`. Internal: the stores' ordered index.
+ */
+export const BTree: BTreeClass = (
+  createRequire(import.meta.url)('sorted-btree') as { default: BTreeClass }
+).default;
+
+/** The class of `sorted-btree` (under NodeNext, its CommonJS `default` sits one level down). */
+type BTreeClass = typeof sortedBtree.default.default;
+
+/** A B+ tree instance: see `sorted-btree`. */
+export type BTree<K, V> = sortedBtree.default<K, V>;
