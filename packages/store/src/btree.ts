@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as sortedBtree from 'sorted-btree';
+import { compareKeys } from './key-order.js';
 
 /**
  * The B+ tree of `sorted-btree` (a CommonJS package whose class is its `default` export),
@@ -15,3 +16,11 @@ type BTreeClass = typeof sortedBtree.default.default;
 
 /** A B+ tree instance: see `sorted-btree`. */
 export type BTree<K, V> = sortedBtree.default<K, V>;
+
+/** Most keys (leaf) or children (inner node) per tree node: `sorted-btree`'s default. */
+const NODE_SIZE = 32;
+
+/** An empty tree in {@link compareKeys} order. */
+export function newTree<V>(): BTree<string, V> {
+  return new BTree<string, V>(undefined, compareKeys, NODE_SIZE);
+}

@@ -8,6 +8,8 @@ export {
   type Release,
   type ScanOptions,
   type Store,
+  type StoreReader,
+  type StoreSnapshot,
 } from './contract.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { hashString } from './hash.js';

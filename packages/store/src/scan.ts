@@ -1,0 +1,90 @@
+import type { BTree } from './btree.js';
+import { type EntryCursor, TreeCursor } from './cursor.js';
+import { MergedCursor } from './merge.js';
+import type { KeyRange } from './range.js';
+import { decodeValue, type StoredValue } from './value-codec.js';
+
+/** Turns a stored entry into what an iterator yields. */
+export type Project<T> = (key: string, value: StoredValue) => T;
+
+/** Yields `[key, value]` with a fresh copy of the value. */
+export const toEntry: Project<[key: string, value: Uint8Array]> = (key, value) => [
+  key,
+  decodeValue(value),
+];
+/** Yields the key. */
+export const toKey: Project<string> = (key) => key;
+/** Yields a fresh copy of the value. */
+export const toValue: Project<Uint8Array> = (_key, value) => decodeValue(value);
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The iterator behind every `entries`/`keys`/`values`: the entries of `trees` (one per shard,
+ * none of which any writer touches any more) within `range`, merged in key order when there
+ * are several, up to the range's limit.
+ *
+ * `check` runs before every step and throws to stop a read whose store or snapshot was closed.
+ * `release` runs once, when the iterator is done (exhausted, at its limit, or `return()`ed, as
+ * `break` in a `for...of` does): the store may then write into those trees again.
+ */
+export class ScanIterator<T> implements IterableIterator<T> {
+  #cursor: EntryCursor | undefined;
+  #left: number;
+  readonly #project: Project<T>;
+  readonly #check: () => void;
+  #release: (() => void) | undefined;
+
+  constructor(
+    trees: readonly BTree<string, StoredValue>[],
+    range: KeyRange,
+    project: Project<T>,
+    check: () => void,
+    release: (() => void) | undefined,
+  ) {
+    this.#project = project;
+    this.#check = check;
+    this.#release = release;
+    this.#left = range.limit;
+    if (range.empty || trees.length === 0) {
+      this.#cursor = undefined;
+      this.#finish();
+    } else if (trees.length === 1) {
+      this.#cursor = new TreeCursor(trees[0]!, range);
+    } else {
+      this.#cursor = new MergedCursor(
+        trees.map((tree) => new TreeCursor(tree, range)),
+        range.reverse,
+      );
+    }
+  }
+
+  next(): IteratorResult<T> {
+    const cursor = this.#cursor;
+    if (cursor === undefined) return DONE;
+    this.#check();
+    if (!cursor.next()) {
+      this.#finish();
+      return DONE;
+    }
+    const value = this.#project(cursor.key, cursor.value);
+    if (--this.#left === 0) this.#finish();
+    return { done: false, value };
+  }
+
+  return(): IteratorResult<T> {
+    this.#finish();
+    return DONE;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  #finish(): void {
+    this.#cursor = undefined;
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
+}
