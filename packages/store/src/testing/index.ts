@@ -7,6 +7,7 @@ import { modelTests } from './model.js';
 import { operationTests } from './operations.js';
 import { resolveOptions, type StoreFactory, type StoreSuiteOptions } from './options.js';
 import { expectScan, rangeTests } from './ranges.js';
+import { snapshotTests } from './snapshots.js';
 
 export { bytes, show } from './bytes.js';
 export { findLinearization, type HistoryEntry } from './linearizability.js';
@@ -40,6 +41,7 @@ export function storeSuite(name: string, factory: StoreFactory, options?: StoreS
     operationTests(resolved);
     iterationTests(resolved);
     rangeTests(resolved);
+    snapshotTests(resolved);
     lifecycleTests(resolved);
     concurrencyTests(resolved);
     callOrderTests(resolved);
