@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer';
 import { parseArgs } from 'node:util';
 import { BTree } from '../src/btree.js';
-import { compareKeys } from '../src/key-order.js';
+import { compareSortable } from '../src/key-order.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,7 +34,7 @@ function make(kind: string): Candidate {
     const map = new Map<string, string>();
     return { set: (k, v) => void map.set(k, v), get: (k) => map.get(k) };
   }
-  const tree = new BTree<string, string>(undefined, compareKeys, nodeSize);
+  const tree = new BTree<string, string>(undefined, compareSortable, nodeSize);
   if (kind === 'btree') {
     return {
       set: (k, v) => void tree.set(k, v),

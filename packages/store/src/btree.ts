@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as sortedBtree from 'sorted-btree';
-import { compareKeys } from './key-order.js';
+import { compareSortable } from './key-order.js';
 
 /**
  * The B+ tree of `sorted-btree` (a CommonJS package whose class is its `default` export),
@@ -20,7 +20,7 @@ export type BTree<K, V> = sortedBtree.default<K, V>;
 /** Most keys (leaf) or children (inner node) per tree node: `sorted-btree`'s default. */
 const NODE_SIZE = 32;
 
-/** An empty tree in {@link compareKeys} order. */
+/** An empty tree of keys in `sortableKey` form, in native string order (= `compareKeys` order of the keys). */
 export function newTree<V>(): BTree<string, V> {
-  return new BTree<string, V>(undefined, compareKeys, NODE_SIZE);
+  return new BTree<string, V>(undefined, compareSortable, NODE_SIZE);
 }

@@ -1,9 +1,12 @@
 import type { BTree } from './btree.js';
-import { compareKeys } from './key-order.js';
+import { compareSortable } from './key-order.js';
 import type { KeyRange } from './range.js';
 import type { StoredValue } from './value-codec.js';
 
-/** An ordered stream of stored entries: `next()` moves to the next one, then `key`/`value` hold it. */
+/**
+ * An ordered stream of stored entries: `next()` moves to the next one, then `key` (in
+ * `sortableKey` form) and `value` hold it.
+ */
 export interface EntryCursor {
   /** The current key (valid after `next()` returned `true`). */
   readonly key: string;
@@ -66,11 +69,11 @@ export class TreeCursor implements EntryCursor {
     const r = this.#range;
     if (r.reverse) {
       if (r.lower === undefined) return true;
-      const c = compareKeys(key, r.lower);
+      const c = compareSortable(key, r.lower);
       return c > 0 || (c === 0 && !r.lowerOpen);
     }
     if (r.upper === undefined) return true;
-    const c = compareKeys(key, r.upper);
+    const c = compareSortable(key, r.upper);
     return c < 0 || (c === 0 && !r.upperOpen);
   }
 }

@@ -10,6 +10,7 @@ import {
   type StoreSnapshot,
 } from './contract.js';
 import { closedError, StoreError } from './errors.js';
+import { sortableKey } from './key-order.js';
 import { LockTable } from './lock-table.js';
 import { resolveRange } from './range.js';
 import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
@@ -368,7 +369,7 @@ export class MapStore implements LockableStore {
   /** Removes `key` from shard `shard` (map and tree); returns whether it was present. */
   #remove(shard: number, key: string): boolean {
     if (!this.#maps[shard]!.delete(key)) return false;
-    this.#writableTree(shard).delete(key);
+    this.#writableTree(shard).delete(sortableKey(key));
     return true;
   }
 
@@ -398,7 +399,7 @@ export class MapStore implements LockableStore {
       this.#maps[shard] = map;
       map.set(key, value);
     }
-    this.#writableTree(shard).set(key, value);
+    this.#writableTree(shard).set(sortableKey(key), value);
   }
 
   #apply(ops: readonly StoredOp[]): boolean {

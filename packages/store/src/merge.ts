@@ -1,5 +1,5 @@
 import type { EntryCursor } from './cursor.js';
-import { compareKeys } from './key-order.js';
+import { compareSortable } from './key-order.js';
 import type { StoredValue } from './value-codec.js';
 
 /**
@@ -45,7 +45,7 @@ export class MergedCursor implements EntryCursor {
   }
 
   #before(a: EntryCursor, b: EntryCursor): boolean {
-    return compareKeys(a.key, b.key) * this.#sign < 0;
+    return compareSortable(a.key, b.key) * this.#sign < 0;
   }
 
   #down(i: number): void {

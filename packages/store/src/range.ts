@@ -1,11 +1,11 @@
 import type { ScanOptions } from './contract.js';
 import { StoreError } from './errors.js';
-import { compareKeys } from './key-order.js';
+import { compareKeys, sortableKey } from './key-order.js';
 
 /**
  * {@link ScanOptions} resolved: one lower and one upper bound (the prefix folded in), the
- * direction and the limit. `lower`/`upper` are `undefined` when unbounded; `empty` when no key
- * can fall in the range.
+ * direction and the limit. `lower`/`upper` are in `sortableKey` form (as the trees hold keys),
+ * `undefined` when unbounded; `empty` when no key can fall in the range.
  */
 export interface KeyRange {
   readonly lower: string | undefined;
@@ -94,7 +94,15 @@ export function resolveRange(options: ScanOptions | undefined): KeyRange {
     const c = compareKeys(lower, upper);
     if (c > 0 || (c === 0 && (lowerOpen || upperOpen))) empty = true;
   }
-  return { lower, lowerOpen, upper, upperOpen, reverse, limit, empty };
+  return {
+    lower: lower === undefined ? undefined : sortableKey(lower),
+    lowerOpen,
+    upper: upper === undefined ? undefined : sortableKey(upper),
+    upperOpen,
+    reverse,
+    limit,
+    empty,
+  };
 }
 
 /**

@@ -1,19 +1,20 @@
 import type { BTree } from './btree.js';
 import { type EntryCursor, TreeCursor } from './cursor.js';
+import { keyOfSortable } from './key-order.js';
 import { MergedCursor } from './merge.js';
 import type { KeyRange } from './range.js';
 import { decodeValue, type StoredValue } from './value-codec.js';
 
-/** Turns a stored entry into what an iterator yields. */
-export type Project<T> = (key: string, value: StoredValue) => T;
+/** Turns a stored entry (its key in `sortableKey` form) into what an iterator yields. */
+export type Project<T> = (sortable: string, value: StoredValue) => T;
 
 /** Yields `[key, value]` with a fresh copy of the value. */
-export const toEntry: Project<[key: string, value: Uint8Array]> = (key, value) => [
-  key,
+export const toEntry: Project<[key: string, value: Uint8Array]> = (sortable, value) => [
+  keyOfSortable(sortable),
   decodeValue(value),
 ];
 /** Yields the key. */
-export const toKey: Project<string> = (key) => key;
+export const toKey: Project<string> = keyOfSortable;
 /** Yields a fresh copy of the value. */
 export const toValue: Project<Uint8Array> = (_key, value) => decodeValue(value);
 

@@ -1,6 +1,7 @@
 import type { BTree } from './btree.js';
 import type { ScanOptions, StoreSnapshot } from './contract.js';
 import { closedError } from './errors.js';
+import { sortableKey } from './key-order.js';
 import { resolveRange } from './range.js';
 import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
 import { checkKey } from './validate.js';
@@ -48,7 +49,7 @@ export class TreeSnapshot implements StoreSnapshot {
   get(key: string): Uint8Array | undefined {
     const trees = this.#open();
     checkKey(key);
-    const stored = trees[this.#shardOf(key)]!.get(key);
+    const stored = trees[this.#shardOf(key)]!.get(sortableKey(key));
     return stored === undefined ? undefined : decodeValue(stored);
   }
 
@@ -56,7 +57,7 @@ export class TreeSnapshot implements StoreSnapshot {
   has(key: string): boolean {
     const trees = this.#open();
     checkKey(key);
-    return trees[this.#shardOf(key)]!.has(key);
+    return trees[this.#shardOf(key)]!.has(sortableKey(key));
   }
 
   /** The snapshot's entries in key order within `options`. Throws `STORE_INVALID_OPTION`, `STORE_CLOSED`. */

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareKeys } from '../src/index.js';
+import { keyOfSortable, sortableKey } from '../src/key-order.js';
 
 const utf8Order = (a: string, b: string): number =>
   Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -64,5 +65,25 @@ describe('compareKeys', () => {
         if (b.length > 0) expect(compareKeys(a, a + b)).toBeLessThan(0);
       }),
     );
+  });
+});
+
+describe('sortableKey', () => {
+  it('maps keys to strings whose native order is UTF-8 order, and back', () => {
+    fc.assert(
+      fc.property(key, key, (a, b) => {
+        const x = sortableKey(a);
+        const y = sortableKey(b);
+        expect(Math.sign(x < y ? -1 : x > y ? 1 : 0)).toBe(utf8Order(a, b));
+        expect(keyOfSortable(x)).toBe(a);
+        expect(x.startsWith(sortableKey(b))).toBe(a.startsWith(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('returns a key without code units from U+D800 up as it is', () => {
+    for (const k of ['', 'user:1', 'ключ', '日本語', '\ud7ff']) expect(sortableKey(k)).toBe(k);
+    expect(sortableKey('\ue000')).not.toBe('\ue000');
   });
 });
