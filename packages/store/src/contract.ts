@@ -78,7 +78,7 @@ export interface StoreSnapshot extends StoreReader {
  */
 export interface Store extends StoreReader {
   /**
-   * A read-only view frozen at this moment; see {@link StoreSnapshot}. Takes no lock and does
+   * A read-only view frozen at this moment; see `StoreSnapshot`. Takes no lock and does
    * not wait for writes in flight (it sees what has been applied). Throws `STORE_CLOSED` once
    * the store is closed.
    */

@@ -23,7 +23,9 @@ export interface EntryCursor {
  * cursors a tree that no writer touches any more).
  */
 export class TreeCursor implements EntryCursor {
+  /** The current key, in `sortableKey` form. */
   key = '';
+  /** The current stored value. */
   value: StoredValue = '';
   readonly #pair: [string, StoredValue] = ['', ''];
   readonly #entries: Iterator<[string, StoredValue]>;
@@ -31,6 +33,7 @@ export class TreeCursor implements EntryCursor {
   /** The start bound when it is exclusive and not yet passed, else `undefined`. */
   #skip: string | undefined;
 
+  /** Positions before the first entry of `range` in `tree` (one descent). */
   constructor(tree: BTree<string, StoredValue>, range: KeyRange) {
     this.#range = range;
     if (range.reverse) {
@@ -45,6 +48,7 @@ export class TreeCursor implements EntryCursor {
     }
   }
 
+  /** Moves to the next entry within the range; `false` once there is none. */
   next(): boolean {
     const step = this.#entries.next();
     if (step.done === true) return false;

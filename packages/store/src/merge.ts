@@ -9,7 +9,9 @@ import type { StoredValue } from './value-codec.js';
  * (a key lives in one shard).
  */
 export class MergedCursor implements EntryCursor {
+  /** The current key, in `sortableKey` form. */
   key = '';
+  /** The current stored value. */
   value: StoredValue = '';
   readonly #heap: EntryCursor[] = [];
   /** +1 ascending, -1 descending. */
@@ -24,6 +26,7 @@ export class MergedCursor implements EntryCursor {
     for (let i = (this.#heap.length >> 1) - 1; i >= 0; i--) this.#down(i);
   }
 
+  /** Moves to the next entry of the merged stream; `false` once every cursor is done. */
   next(): boolean {
     const heap = this.#heap;
     if (this.#started && heap.length > 0) {

@@ -8,14 +8,19 @@ import { compareKeys, sortableKey } from './key-order.js';
  * `undefined` when unbounded; `empty` when no key can fall in the range.
  */
 export interface KeyRange {
+  /** The lower bound, or `undefined` for none. */
   readonly lower: string | undefined;
   /** Whether `lower` itself is excluded (`gt`). */
   readonly lowerOpen: boolean;
+  /** The upper bound, or `undefined` for none. */
   readonly upper: string | undefined;
   /** Whether `upper` itself is excluded (`lt`, or the end of a prefix). */
   readonly upperOpen: boolean;
+  /** Whether to walk from the top down. */
   readonly reverse: boolean;
+  /** Most entries to yield (`Infinity` for all). */
   readonly limit: number;
+  /** Whether no key can fall in the range (or the limit is 0). */
   readonly empty: boolean;
 }
 

@@ -36,6 +36,7 @@ export class ScanIterator<T> implements IterableIterator<T> {
   readonly #check: () => void;
   #release: (() => void) | undefined;
 
+  /** Starts the cursors (one descent per tree); see the class comment for `check` and `release`. */
   constructor(
     trees: readonly BTree<string, StoredValue>[],
     range: KeyRange,
@@ -60,6 +61,7 @@ export class ScanIterator<T> implements IterableIterator<T> {
     }
   }
 
+  /** The next item, or done; throws what `check` throws. */
   next(): IteratorResult<T> {
     const cursor = this.#cursor;
     if (cursor === undefined) return DONE;
@@ -73,11 +75,13 @@ export class ScanIterator<T> implements IterableIterator<T> {
     return { done: false, value };
   }
 
+  /** Ends the iteration early (`break` in `for...of` calls it) and releases the trees. */
   return(): IteratorResult<T> {
     this.#finish();
     return DONE;
   }
 
+  /** The iterator itself, so that it works in `for...of` and spreads. */
   [Symbol.iterator](): this {
     return this;
   }
