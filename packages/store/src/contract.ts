@@ -3,32 +3,86 @@ export type BatchOp =
   | { readonly type: 'set'; readonly key: string; readonly value: Uint8Array }
   | { readonly type: 'delete'; readonly key: string };
 
-/** Options for iterating a store. */
+/**
+ * Which keys an iteration visits, and how. Keys are visited in `compareKeys` order (by
+ * their UTF-8 bytes), ascending unless `reverse`. The bounds combine: a key is visited when it
+ * satisfies every bound given and starts with `prefix`. A range that holds no key (`gt` past
+ * `lt`, say) yields nothing; it is not an error.
+ *
+ * Invalid options throw `STORE_INVALID_OPTION`: a bound or prefix that is not a well-formed
+ * string, `gt` together with `gte` (or `lt` with `lte`), a `reverse` that is not a boolean, a
+ * `limit` that is not a non-negative integer or `Infinity`, or a property not listed here.
+ */
 export interface ScanOptions {
+  /** Only keys after this one. Not together with `gte`. @default no lower bound */
+  readonly gt?: string;
+  /** Only keys from this one on. Not together with `gt`. @default no lower bound */
+  readonly gte?: string;
+  /** Only keys before this one. Not together with `lte`. @default no upper bound */
+  readonly lt?: string;
+  /** Only keys up to this one. Not together with `lt`. @default no upper bound */
+  readonly lte?: string;
   /** Only keys that start with this string. @default '' (every key) */
   readonly prefix?: string;
+  /** Visit keys from the highest down. @default false */
+  readonly reverse?: boolean;
+  /** Stop after this many keys (counted from the start, so from the top when `reverse`). @default Infinity */
+  readonly limit?: number;
 }
 
 /**
- * The contract every Hermes store meets: the in-memory `LockedStore` and `ShardedStore`, and the
- * durable store of `@hermes/wal-store` that wraps them.
+ * The reads every Hermes store and every snapshot of one offer. Reads are synchronous. Values
+ * come out as fresh copies: mutating one never changes stored data.
  *
- * Reads are synchronous (every Hermes store serves reads from memory); writes return promises
- * that settle once the write is applied (and, for a durable store, durable under its policy).
- * Values are copied on the way in and on the way out: mutating a buffer you passed in or got
- * back never changes stored data.
+ * Iterators (`entries`, `keys`, `values`) are **consistent**: each sees the data as it was when
+ * it was created (the call, not the first `next()`), whatever is written while it runs, and
+ * holds no lock. Starting one costs O(log n) (per shard, for a sharded store); each step is
+ * O(1) amortized (O(log shards) for a sharded store, which merges its shards' ordered streams).
  */
-export interface Store {
+export interface StoreReader {
   /** The value stored under `key`, as a fresh copy, or `undefined`. */
   get(key: string): Uint8Array | undefined;
   /** Whether `key` is present. */
   has(key: string): boolean;
   /** How many keys are present. */
   readonly size: number;
-  /** Entries (fresh copies of values), optionally only those whose key starts with a prefix. Order is unspecified. */
+  /** `[key, value]` pairs (values are fresh copies) in key order, within `options`' range. */
   entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]>;
-  /** Keys, optionally only those that start with a prefix. Order is unspecified. */
+  /** Keys in key order, within `options`' range. */
   keys(options?: ScanOptions): IterableIterator<string>;
+  /** Values (fresh copies) in the order of their keys, within `options`' range. */
+  values(options?: ScanOptions): IterableIterator<Uint8Array>;
+}
+
+/**
+ * A read-only view of a store frozen at the moment {@link Store.snapshot} was called: every
+ * read through it, however much later, sees exactly the data of that moment.
+ *
+ * Reads throw `STORE_CLOSED` once the snapshot or its store is closed (iterators of the
+ * snapshot too, at their next step). Close a snapshot when done with it: an open snapshot keeps
+ * the data of its moment alive (see the store's `snapshot()` for what that costs).
+ */
+export interface StoreSnapshot extends StoreReader {
+  /** Releases the snapshot; later reads throw `STORE_CLOSED`. Idempotent. */
+  close(): void;
+}
+
+/**
+ * The contract every Hermes store meets: the in-memory `LockedStore` and `ShardedStore`, and the
+ * durable store of `@hermes/wal-store` that wraps them.
+ *
+ * Reads are synchronous (every Hermes store serves reads from memory; see {@link StoreReader}
+ * for them and for the key order); writes return promises that settle once the write is applied
+ * (and, for a durable store, durable under its policy). Values are copied on the way in and on
+ * the way out: mutating a buffer you passed in or got back never changes stored data.
+ */
+export interface Store extends StoreReader {
+  /**
+   * A read-only view frozen at this moment; see `StoreSnapshot`. Takes no lock and does
+   * not wait for writes in flight (it sees what has been applied). Throws `STORE_CLOSED` once
+   * the store is closed.
+   */
+  snapshot(): StoreSnapshot;
   /** Stores `value` under `key`, replacing what was there. */
   set(key: string, value: Uint8Array): Promise<void>;
   /** Removes `key`; resolves `true` if it was present when the delete took effect. */

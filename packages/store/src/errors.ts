@@ -33,3 +33,13 @@ export class StoreError extends Error {
 export function isStoreError(error: unknown, code?: StoreErrorCode): error is StoreError {
   return error instanceof StoreError && (code === undefined || error.code === code);
 }
+
+/** The `STORE_CLOSED` error of a closed store (`'store'`) or a closed snapshot (`'snapshot'`). */
+export function closedError(what: 'store' | 'snapshot' = 'store'): StoreError {
+  return new StoreError(
+    'STORE_CLOSED',
+    what === 'store'
+      ? 'The store is closed; open a new store to read or write.'
+      : 'The snapshot is closed; take a new one with store.snapshot().',
+  );
+}

@@ -8,9 +8,12 @@ export {
   type Release,
   type ScanOptions,
   type Store,
+  type StoreReader,
+  type StoreSnapshot,
 } from './contract.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { hashString } from './hash.js';
+export { compareKeys } from './key-order.js';
 export { LockTable } from './lock-table.js';
 export { LockedStore, type LockedStoreOptions } from './locked-store.js';
 export type { MapStore } from './map-store.js';

@@ -1,3 +1,4 @@
+import { type BTree, newTree } from './btree.js';
 import { MAX_KEYS_PER_SHARD } from './capacity.js';
 import {
   type BatchOp,
@@ -6,9 +7,14 @@ import {
   type LockableStore,
   type LockMode,
   type ScanOptions,
+  type StoreSnapshot,
 } from './contract.js';
-import { StoreError } from './errors.js';
+import { closedError, StoreError } from './errors.js';
+import { sortableKey } from './key-order.js';
 import { LockTable } from './lock-table.js';
+import { resolveRange } from './range.js';
+import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
+import { TreeSnapshot } from './snapshot.js';
 import { checkKey, type StoredOp, storeOps, storeOptionalValue, storeValue } from './validate.js';
 import { decodeValue, type StoredValue, sameValue } from './value-codec.js';
 
@@ -16,11 +22,22 @@ type State = 'open' | 'closing' | 'closed';
 
 /**
  * The engine shared by `LockedStore` (one shard) and `ShardedStore` (many): per shard a `Map`
- * of key to compact value, and one {@link LockTable} lock per shard. Not exported from the package; use one
- * of the two stores.
+ * of key to compact value (for `get`/`has`, the hot path: one hash lookup), a B+ tree of the
+ * same entries in key order (for ranges and snapshots), and one {@link LockTable} lock. Not
+ * exported from the package; use one of the two stores.
+ *
+ * Snapshots and iterators take the shards' current trees and mark them read: the next write
+ * into a read tree first clones it (O(1), copy-on-write: that write, and later ones, copy the
+ * tree nodes on their path the first time they touch them), so readers keep an unchanging
+ * tree without holding any lock. An iterator that finishes (or is `return()`ed) before the next
+ * write gives its trees back, and then that write clones nothing.
  */
 export class MapStore implements LockableStore {
   readonly #maps: Map<string, StoredValue>[];
+  readonly #trees: BTree<string, StoredValue>[];
+  /** Open readers (iterators, snapshots) of each shard's current tree. */
+  readonly #readers: Int32Array;
+  readonly #check = (): void => this.#checkReadable();
   readonly #locks: LockTable;
   readonly #shardOf: (key: string) => number;
   readonly #all: number[];
@@ -35,10 +52,13 @@ export class MapStore implements LockableStore {
   constructor(shards: number, shardOf: (key: string) => number, maxKeysPerShard: number) {
     this.#maxKeysPerShard = checkMaxKeys(maxKeysPerShard);
     this.#maps = [];
+    this.#trees = [];
+    this.#readers = new Int32Array(shards);
     this.#locks = new LockTable(shards);
     this.#all = [];
     for (let i = 0; i < shards; i++) {
       this.#maps.push(new Map());
+      this.#trees.push(newTree());
       this.#all.push(i);
     }
     this.#shardOf = shardOf;
@@ -73,19 +93,40 @@ export class MapStore implements LockableStore {
   }
 
   /**
-   * Live iteration over entries (values are fresh copies), optionally by key prefix; a linear
-   * scan. A key present and unchanged for the whole iteration is yielded exactly once; keys
-   * written meanwhile may or may not be. Throws `STORE_CLOSED` (also mid-iteration, once closed).
+   * Entries (values are fresh copies) in key order within `options`, as they were at this call:
+   * writes made while the iterator runs do not show (see the class comment for what that costs
+   * them). Starts in O(log n) per shard; each step is O(1) amortized, O(log shards) to merge.
+   * Throws `STORE_INVALID_OPTION`, `STORE_CLOSED` (also mid-iteration, once the store is closed).
    */
   entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
-    this.#checkReadable();
-    return this.#entries(prefixOf(options));
+    return this.#scan(options, toEntry);
   }
 
-  /** Live iteration over keys, optionally by prefix; same guarantees as {@link entries}. */
+  /** Keys in key order within `options`, as they were at this call; same guarantees as {@link entries}. */
   keys(options?: ScanOptions): IterableIterator<string> {
+    return this.#scan(options, toKey);
+  }
+
+  /** Values (fresh copies) in key order within `options`, as they were at this call; same guarantees as {@link entries}. */
+  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+    return this.#scan(options, toValue);
+  }
+
+  /**
+   * A read-only view frozen at this moment, without any lock.
+   *
+   * Cost: taking it is O(shards) time and memory (it marks each shard's tree read). While it is
+   * open, the first write into each tree node copies that node (a write copies at most the
+   * ~log32(n) nodes on its path, each up to 32 keys), so a snapshot kept while the whole store
+   * is rewritten holds at most one extra copy of the tree index (tens of bytes per entry) —
+   * never a copy of the keys or values, which are immutable and shared. Its `get`/`has` are
+   * O(log n) tree lookups. Close it when done (`close()`), so that writes stop copying for it.
+   * Throws `STORE_CLOSED`.
+   */
+  snapshot(): StoreSnapshot {
     this.#checkReadable();
-    return this.#keys(prefixOf(options));
+    const trees = this.#takeTrees();
+    return new TreeSnapshot(trees, this.#shardOf, this.#check, () => this.#giveBack(trees));
   }
 
   /** Same as `entries()`. */
@@ -114,7 +155,7 @@ export class MapStore implements LockableStore {
       this.#checkWritable();
       checkKey(key);
       const shard = this.#shardOf(key);
-      return this.#exec(shard, 'shared', () => this.#maps[shard]!.delete(key));
+      return this.#exec(shard, 'shared', () => this.#remove(shard, key));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -157,8 +198,9 @@ export class MapStore implements LockableStore {
         const current = map.get(key);
         if (want === undefined ? current !== undefined : current === undefined) return false;
         if (want !== undefined && !sameValue(current!, want)) return false;
-        if (put === undefined) map.delete(key);
-        else this.#put(shard, key, put, current !== undefined);
+        if (put === undefined) {
+          if (current !== undefined) this.#remove(shard, key);
+        } else this.#put(shard, key, put, current !== undefined);
         return true;
       });
     } catch (error) {
@@ -256,7 +298,7 @@ export class MapStore implements LockableStore {
     }
     if (op.type === 'delete') {
       checkKey(key);
-      return this.#maps[this.#shardOf(key)]!.delete(key);
+      return this.#remove(this.#shardOf(key), key);
     }
     return this.#apply(storeOps([op]));
   }
@@ -291,7 +333,52 @@ export class MapStore implements LockableStore {
   }
 
   #clear(): void {
-    for (const map of this.#maps) map.clear();
+    for (let s = 0; s < this.#maps.length; s++) {
+      this.#maps[s]!.clear();
+      // Readers keep the old tree; writers start a fresh one.
+      this.#trees[s] = newTree();
+      this.#readers[s] = 0;
+    }
+  }
+
+  /** The shards' current trees for a new reader, marked read so that writers clone before writing. */
+  #takeTrees(): BTree<string, StoredValue>[] {
+    const trees = this.#trees.slice();
+    for (let s = 0; s < trees.length; s++) this.#readers[s]!++;
+    return trees;
+  }
+
+  /** A reader is done with `trees`: those still current may be written in place again. */
+  #giveBack(trees: readonly BTree<string, StoredValue>[]): void {
+    for (let s = 0; s < trees.length; s++) {
+      if (this.#trees[s] === trees[s] && this.#readers[s]! > 0) this.#readers[s]!--;
+    }
+  }
+
+  /** Shard `shard`'s tree, ready to write: cloned first (O(1), copy-on-write) if a reader holds it. */
+  #writableTree(shard: number): BTree<string, StoredValue> {
+    let tree = this.#trees[shard]!;
+    if (this.#readers[shard] !== 0) {
+      tree = tree.clone();
+      this.#trees[shard] = tree;
+      this.#readers[shard] = 0;
+    }
+    return tree;
+  }
+
+  /** Removes `key` from shard `shard` (map and tree); returns whether it was present. */
+  #remove(shard: number, key: string): boolean {
+    if (!this.#maps[shard]!.delete(key)) return false;
+    this.#writableTree(shard).delete(sortableKey(key));
+    return true;
+  }
+
+  #scan<T>(options: ScanOptions | undefined, project: Project<T>): IterableIterator<T> {
+    this.#checkReadable();
+    const range = resolveRange(options);
+    if (range.empty) return new ScanIterator([], range, project, this.#check, undefined);
+    const trees = this.#takeTrees();
+    return new ScanIterator(trees, range, project, this.#check, () => this.#giveBack(trees));
   }
 
   /** Inserts or overwrites; enforces the per-shard cap and compacts a map V8 refuses to grow. */
@@ -312,6 +399,7 @@ export class MapStore implements LockableStore {
       this.#maps[shard] = map;
       map.set(key, value);
     }
+    this.#writableTree(shard).set(sortableKey(key), value);
   }
 
   #apply(ops: readonly StoredOp[]): boolean {
@@ -324,7 +412,7 @@ export class MapStore implements LockableStore {
         const old = this.#maps[shard]!.get(op.key);
         previous[i] = old;
         if (op.type === 'set') this.#put(shard, op.key, op.value, old !== undefined);
-        else if (old !== undefined) this.#maps[shard]!.delete(op.key);
+        else if (old !== undefined) this.#remove(shard, op.key);
       }
     } catch (error) {
       // Undo in reverse; each step returns to a state this batch already passed through.
@@ -332,7 +420,7 @@ export class MapStore implements LockableStore {
         const key = ops[j]!.key;
         const shard = this.#shardOf(key);
         const old = previous[j];
-        if (old === undefined) this.#maps[shard]!.delete(key);
+        if (old === undefined) this.#remove(shard, key);
         else this.#put(shard, key, old, true);
       }
       throw error;
@@ -378,36 +466,6 @@ export class MapStore implements LockableStore {
       reject = rej;
     });
   }
-
-  *#entries(prefix: string): Generator<[key: string, value: Uint8Array]> {
-    for (let s = 0; s < this.#maps.length; s++) {
-      for (const [key, value] of this.#maps[s]!) {
-        if (this.#state === 'closed') throw closedError();
-        if (key.startsWith(prefix)) yield [key, decodeValue(value)];
-      }
-    }
-    // A map cleared by close ends its loop early: say so rather than end quietly.
-    if (this.#state === 'closed') throw closedError();
-  }
-
-  *#keys(prefix: string): Generator<string> {
-    for (let s = 0; s < this.#maps.length; s++) {
-      for (const key of this.#maps[s]!.keys()) {
-        if (this.#state === 'closed') throw closedError();
-        if (key.startsWith(prefix)) yield key;
-      }
-    }
-    // A map cleared by close ends its loop early: say so rather than end quietly.
-    if (this.#state === 'closed') throw closedError();
-  }
-}
-
-function prefixOf(options: ScanOptions | undefined): string {
-  const prefix = options?.prefix ?? '';
-  if (typeof prefix !== 'string') {
-    throw new StoreError('STORE_INVALID_OPTION', 'ScanOptions.prefix must be a string.');
-  }
-  return prefix;
 }
 
 function checkMaxKeys(max: number): number {
@@ -418,8 +476,4 @@ function checkMaxKeys(max: number): number {
     );
   }
   return max;
-}
-
-function closedError(): StoreError {
-  return new StoreError('STORE_CLOSED', 'The store is closed; open a new store to read or write.');
 }

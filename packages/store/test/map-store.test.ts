@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { Buffer } from 'node:buffer';
+import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { BTree } from '../src/btree.js';
 import {
   EVERY_KEY,
   type LockableStore,
@@ -168,4 +170,48 @@ describe('options', () => {
     expect(stored).toBeGreaterThan(100);
     await store.close();
   });
+});
+
+describe('what readers cost writers', () => {
+  const clones = (): MockInstance => vi.spyOn(BTree.prototype, 'clone');
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each(stores)(
+    '%s: a finished or returned iterator costs the next write no clone',
+    async (_name, make) => {
+      const store = make();
+      for (const key of ['a', 'b', 'c']) await store.set(key, b(key));
+      const spy = clones();
+      expect([...store.keys()]).toEqual(['a', 'b', 'c']);
+      for (const _ of store.entries()) break;
+      expect([...store.values({ limit: 1 })]).toHaveLength(1);
+      const atLimit = store.keys({ limit: 2 });
+      atLimit.next();
+      atLimit.next();
+      await store.set('d', b('d'));
+      expect(spy).not.toHaveBeenCalled();
+      await store.close();
+    },
+  );
+
+  it.each(stores)(
+    '%s: an open reader costs one clone per written shard, then none',
+    async (_name, make) => {
+      const store = make();
+      await store.set('a', b('1'));
+      const spy = clones();
+      const open = store.keys();
+      const snapshot = store.snapshot();
+      await store.set('a', b('2'));
+      await store.set('b', b('2'));
+      await store.delete('a');
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect([...open]).toEqual(['a']);
+      expect(Buffer.from(snapshot.get('a')!).toString()).toBe('1');
+      snapshot.close();
+      await store.close();
+    },
+  );
 });

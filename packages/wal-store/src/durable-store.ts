@@ -6,6 +6,7 @@ import {
   type Release,
   type ScanOptions,
   StoreError,
+  type StoreSnapshot,
 } from '@hermes/store';
 import type { LogPort, LogRecord, OpenReport } from '@hermes/wal';
 import { ChangeFeed } from './change-feed.js';
@@ -119,12 +120,28 @@ export class DurableStoreImpl<S extends LockableStore>
     return this.inner.has(key);
   }
 
+  /** The wrapped store's entries in key order within `options`, as of this call (only writes already durable). */
   entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
     return this.inner.entries(options);
   }
 
+  /** The wrapped store's keys in key order within `options`, as of this call. */
   keys(options?: ScanOptions): IterableIterator<string> {
     return this.inner.keys(options);
+  }
+
+  /** The wrapped store's values in key order within `options`, as of this call. */
+  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+    return this.inner.values(options);
+  }
+
+  /**
+   * The wrapped store's read-only snapshot: frozen at this call, holding every write that was
+   * durable (and so applied) by then and none after; it takes no lock, so writes keep flowing.
+   * Throws `STORE_CLOSED` once the wrapped store is closed.
+   */
+  snapshot(): StoreSnapshot {
+    return this.inner.snapshot();
   }
 
   set(key: string, value: Uint8Array): Promise<void> {

@@ -6,6 +6,8 @@ import { lifecycleTests } from './lifecycle.js';
 import { modelTests } from './model.js';
 import { operationTests } from './operations.js';
 import { resolveOptions, type StoreFactory, type StoreSuiteOptions } from './options.js';
+import { expectScan, rangeTests } from './ranges.js';
+import { snapshotTests } from './snapshots.js';
 
 export { bytes, show } from './bytes.js';
 export { findLinearization, type HistoryEntry } from './linearizability.js';
@@ -19,6 +21,8 @@ export {
   snapshot,
 } from './ops.js';
 export type { ResolvedSuiteOptions, StoreFactory, StoreSuiteOptions } from './options.js';
+export { ORDER_KEYS, scanOptionsArbitrary, selectKeys, utf8Order } from './order.js';
+export { expectScan };
 
 /**
  * Registers the Hermes store conformance suite as vitest `describe`/`it` blocks: every
@@ -36,6 +40,8 @@ export function storeSuite(name: string, factory: StoreFactory, options?: StoreS
   describe(`store conformance: ${name}`, () => {
     operationTests(resolved);
     iterationTests(resolved);
+    rangeTests(resolved);
+    snapshotTests(resolved);
     lifecycleTests(resolved);
     concurrencyTests(resolved);
     callOrderTests(resolved);

@@ -28,12 +28,14 @@ export interface StoreSuiteOptions {
   readonly reopen?: (store: Store) => Promise<Store>;
   /**
    * Codes the store rejects invalid input with. @default
-   * `{ invalidKey: 'STORE_INVALID_KEY', invalidValue: 'STORE_INVALID_VALUE', invalidBatch: 'STORE_INVALID_BATCH' }`
+   * `{ invalidKey: 'STORE_INVALID_KEY', invalidValue: 'STORE_INVALID_VALUE', invalidBatch: 'STORE_INVALID_BATCH', invalidOption: 'STORE_INVALID_OPTION' }`
    */
   readonly codes?: {
     readonly invalidKey?: string;
     readonly invalidValue?: string;
     readonly invalidBatch?: string;
+    /** Scan options that are not valid `ScanOptions`. */
+    readonly invalidOption?: string;
   };
 }
 
@@ -43,7 +45,12 @@ export interface ResolvedSuiteOptions {
   readonly modelRuns: number;
   readonly maxCommands: number;
   readonly longKeyLength: number;
-  readonly codes: { invalidKey: string; invalidValue: string; invalidBatch: string };
+  readonly codes: {
+    invalidKey: string;
+    invalidValue: string;
+    invalidBatch: string;
+    invalidOption: string;
+  };
   /** {@link StoreSuiteOptions.compact}, if given. */
   readonly compact: ((store: Store) => Promise<unknown>) | undefined;
   /** {@link StoreSuiteOptions.reopen}, if given. */
@@ -67,6 +74,7 @@ export function resolveOptions(
       invalidKey: options.codes?.invalidKey ?? 'STORE_INVALID_KEY',
       invalidValue: options.codes?.invalidValue ?? 'STORE_INVALID_VALUE',
       invalidBatch: options.codes?.invalidBatch ?? 'STORE_INVALID_BATCH',
+      invalidOption: options.codes?.invalidOption ?? 'STORE_INVALID_OPTION',
     },
     compact: options.compact,
     reopen: options.reopen,

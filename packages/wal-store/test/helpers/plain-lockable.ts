@@ -6,6 +6,7 @@ import type {
   LockMode,
   ScanOptions,
   Store,
+  StoreSnapshot,
 } from '@hermes/store';
 
 /**
@@ -31,6 +32,12 @@ export class PlainLockable implements LockableStore {
   }
   keys(options?: ScanOptions): IterableIterator<string> {
     return this.#inner.keys(options);
+  }
+  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+    return this.#inner.values(options);
+  }
+  snapshot(): StoreSnapshot {
+    return this.#inner.snapshot();
   }
   set(key: string, value: Uint8Array): Promise<void> {
     return this.#inner.set(key, value);
