@@ -36,8 +36,7 @@ export interface ScanOptions {
  *
  * Iterators (`entries`, `keys`, `values`) are **consistent**: each sees the data as it was when
  * it was created (the call, not the first `next()`), whatever is written while it runs, and
- * holds no lock. Starting one costs O(log n) (per shard, for a sharded store); each step is
- * O(1) amortized (O(log shards) for a sharded store, which merges its shards' ordered streams).
+ * holds no lock. Starting one costs O(log n); each step is O(1) amortized.
  */
 export interface StoreReader {
   /** The value stored under `key`, as a fresh copy, or `undefined`. */

@@ -4,25 +4,13 @@ import type { KeyRange } from './range.js';
 import type { StoredValue } from './value-codec.js';
 
 /**
- * An ordered stream of stored entries: `next()` moves to the next one, then `key` (in
- * `sortableKey` form) and `value` hold it.
- */
-export interface EntryCursor {
-  /** The current key (valid after `next()` returned `true`). */
-  readonly key: string;
-  /** The current stored value (valid after `next()` returned `true`). */
-  readonly value: StoredValue;
-  /** Moves to the next entry in the range's direction; `false` once there is none. */
-  next(): boolean;
-}
-
-/**
- * One tree's entries within a {@link KeyRange}, in its direction. Starting costs one descent
+ * One tree's entries within a {@link KeyRange}, in its direction: `next()` moves to the next
+ * one, then `key` (in `sortableKey` form) and `value` hold it. Starting costs one descent
  * (O(log n)); each step is O(1) amortized (the tree's leaf walk) plus one key comparison
  * against the far bound. The tree must not change while the cursor is in use (the stores hand
  * cursors a tree that no writer touches any more).
  */
-export class TreeCursor implements EntryCursor {
+export class TreeCursor {
   /** The current key, in `sortableKey` form. */
   key = '';
   /** The current stored value. */

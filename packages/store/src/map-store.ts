@@ -22,21 +22,25 @@ type State = 'open' | 'closing' | 'closed';
 
 /**
  * The engine shared by `LockedStore` (one shard) and `ShardedStore` (many): per shard a `Map`
- * of key to compact value (for `get`/`has`, the hot path: one hash lookup), a B+ tree of the
- * same entries in key order (for ranges and snapshots), and one {@link LockTable} lock. Not
- * exported from the package; use one of the two stores.
+ * of key to compact value (for `get`/`has`, the hot path: one hash lookup) and one
+ * {@link LockTable} lock, and for the whole store one B+ tree of the same entries in key order
+ * (for ranges and snapshots). Shards exist for the locks and for V8's limit on a `Map`; the
+ * tree needs neither (it has no size limit, no rehash, and every write reaches memory
+ * synchronously), so one tree serves every shard, and an ordered read is one descent and one
+ * leaf walk instead of a merge of the shards. Not exported from the package; use one of the
+ * two stores.
  *
- * Snapshots and iterators take the shards' current trees and mark them read: the next write
- * into a read tree first clones it (O(1), copy-on-write: that write, and later ones, copy the
- * tree nodes on their path the first time they touch them), so readers keep an unchanging
- * tree without holding any lock. An iterator that finishes (or is `return()`ed) before the next
- * write gives its trees back, and then that write clones nothing.
+ * Snapshots and iterators take the current tree and mark it read: the next write first clones
+ * it (O(1), copy-on-write: that write, and later ones, copy the tree nodes on their path the
+ * first time they touch them), so readers keep an unchanging tree without holding any lock. An
+ * iterator that finishes (or is `return()`ed) before the next write gives the tree back, and
+ * then that write clones nothing.
  */
 export class MapStore implements LockableStore {
   readonly #maps: Map<string, StoredValue>[];
-  readonly #trees: BTree<string, StoredValue>[];
-  /** Open readers (iterators, snapshots) of each shard's current tree. */
-  readonly #readers: Int32Array;
+  #tree: BTree<string, StoredValue> = newTree();
+  /** Open readers (iterators, snapshots) of the current tree. */
+  #readers = 0;
   readonly #check = (): void => this.#checkReadable();
   readonly #locks: LockTable;
   readonly #shardOf: (key: string) => number;
@@ -52,13 +56,10 @@ export class MapStore implements LockableStore {
   constructor(shards: number, shardOf: (key: string) => number, maxKeysPerShard: number) {
     this.#maxKeysPerShard = checkMaxKeys(maxKeysPerShard);
     this.#maps = [];
-    this.#trees = [];
-    this.#readers = new Int32Array(shards);
     this.#locks = new LockTable(shards);
     this.#all = [];
     for (let i = 0; i < shards; i++) {
       this.#maps.push(new Map());
-      this.#trees.push(newTree());
       this.#all.push(i);
     }
     this.#shardOf = shardOf;
@@ -95,7 +96,7 @@ export class MapStore implements LockableStore {
   /**
    * Entries (values are fresh copies) in key order within `options`, as they were at this call:
    * writes made while the iterator runs do not show (see the class comment for what that costs
-   * them). Starts in O(log n) per shard; each step is O(1) amortized, O(log shards) to merge.
+   * them). Starts in O(log n); each step is O(1) amortized.
    * Throws `STORE_INVALID_OPTION`, `STORE_CLOSED` (also mid-iteration, once the store is closed).
    */
   entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
@@ -115,8 +116,8 @@ export class MapStore implements LockableStore {
   /**
    * A read-only view frozen at this moment, without any lock.
    *
-   * Cost: taking it is O(shards) time and memory (it marks each shard's tree read). While it is
-   * open, the first write into each tree node copies that node (a write copies at most the
+   * Cost: taking it is O(1) time and memory (it marks the tree read). While it is open, the
+   * first write into each tree node copies that node (a write copies at most the
    * ~log32(n) nodes on its path, each up to 32 keys), so a snapshot kept while the whole store
    * is rewritten holds at most one extra copy of the tree index (tens of bytes per entry) —
    * never a copy of the keys or values, which are immutable and shared. Its `get`/`has` are
@@ -125,8 +126,8 @@ export class MapStore implements LockableStore {
    */
   snapshot(): StoreSnapshot {
     this.#checkReadable();
-    const trees = this.#takeTrees();
-    return new TreeSnapshot(trees, this.#shardOf, this.#check, () => this.#giveBack(trees));
+    const tree = this.#takeTree();
+    return new TreeSnapshot(tree, this.#check, () => this.#giveBack(tree));
   }
 
   /** Same as `entries()`. */
@@ -333,52 +334,45 @@ export class MapStore implements LockableStore {
   }
 
   #clear(): void {
-    for (let s = 0; s < this.#maps.length; s++) {
-      this.#maps[s]!.clear();
-      // Readers keep the old tree; writers start a fresh one.
-      this.#trees[s] = newTree();
-      this.#readers[s] = 0;
+    for (const map of this.#maps) map.clear();
+    // Readers keep the old tree; writers start a fresh one.
+    this.#tree = newTree();
+    this.#readers = 0;
+  }
+
+  /** The current tree for a new reader, marked read so that writers clone it before writing. */
+  #takeTree(): BTree<string, StoredValue> {
+    this.#readers++;
+    return this.#tree;
+  }
+
+  /** A reader is done with `tree`: if it is still current, it may be written in place again. */
+  #giveBack(tree: BTree<string, StoredValue>): void {
+    if (this.#tree === tree && this.#readers > 0) this.#readers--;
+  }
+
+  /** The tree, ready to write: cloned first (O(1), copy-on-write) if a reader holds it. */
+  #writableTree(): BTree<string, StoredValue> {
+    if (this.#readers !== 0) {
+      this.#tree = this.#tree.clone();
+      this.#readers = 0;
     }
+    return this.#tree;
   }
 
-  /** The shards' current trees for a new reader, marked read so that writers clone before writing. */
-  #takeTrees(): BTree<string, StoredValue>[] {
-    const trees = this.#trees.slice();
-    for (let s = 0; s < trees.length; s++) this.#readers[s]!++;
-    return trees;
-  }
-
-  /** A reader is done with `trees`: those still current may be written in place again. */
-  #giveBack(trees: readonly BTree<string, StoredValue>[]): void {
-    for (let s = 0; s < trees.length; s++) {
-      if (this.#trees[s] === trees[s] && this.#readers[s]! > 0) this.#readers[s]!--;
-    }
-  }
-
-  /** Shard `shard`'s tree, ready to write: cloned first (O(1), copy-on-write) if a reader holds it. */
-  #writableTree(shard: number): BTree<string, StoredValue> {
-    let tree = this.#trees[shard]!;
-    if (this.#readers[shard] !== 0) {
-      tree = tree.clone();
-      this.#trees[shard] = tree;
-      this.#readers[shard] = 0;
-    }
-    return tree;
-  }
-
-  /** Removes `key` from shard `shard` (map and tree); returns whether it was present. */
+  /** Removes `key` from shard `shard`'s map and from the tree; returns whether it was present. */
   #remove(shard: number, key: string): boolean {
     if (!this.#maps[shard]!.delete(key)) return false;
-    this.#writableTree(shard).delete(sortableKey(key));
+    this.#writableTree().delete(sortableKey(key));
     return true;
   }
 
   #scan<T>(options: ScanOptions | undefined, project: Project<T>): IterableIterator<T> {
     this.#checkReadable();
     const range = resolveRange(options);
-    if (range.empty) return new ScanIterator([], range, project, this.#check, undefined);
-    const trees = this.#takeTrees();
-    return new ScanIterator(trees, range, project, this.#check, () => this.#giveBack(trees));
+    if (range.empty) return new ScanIterator(undefined, range, project, this.#check, undefined);
+    const tree = this.#takeTree();
+    return new ScanIterator(tree, range, project, this.#check, () => this.#giveBack(tree));
   }
 
   /** Inserts or overwrites; enforces the per-shard cap and compacts a map V8 refuses to grow. */
@@ -399,7 +393,7 @@ export class MapStore implements LockableStore {
       this.#maps[shard] = map;
       map.set(key, value);
     }
-    this.#writableTree(shard).set(sortableKey(key), value);
+    this.#writableTree().set(sortableKey(key), value);
   }
 
   #apply(ops: readonly StoredOp[]): boolean {

@@ -1,7 +1,6 @@
 import type { BTree } from './btree.js';
-import { type EntryCursor, TreeCursor } from './cursor.js';
+import { TreeCursor } from './cursor.js';
 import { keyOfSortable } from './key-order.js';
-import { MergedCursor } from './merge.js';
 import type { KeyRange } from './range.js';
 import { decodeValue, type StoredValue } from './value-codec.js';
 
@@ -21,24 +20,23 @@ export const toValue: Project<Uint8Array> = (_key, value) => decodeValue(value);
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
- * The iterator behind every `entries`/`keys`/`values`: the entries of `trees` (one per shard,
- * none of which any writer touches any more) within `range`, merged in key order when there
- * are several, up to the range's limit.
+ * The iterator behind every `entries`/`keys`/`values`: the entries of `tree` (which no writer
+ * touches any more) within `range`, up to the range's limit.
  *
  * `check` runs before every step and throws to stop a read whose store or snapshot was closed.
  * `release` runs once, when the iterator is done (exhausted, at its limit, or `return()`ed, as
  * `break` in a `for...of` does): the store may then write into those trees again.
  */
 export class ScanIterator<T> implements IterableIterator<T> {
-  #cursor: EntryCursor | undefined;
+  #cursor: TreeCursor | undefined;
   #left: number;
   readonly #project: Project<T>;
   readonly #check: () => void;
   #release: (() => void) | undefined;
 
-  /** Starts the cursors (one descent per tree); see the class comment for `check` and `release`. */
+  /** Starts the cursor (one descent; none when `tree` is `undefined`: nothing to read); see the class comment for `check` and `release`. */
   constructor(
-    trees: readonly BTree<string, StoredValue>[],
+    tree: BTree<string, StoredValue> | undefined,
     range: KeyRange,
     project: Project<T>,
     check: () => void,
@@ -48,16 +46,11 @@ export class ScanIterator<T> implements IterableIterator<T> {
     this.#check = check;
     this.#release = release;
     this.#left = range.limit;
-    if (range.empty || trees.length === 0) {
+    if (range.empty || tree === undefined) {
       this.#cursor = undefined;
       this.#finish();
-    } else if (trees.length === 1) {
-      this.#cursor = new TreeCursor(trees[0]!, range);
     } else {
-      this.#cursor = new MergedCursor(
-        trees.map((tree) => new TreeCursor(tree, range)),
-        range.reverse,
-      );
+      this.#cursor = new TreeCursor(tree, range);
     }
   }
 

@@ -21,11 +21,10 @@ export interface ShardedStoreOptions {
 export const DEFAULT_SHARDS = 16;
 
 /**
- * An in-memory store split into shards by a hash of the key, each with its own `Map`, its own
- * ordered tree and its own readers-writer lock: conditional writes on different shards run
- * concurrently, no single `Map` nears V8's limit of 2^24 entries, and a growing shard rehashes
- * only its share of the data. Ordered reads (`entries`/`keys`/`values`) merge the shards'
- * ordered streams (O(log shards) per step); `snapshot()` freezes every shard at once.
+ * An in-memory store split into shards by a hash of the key, each with its own `Map` and its
+ * own readers-writer lock: conditional writes on different shards run concurrently, no single
+ * `Map` nears V8's limit of 2^24 entries, and a growing shard rehashes only its share of the
+ * data. One ordered tree beside the maps serves ordered reads and snapshots for every shard.
  * Multi-shard locks are taken in ascending shard order, so they never deadlock.
  *
  * Throws `STORE_INVALID_OPTION` for a bad shard count or key limit.

@@ -8,56 +8,47 @@ import { checkKey } from './validate.js';
 import { decodeValue, type StoredValue } from './value-codec.js';
 
 /**
- * A store's trees frozen at one moment (one tree per shard, which no writer touches any more),
- * read as a {@link StoreSnapshot}. `get`/`has` are O(log n) tree lookups (the live store's
- * hash lookup is not frozen with it). Built by the stores' `snapshot()`.
+ * A store's tree frozen at one moment (no writer touches it any more), read as a
+ * {@link StoreSnapshot}. `get`/`has` are O(log n) tree lookups (the live store's hash lookup is
+ * not frozen with it). Built by the stores' `snapshot()`.
  */
 export class TreeSnapshot implements StoreSnapshot {
-  #trees: readonly BTree<string, StoredValue>[] | undefined;
-  readonly #shardOf: (key: string) => number;
+  #tree: BTree<string, StoredValue> | undefined;
   readonly #checkStore: () => void;
   readonly #release: () => void;
   readonly #check = (): void => {
-    if (this.#trees === undefined) throw closedError('snapshot');
+    if (this.#tree === undefined) throw closedError('snapshot');
     this.#checkStore();
   };
 
   /**
-   * Reads `trees` (shard `shardOf(key)` holds `key`); `checkStore` throws once the store is
-   * closed; `release` runs once, at `close()`, handing the trees back to the store's writers.
+   * Reads `tree`; `checkStore` throws once the store is closed; `release` runs once, at
+   * `close()`, handing the tree back to the store's writers.
    */
-  constructor(
-    trees: readonly BTree<string, StoredValue>[],
-    shardOf: (key: string) => number,
-    checkStore: () => void,
-    release: () => void,
-  ) {
-    this.#trees = trees;
-    this.#shardOf = shardOf;
+  constructor(tree: BTree<string, StoredValue>, checkStore: () => void, release: () => void) {
+    this.#tree = tree;
     this.#checkStore = checkStore;
     this.#release = release;
   }
 
   /** How many keys the snapshot holds. Throws `STORE_CLOSED`. */
   get size(): number {
-    let n = 0;
-    for (const tree of this.#open()) n += tree.size;
-    return n;
+    return this.#open().size;
   }
 
   /** The value under `key` at the snapshot's moment (a fresh copy), or `undefined`. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
   get(key: string): Uint8Array | undefined {
-    const trees = this.#open();
+    const tree = this.#open();
     checkKey(key);
-    const stored = trees[this.#shardOf(key)]!.get(sortableKey(key));
+    const stored = tree.get(sortableKey(key));
     return stored === undefined ? undefined : decodeValue(stored);
   }
 
   /** Whether `key` was present at the snapshot's moment. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
   has(key: string): boolean {
-    const trees = this.#open();
+    const tree = this.#open();
     checkKey(key);
-    return trees[this.#shardOf(key)]!.has(sortableKey(key));
+    return tree.has(sortableKey(key));
   }
 
   /** The snapshot's entries in key order within `options`. Throws `STORE_INVALID_OPTION`, `STORE_CLOSED`. */
@@ -82,18 +73,18 @@ export class TreeSnapshot implements StoreSnapshot {
 
   /** Releases the snapshot: later reads (and its iterators' next steps) throw `STORE_CLOSED`. Idempotent. */
   close(): void {
-    if (this.#trees === undefined) return;
-    this.#trees = undefined;
+    if (this.#tree === undefined) return;
+    this.#tree = undefined;
     this.#release();
   }
 
-  #open(): readonly BTree<string, StoredValue>[] {
+  #open(): BTree<string, StoredValue> {
     this.#check();
-    return this.#trees!;
+    return this.#tree!;
   }
 
   #scan<T>(options: ScanOptions | undefined, project: Project<T>): IterableIterator<T> {
-    const trees = this.#open();
-    return new ScanIterator(trees, resolveRange(options), project, this.#check, undefined);
+    const tree = this.#open();
+    return new ScanIterator(tree, resolveRange(options), project, this.#check, undefined);
   }
 }
