@@ -1,6 +1,7 @@
+import { compareKeys as compareUtf8 } from '@hermes/store';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, keyFilter } from '../src/key-filter.js';
+import { keyFilter } from '../src/key-filter.js';
 
 describe('compareUtf8', () => {
   it('orders strings as their UTF-8 bytes do', () => {
