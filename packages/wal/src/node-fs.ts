@@ -30,14 +30,6 @@ function dropWritten(chunks: readonly Uint8Array[], written: number): Uint8Array
   return rest;
 }
 
-/**
- * Batches up to this size are written on the event loop's thread: copying a few KiB into the page
- * cache takes microseconds, far less than a round trip through libuv's thread pool (which costs
- * every group commit a wake-up each way). Larger batches go to the pool, so the loop never
- * stalls on a big copy.
- */
-const SYNC_WRITE_BYTES = 256 * 1024;
-
 class NodeAppendFile implements AppendFile {
   readonly #fd: number;
   #size: number;
@@ -54,33 +46,7 @@ class NodeAppendFile implements AppendFile {
   write(chunks: readonly Uint8Array[]): Promise<void> {
     const total = totalBytes(chunks);
     if (total === 0) return Promise.resolve();
-    if (total <= SYNC_WRITE_BYTES) {
-      try {
-        this.#writeAllSync(chunks, total);
-        return Promise.resolve();
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
     return new Promise((resolve, reject) => this.#writeAll(chunks, total, false, resolve, reject));
-  }
-
-  /** The small-batch path: one `writev` on this thread, looping on short writes. */
-  #writeAllSync(chunks: readonly Uint8Array[], total: number): void {
-    let rest = chunks;
-    let left = total;
-    let stalled = false;
-    while (left > 0) {
-      const written = fs.writevSync(this.#fd, rest as Uint8Array[]);
-      this.#size += written;
-      left -= written;
-      if (left === 0) return;
-      if (written === 0 && stalled) {
-        throw errnoError(`write stored 0 of ${left} bytes twice in a row`, 'EIO');
-      }
-      stalled = written === 0;
-      rest = dropWritten(rest, written);
-    }
   }
 
   #writeAll(

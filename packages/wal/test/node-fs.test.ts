@@ -32,31 +32,6 @@ test('openAppend appends every chunk in order and tracks the size', async () => 
   expect(text.slice(6, 16)).toBe('0123456789');
 });
 
-test('small batches (written on the loop thread) and large ones (in the pool) land whole and in order', async () => {
-  const path = join(dir, 'mixed');
-  const file = await fs.openAppend(path);
-  const small = Buffer.alloc(1000, 'a');
-  const large = Array.from({ length: 40 }, (_, i) => Buffer.alloc(16 * 1024, 65 + (i % 26)));
-  await file.write([small]);
-  await file.write(large);
-  await file.write([small, small]);
-  const total = 3000 + 40 * 16 * 1024;
-  expect(file.size).toBe(total);
-  await file.close();
-  const bytes = await readFile(path);
-  expect(bytes.length).toBe(total);
-  expect(bytes.subarray(0, 1000)).toEqual(small);
-  expect(bytes.subarray(1000, total - 2000)).toEqual(Buffer.concat(large));
-  expect(bytes.subarray(total - 2000)).toEqual(Buffer.concat([small, small]));
-});
-
-test('a write to a closed descriptor rejects, on either path, instead of throwing', async () => {
-  const file = await fs.openAppend(join(dir, 'closed'));
-  await file.close();
-  await expect(file.write([Buffer.from('x')])).rejects.toMatchObject({ code: 'EBADF' });
-  await expect(file.write([Buffer.alloc(300 * 1024)])).rejects.toMatchObject({ code: 'EBADF' });
-});
-
 test('writeExclusive refuses an existing file', async () => {
   const path = join(dir, 'x');
   await fs.writeExclusive(path, Buffer.from('1'));
