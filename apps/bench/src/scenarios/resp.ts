@@ -76,7 +76,8 @@ function cellsOf(sync: RespSync): Cell[] {
   );
 }
 
-function skippedRow(side: RespSide, cell: Cell, why: string): Row {
+/** What every row of a cell says of itself, measured or skipped. */
+function rowOf(side: RespSide, cell: Cell) {
   return {
     id: respRowId(side, cell),
     group: 'resp',
@@ -85,8 +86,11 @@ function skippedRow(side: RespSide, cell: Cell, why: string): Row {
     higherIsBetter: true,
     concurrency: cell.clients,
     race: raceOf(cell),
-    skipped: why,
-  };
+  } as const;
+}
+
+function skippedRow(side: RespSide, cell: Cell, why: string): Row {
+  return { ...rowOf(side, cell), skipped: why };
 }
 
 /**
@@ -162,11 +166,7 @@ async function measureCell(
   return servers.map(([side, server], i): Row => {
     const mine = runs[i]!;
     return {
-      id: respRowId(side, cell),
-      group: 'resp',
-      label: labelOf(side, cell),
-      unit: 'req/s',
-      higherIsBetter: true,
+      ...rowOf(side, cell),
       value: summarize(mine.map((x) => x.rps)),
       latency: {
         p50: summarize(mine.map((x) => x.p50Ms)).median,
@@ -174,8 +174,6 @@ async function measureCell(
         p999: Number.NaN,
         samples: requests * mine.length,
       },
-      concurrency: clients,
-      race: raceOf(cell),
       note: `${redisBenchmarkCommand(runOf(server, requests))}; ${mine.length} runs interleaved with the other side; p50/p99 are medians of the runs'`,
     };
   });
