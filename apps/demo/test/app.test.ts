@@ -308,6 +308,31 @@ describe('GET /kv?prefix=&limit=', () => {
     expect(all.next).toBeNull();
   });
 
+  it('lists a range by start/end or gt/gte/lt/lte, in UTF-8 order, reversed, and pages both ways', async () => {
+    // UTF-8 order: 'é' is C3 A9, U+FFFF is EF BF BF, '😀' is F0 9F 98 80 (JavaScript's < puts it before U+FFFF).
+    await fill(['r/a', 'r/b', 'r/c', 'r/é', 'r/\uffff', 'r/😀', 's']);
+    type Page = { keys: string[]; next: string | null };
+    const get = async (q: string) => (await http(base, 'GET', `/kv?${q}`)).json() as Page;
+    expect((await get('prefix=r%2F')).keys).toEqual([
+      'r/a',
+      'r/b',
+      'r/c',
+      'r/é',
+      'r/\uffff',
+      'r/😀',
+    ]);
+    expect((await get('start=r%2Fb&end=r%2F%C3%A9')).keys).toEqual(['r/b', 'r/c']);
+    expect((await get('gt=r%2Fb&lte=r%2F%C3%A9')).keys).toEqual(['r/c', 'r/é']);
+    const top = await get('prefix=r%2F&reverse=true&limit=2');
+    expect(top).toEqual({ keys: ['r/😀', 'r/\uffff'], next: 'r/\uffff' });
+    const rest = await get(
+      `prefix=r%2F&reverse=true&limit=10&after=${encodeURIComponent(top.next!)}`,
+    );
+    expect(rest).toEqual({ keys: ['r/é', 'r/c', 'r/b', 'r/a'], next: null });
+    expectError(await http(base, 'GET', '/kv?start=a&gte=b'), 400, 'BAD_QUERY');
+    expectError(await http(base, 'GET', '/kv?reverse=maybe'), 400, 'BAD_QUERY');
+  });
+
   it('decodes "+" in the query as a space, %2B as a plus', async () => {
     await fill(['a b', 'a+b']);
     expect(((await http(base, 'GET', '/kv?prefix=a+')).json() as { keys: string[] }).keys).toEqual([

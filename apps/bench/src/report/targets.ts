@@ -146,6 +146,14 @@ export const TARGETS: readonly Target[] = [
     denominator: v('demo.bare'),
   },
   {
+    id: 'list.page10',
+    text: 'GET /kv page of 10 at 1M keys / at 10k keys (req/s): a page costs the same at any size',
+    op: '>=',
+    bound: 0.8,
+    numerator: v('list.page10.n1000000'),
+    denominator: v('list.page10.n10000'),
+  },
+  {
     id: 'resp.always.c50.set',
     text: 'Hermes RESP --sync always SET c=50 / Redis appendfsync always SET c=50 (redis-benchmark)',
     op: '>=',

@@ -21,7 +21,7 @@ export function demoEntry(): string {
 }
 
 /** Waits for the first `http://...` URL a server prints on stdout; rejects if it exits first. */
-function urlOf(child: ChildProcess, what: string): Promise<string> {
+export function urlOf(child: ChildProcess, what: string): Promise<string> {
   let out = '';
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
@@ -39,7 +39,8 @@ function urlOf(child: ChildProcess, what: string): Promise<string> {
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+/** Stops a server child with SIGTERM and waits for it to exit. */
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -62,6 +63,19 @@ async function load(url: string, seconds: number, counter: { next: number }) {
       },
     ],
   });
+  return outcomeOf(url, result, seconds);
+}
+
+/** What one autocannon run measured. */
+export interface LoadOutcome {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly total: number;
+}
+
+/** One autocannon run's req/s, latencies and count; throws if any answer was not 2xx. */
+export function outcomeOf(url: string, result: autocannon.Result, seconds: number): LoadOutcome {
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return {

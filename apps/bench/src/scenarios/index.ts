@@ -2,6 +2,7 @@ import { QUICK } from '../profile.js';
 import type { Scenario } from '../types.js';
 import { fdatasyncScenario } from './baseline.js';
 import { demoScenario } from './demo.js';
+import { listScenario } from './list.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
 import { respScenario } from './resp.js';
@@ -21,6 +22,7 @@ export const SCENARIOS: readonly Scenario[] = [
   compactionScenario,
   storeMemoryScenario,
   demoScenario,
+  listScenario,
   respScenario(),
   storeScaleScenario,
 ];

@@ -1,40 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http-error.js';
 import { splitUrl } from '../keys.js';
-import { selectPage } from '../list-keys.js';
+import { LIST_PARAMETERS, listPage, parseListRequest } from '../list-keys.js';
 import { parseQuery } from '../query.js';
 import type { ServedStore } from '../served-store.js';
 
-/** Keys listed when `limit` is not given. */
-export const DEFAULT_LIST_LIMIT = 100;
-/** The most keys one listing returns. */
-export const MAX_LIST_LIMIT = 1000;
-
 /**
- * `GET /kv?prefix=<p>&limit=<n>&after=<key>`: `{ "keys": [...], "next": <key> | null }`, keys in
- * ascending order, at most `limit` (default 100, at most 1000); pass `next` as `after` for the
- * next page.
+ * `GET /kv?prefix=&start=&end=&reverse=&limit=&after=` (or `gt`/`gte`/`lt`/`lte` for the bounds):
+ * `{ "keys": [...], "next": <key> | null }`, keys in key order (UTF-8 bytes), from the top when
+ * `reverse=true`, at most `limit` (default 100, at most 1000); pass `next` as `after`, with the
+ * same other parameters, for the next page. A page costs O(log n + limit).
  */
 export function listRoute(app: FastifyInstance, store: ServedStore): void {
   app.get('/kv', async (request, reply) => {
-    const query = parseQuery(splitUrl(request.raw.url ?? '').query, ['prefix', 'limit', 'after']);
-    const prefix = query.get('prefix') ?? '';
-    const limit = parseLimit(query.get('limit'));
-    const after = query.get('after');
-    const page = selectPage(store.keys({ prefix }), limit, after);
-    return reply.code(200).send(page);
+    const query = parseQuery(splitUrl(request.raw.url ?? '').query, LIST_PARAMETERS);
+    return reply.code(200).send(listPage(store, parseListRequest(query)));
   });
-}
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_LIST_LIMIT;
-  const n = /^\d{1,7}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= 1 && n <= MAX_LIST_LIMIT)) {
-    throw new HttpError(
-      400,
-      'BAD_QUERY',
-      `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; page with "after".`,
-    );
-  }
-  return n;
 }
