@@ -145,6 +145,35 @@ export const TARGETS: readonly Target[] = [
     numerator: v('demo.everysec'),
     denominator: v('demo.bare'),
   },
+  ...(['lmdb', 'level'] as const).flatMap((peer): Target[] => {
+    const name = peer === 'lmdb' ? 'lmdb' : 'classic-level';
+    return [
+      {
+        id: `reads.get.${peer}`,
+        text: `Hermes get / ${name} get, random keys of 1M`,
+        op: '>=',
+        bound: 1,
+        numerator: v('reads.hermes.get'),
+        denominator: v(`reads.${peer}.get`),
+      },
+      {
+        id: `reads.range100.${peer}`,
+        text: `Hermes / ${name}: range reads of 100 entries from a random key`,
+        op: '>=',
+        bound: 1,
+        numerator: v('reads.hermes.range100'),
+        denominator: v(`reads.${peer}.range100`),
+      },
+      {
+        id: `reads.scan.${peer}`,
+        text: `Hermes / ${name}: full ordered scan, entries/s (within 1.5x of the faster peer)`,
+        op: '>=',
+        bound: 0.67,
+        numerator: v('reads.hermes.scan'),
+        denominator: v(`reads.${peer}.scan`),
+      },
+    ];
+  }),
   {
     id: 'list.page10',
     text: 'GET /kv page of 10 at 1M keys / at 10k keys (req/s): a page costs the same at any size',

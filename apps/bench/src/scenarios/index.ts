@@ -3,6 +3,7 @@ import type { Scenario } from '../types.js';
 import { fdatasyncScenario } from './baseline.js';
 import { demoScenario } from './demo.js';
 import { listScenario } from './list.js';
+import { readsScenario } from './reads.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
 import { respScenario } from './resp.js';
@@ -21,6 +22,7 @@ export const SCENARIOS: readonly Scenario[] = [
   openScenario,
   compactionScenario,
   storeMemoryScenario,
+  readsScenario,
   demoScenario,
   listScenario,
   respScenario(),
