@@ -214,7 +214,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { violations, files, manifests } = checkDependencyDirection(root);
   for (const v of violations) console.error(formatViolation(v));
   console.log(
-    `dependency direction (record <- wal <- wal-store -> store, wal <- wal-jetstream, apps on top): ${manifests} manifests, ${files} files, ${violations.length} violation(s)`,
+    `dependency direction (record <- wal <- wal-store -> store, wal <- wal-jetstream, wal-store <- level -> store, apps on top): ${manifests} manifests, ${files} files, ${violations.length} violation(s)`,
   );
   process.exitCode = violations.length > 0 ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 /**
  * The layers of Hermes and the only edges allowed between them (CONTRIBUTING.md):
  * `record` <- `wal` <- `wal-store` -> `store`, and `record` <- `wal-jetstream` -> `wal` (a log
- * beside the local one, sharing its types, never using the store); apps (`apps/*`) may use any
+ * beside the local one, sharing its types, never using the store), and `wal-store` <- `level` ->
+ * `store` (the Level ecosystem's face of the durable store); apps (`apps/*`) may use any
  * package; no package uses an app. `wal-store` reaches record types through `@hermes/wal`, never
  * directly.
  */
@@ -11,6 +12,7 @@ export const LAYER_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   '@hermes/wal': ['@hermes/record'],
   '@hermes/wal-store': ['@hermes/wal', '@hermes/store'],
   '@hermes/wal-jetstream': ['@hermes/record', '@hermes/wal'],
+  '@hermes/level': ['@hermes/wal-store', '@hermes/store'],
 };
 
 /**

@@ -73,7 +73,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     before = versions(dir);
   });
 
-  it('bumps @hermes/record and its dependents (wal, wal-store, wal-jetstream, the apps) as patches, and leaves the store alone', async () => {
+  it('bumps @hermes/record and its dependents (wal, wal-store, wal-jetstream, level, the apps) as patches, and leaves the store alone', async () => {
     await versionPackages(
       dir,
       '---\n"@hermes/record": patch\n---\n\nDecoding a legacy line is faster.\n',
@@ -85,6 +85,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
       '@hermes/wal': bump(before['@hermes/wal']!, 'patch'),
       '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
       '@hermes/wal-jetstream': bump(before['@hermes/wal-jetstream']!, 'patch'),
+      '@hermes/level': bump(before['@hermes/level']!, 'patch'),
       '@hermes/demo': bump(before['@hermes/demo']!, 'patch'),
       '@hermes/bench': bump(before['@hermes/bench']!, 'patch'),
     });
@@ -98,7 +99,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
     expect(wal.dependencies?.['@hermes/record']).toMatch(/^workspace:/);
   });
 
-  it('bumps a minor change of @hermes/store as minor, wal-store and the apps as patches, and nothing below', async () => {
+  it('bumps a minor change of @hermes/store as minor, wal-store, level and the apps as patches, and nothing below', async () => {
     await versionPackages(
       dir,
       '---\n"@hermes/store": minor\n---\n\nStores can be iterated in key order.\n',
@@ -107,6 +108,7 @@ describe('pnpm version-packages (changesets, independent versions)', () => {
       ...before,
       '@hermes/store': bump(before['@hermes/store']!, 'minor'),
       '@hermes/wal-store': bump(before['@hermes/wal-store']!, 'patch'),
+      '@hermes/level': bump(before['@hermes/level']!, 'patch'),
       '@hermes/demo': bump(before['@hermes/demo']!, 'patch'),
       '@hermes/bench': bump(before['@hermes/bench']!, 'patch'),
     });

@@ -79,6 +79,13 @@ const LAYERS: readonly Layer[] = [
     needsDir: false,
     cjsExports: ['openJetStreamLog', 'JetStreamLogError'],
   },
+  {
+    name: '@hermes/level',
+    direct: ['@hermes/level'],
+    program: 'level.ts',
+    needsDir: true,
+    cjsExports: ['HermesLevel', 'HermesLevelError', 'keyOfBytes'],
+  },
 ];
 
 const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
