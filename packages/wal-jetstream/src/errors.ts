@@ -25,6 +25,12 @@ export type JetStreamLogErrorCode =
   | 'JETSTREAM_BAD_MESSAGE'
   /** Replay or `close()` did not finish within its bound. */
   | 'JETSTREAM_TIMEOUT'
+  /**
+   * A conditional write (`putIfAbsent`, `compareAndSet`, `update`) kept losing the race to other
+   * nodes' writes: each time it checked, another record got in first, up to the bound. Nothing
+   * was appended; retry later, or spread the writes to that key.
+   */
+  | 'JETSTREAM_CONFLICT'
   /** The log was closed: open it again to append. */
   | 'JETSTREAM_CLOSED'
   /** Compaction (`rotate`, `installSnapshot`) is not there yet on this log. */

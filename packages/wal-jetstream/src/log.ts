@@ -1,6 +1,12 @@
 import { decodeLine, encodeRecord, type LogRecord, type RecordLimits } from '@hermes/record';
 import type { LogFollower, LogPort, SnapshotWriter, WalStats } from '@hermes/wal';
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { JetStreamBadMessageError, JetStreamLogError } from './errors.js';
 
 /** What the log needs to run: resolved options and the client it publishes with. */
@@ -41,6 +47,21 @@ interface Pending {
   failure: unknown;
 }
 
+/**
+ * Checks a conditional write makes before it gives up with `JETSTREAM_CONFLICT`: each failed one
+ * means another node's record got in between a check and its append.
+ */
+export const MAX_DECIDE_ATTEMPTS = 32;
+
+/** JetStream refused a conditional publish: the stream's last record is `lastSeq`, not the one checked. */
+class StaleCheck extends Error {
+  readonly lastSeq: number;
+  constructor(lastSeq: number) {
+    super(`the stream moved on to ${lastSeq}`);
+    this.lastSeq = lastSeq;
+  }
+}
+
 const MSG_ID = 'Nats-Msg-Id';
 /** Room kept for the headers (`Nats-Msg-Id` and the protocol's framing) within `max_payload`. */
 const HEADER_ROOM = 256;
@@ -74,6 +95,8 @@ export class JetStreamLog implements LogPort {
   #poisoned: Error | null = null;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Waiting for the log to apply up to a sequence (conditional writes after a stale check). */
+  readonly #reachers: { readonly seq: number; readonly done: (error?: Error) => void }[] = [];
   /** Set while replaying at open: the sequence to reach, and what to call then. */
   #replay: { readonly upTo: number; readonly done: (error?: Error) => void } | undefined;
 
@@ -155,6 +178,7 @@ export class JetStreamLog implements LogPort {
       }
     }
     if (this.#replay !== undefined && seq >= this.#replay.upTo) this.#replay.done();
+    if (this.#reachers.length > 0) this.#wakeReachers();
   }
 
   append(record: LogRecord, onDurable?: () => void): Promise<void> {
@@ -162,17 +186,9 @@ export class JetStreamLog implements LogPort {
     if (refused) return Promise.reject(refused);
     let line: Uint8Array;
     try {
-      line = encodeRecord(record, this.#s.limits);
+      line = this.#encode(record);
     } catch (error) {
       return Promise.reject(error);
-    }
-    if (line.length + HEADER_ROOM > this.#s.maxPayload) {
-      return Promise.reject(
-        new JetStreamLogError(
-          'JETSTREAM_TOO_LARGE',
-          `The record is ${line.length} bytes as a message, over the server's max_payload of ${this.#s.maxPayload} (less ${HEADER_ROOM} for headers): nothing was sent. Write smaller values, or raise max_payload in the server's configuration.`,
-        ),
-      );
     }
     if (this.#waiters.length === 0 && this.#admitted === 0 && !this.#full()) {
       return this.#publish(line, onDurable);
@@ -183,6 +199,47 @@ export class JetStreamLog implements LogPort {
       if (late) throw late;
       return this.#publish(line, onDurable);
     });
+  }
+
+  /**
+   * Appends what `decide` returns if nothing reached the stream since the state it saw: `decide`
+   * runs when the last record applied here is sequence S, and the message is published with
+   * JetStream's expected last sequence S, which the stream leader checks as it stores it. If
+   * another record got in first, the leader refuses (nothing is stored); this log then waits until
+   * it applied up to the stream's new last record and asks `decide` again, at most
+   * `MAX_DECIDE_ATTEMPTS` times, then rejects with `JETSTREAM_CONFLICT`. The stream's order is the
+   * linearization order: a check and its write are one step in it.
+   *
+   * The check is on the whole stream, not on a key: another node's batch touches several keys
+   * with one message, and only a whole-stream check sees it whatever subject it went to. The
+   * price is a retry whenever any record lands between a check and its append; such writes skip
+   * the `maxInFlight` queue (each holds its keys' locks in the store, which bounds them).
+   */
+  async appendDecided(
+    decide: () => LogRecord | undefined,
+    onDurable?: () => void,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const refused = this.#refusal();
+      if (refused) throw refused;
+      const checkedAt = this.#appliedSeq;
+      const record = decide();
+      if (record === undefined) return false;
+      const line = this.#encode(record);
+      try {
+        await this.#publish(line, onDurable, checkedAt);
+        return true;
+      } catch (error) {
+        if (!(error instanceof StaleCheck)) throw error;
+        if (attempt >= MAX_DECIDE_ATTEMPTS) {
+          throw new JetStreamLogError(
+            'JETSTREAM_CONFLICT',
+            `A conditional write lost ${attempt} checks in a row to other writes on stream ${this.#s.stream} (last at sequence ${error.lastSeq}); nothing was appended. Retry later, or spread writes to that key.`,
+          );
+        }
+        await this.#reach(error.lastSeq);
+      }
+    }
   }
 
   async sync(): Promise<void> {
@@ -244,8 +301,20 @@ export class JetStreamLog implements LogPort {
     }
   }
 
-  #publish(line: Uint8Array, onDurable: (() => void) | undefined): Promise<void> {
+  /**
+   * Publishes one record's line with a fresh message id; with `expectedLastSeq`, only if the
+   * stream's last message is that one (else rejects with `StaleCheck`, nothing stored).
+   */
+  #publish(
+    line: Uint8Array,
+    onDurable: (() => void) | undefined,
+    expectedLastSeq?: number,
+  ): Promise<void> {
     const id = `${this.#s.node}.${++this.#counter}`;
+    const options =
+      expectedLastSeq === undefined
+        ? { msgID: id, timeout: this.#s.ackTimeoutMs }
+        : { msgID: id, timeout: this.#s.ackTimeoutMs, expect: { lastSequence: expectedLastSeq } };
     const promise = new Promise<void>((resolve, reject) => {
       const entry: Pending = {
         onDurable,
@@ -258,7 +327,7 @@ export class JetStreamLog implements LogPort {
       };
       this.#pending.set(id, entry);
       this.#queuedBytes += line.length;
-      this.#s.js.publish(this.#s.subject, line, { msgID: id, timeout: this.#s.ackTimeoutMs }).then(
+      this.#s.js.publish(this.#s.subject, line, options).then(
         () => {
           entry.acked = true;
           if (entry.delivered) this.#settle(id, entry);
@@ -271,9 +340,14 @@ export class JetStreamLog implements LogPort {
             this.#settle(id, entry);
             return;
           }
+          this.#forget(id, entry);
+          const stale = staleCheckOf(error);
+          if (stale !== undefined) {
+            entry.reject(stale);
+            return;
+          }
           // Not seen in the stream: if it was stored after all, it comes back as another
           // writer's record and applies then, in its place.
-          this.#forget(id, entry);
           entry.reject(
             new JetStreamLogError(
               'JETSTREAM_PUBLISH_FAILED',
@@ -288,6 +362,58 @@ export class JetStreamLog implements LogPort {
     this.#inFlight.add(settled);
     void settled.then(() => this.#inFlight.delete(settled));
     return promise;
+  }
+
+  /** The record's line, checked against the server's `max_payload`. @throws RecordError, `JETSTREAM_TOO_LARGE` */
+  #encode(record: LogRecord): Uint8Array {
+    const line = encodeRecord(record, this.#s.limits);
+    if (line.length + HEADER_ROOM > this.#s.maxPayload) {
+      throw new JetStreamLogError(
+        'JETSTREAM_TOO_LARGE',
+        `The record is ${line.length} bytes as a message, over the server's max_payload of ${this.#s.maxPayload} (less ${HEADER_ROOM} for headers): nothing was sent. Write smaller values, or raise max_payload in the server's configuration.`,
+      );
+    }
+    return line;
+  }
+
+  /**
+   * Resolves once every message up to `seq` was applied here; rejects if the log stops first or
+   * the stream does not deliver them within `ackTimeoutMs`.
+   */
+  #reach(seq: number): Promise<void> {
+    if (this.#appliedSeq >= seq) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.#reachers.indexOf(entry);
+        if (i >= 0) this.#reachers.splice(i, 1);
+        reject(
+          new JetStreamLogError(
+            'JETSTREAM_TIMEOUT',
+            `A conditional write waited ${this.#s.ackTimeoutMs} ms for stream ${this.#s.stream} to deliver up to message ${seq} (applied: ${this.#appliedSeq}); nothing was appended. Is a quorum of the cluster up?`,
+          ),
+        );
+      }, this.#s.ackTimeoutMs);
+      const entry = {
+        seq,
+        done: (error?: Error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+      this.#reachers.push(entry);
+    });
+  }
+
+  #wakeReachers(): void {
+    const applied = this.#appliedSeq;
+    for (let i = this.#reachers.length - 1; i >= 0; i--) {
+      const entry = this.#reachers[i]!;
+      if (entry.seq <= applied) {
+        this.#reachers.splice(i, 1);
+        entry.done();
+      }
+    }
   }
 
   #settle(id: string, entry: Pending): void {
@@ -354,6 +480,7 @@ export class JetStreamLog implements LogPort {
       this.#admitted++;
       wake();
     }
+    for (const entry of this.#reachers.splice(0)) entry.done(error);
   }
 }
 
@@ -369,6 +496,14 @@ function closedError(): JetStreamLogError {
     'JETSTREAM_CLOSED',
     'The JetStream log is closed: open it again to append.',
   );
+}
+
+/** The `StaleCheck` of JetStream's "wrong last sequence: N" refusal, or `undefined` for any other error. */
+function staleCheckOf(error: unknown): StaleCheck | undefined {
+  if (!(error instanceof JetStreamApiError)) return undefined;
+  if (error.code !== JetStreamApiCodes.StreamWrongLastSequence) return undefined;
+  const last = /(\d+)\s*$/.exec(error.message);
+  return new StaleCheck(last ? Number(last[1]) : 0);
 }
 
 function errorText(error: unknown): string {

@@ -1,6 +1,10 @@
 import { ShardedStore } from '@hermes/store';
 import { type DurableStore, openDurableStore } from '@hermes/wal-store';
-import { type JetStreamLogOptions, openJetStreamLog } from '../src/index.js';
+import {
+  type JetStreamLogOptions,
+  type JetStreamLogStats,
+  openJetStreamLog,
+} from '../src/index.js';
 
 /** UTF-8 bytes of `text`. */
 export function bytes(text: string): Uint8Array {
@@ -32,4 +36,23 @@ let streams = 0;
 /** A stream name no other test of this process uses. */
 export function freshStream(): string {
   return `t${process.pid}_${++streams}`;
+}
+
+/** Resolves once `db` applied the stream up to `seq` (told by its applied-write listener). */
+export function caughtUp(db: Awaited<ReturnType<typeof openNode>>, seq: number): Promise<void> {
+  const reached = (): boolean => appliedSeq(db) >= seq;
+  if (reached()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const stop = db.onApplied(() => {
+      if (reached()) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+/** The stream sequence `db` applied last (the JetStream log's stats, passed through the store's). */
+export function appliedSeq(db: Awaited<ReturnType<typeof openNode>>): number {
+  return (db.stats() as unknown as JetStreamLogStats).appliedSeq;
 }

@@ -1,14 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  JetStreamBadMessageError,
-  JetStreamLogError,
-  type JetStreamLogStats,
-  openJetStreamLog,
-} from '../src/index.js';
+import { JetStreamBadMessageError, JetStreamLogError, openJetStreamLog } from '../src/index.js';
 import { findNatsServer, type NatsCluster, startNatsCluster } from '../src/testing/index.js';
-import { bytes, contents, freshStream, openNode, text } from './helpers.js';
+import { appliedSeq, bytes, caughtUp, contents, freshStream, openNode, text } from './helpers.js';
 
 const binary = findNatsServer();
 
@@ -174,22 +169,3 @@ describe('openJetStreamLog without a server', () => {
     expect(() => openJetStreamLog({ servers: 'nats://x', replicas: 0 })).toThrow(/replicas/);
   });
 });
-
-/** Resolves once `db` applied the stream up to `seq` (told by its applied-write listener). */
-function caughtUp(db: Awaited<ReturnType<typeof openNode>>, seq: number): Promise<void> {
-  const reached = (): boolean => appliedSeq(db) >= seq;
-  if (reached()) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const stop = db.onApplied(() => {
-      if (reached()) {
-        stop();
-        resolve();
-      }
-    });
-  });
-}
-
-/** The stream sequence `db` applied last (the JetStream log's stats, passed through the store's). */
-function appliedSeq(db: Awaited<ReturnType<typeof openNode>>): number {
-  return (db.stats() as unknown as JetStreamLogStats).appliedSeq;
-}

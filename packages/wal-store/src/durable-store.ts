@@ -27,6 +27,24 @@ import type {
 import { checkBatch, checkKey, checkValue, copyValue, sameBytes } from './validate.js';
 import type { ChangeStream, WatchOptions } from './watch-types.js';
 
+/** What a conditional write decided: the ops to log and apply (none: nothing to log) and its answer. */
+interface Decision<T> {
+  readonly ops?: BatchOp | readonly BatchOp[];
+  readonly result: T;
+}
+
+/** How a conditional write's caller is answered. */
+interface Settle<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Whether an own write's first key was present when it applied, and why it could not apply. */
+interface Applied {
+  present: boolean;
+  failure: Error | undefined;
+}
+
 /** The settle functions of a write whose locks were not free when it was called. */
 interface Deferred {
   readonly resolve: (value: boolean | undefined) => void;
@@ -230,35 +248,26 @@ export class DurableStoreImpl<S extends LockableStore>
       return Promise.reject(error);
     }
     return new Promise<T>((resolve, reject) => {
-      const granted = (release: Release): void => {
-        let plan: UpdatePlan<T>;
-        let ops: BatchOp[];
-        try {
-          plan = decide((key) => this.inner.get(key));
-          ops = checkBatch(plan.ops);
-          const held = ops.length > 4 && keys.length > 4 ? new Set(keys) : undefined;
-          for (const op of ops) {
-            if (!(held ? held.has(op.key) : keys.includes(op.key))) {
-              throw new StoreError(
-                'STORE_INVALID_BATCH',
-                `update wrote key ${JSON.stringify(op.key)}, which it does not hold: name every key it writes in its keys.`,
-              );
+      const granted = (release: Release): void =>
+        this.#decideAndAppend(
+          () => {
+            const plan = decide((key) => this.inner.get(key));
+            const ops = checkBatch(plan.ops);
+            const held = ops.length > 4 && keys.length > 4 ? new Set(keys) : undefined;
+            for (const op of ops) {
+              if (!(held ? held.has(op.key) : keys.includes(op.key))) {
+                throw new StoreError(
+                  'STORE_INVALID_BATCH',
+                  `update wrote key ${JSON.stringify(op.key)}, which it does not hold: name every key it writes in its keys.`,
+                );
+              }
             }
-          }
-        } catch (error) {
-          release();
-          reject(error);
-          return;
-        }
-        if (ops.length === 0) {
-          release();
-          resolve(plan.result);
-          return;
-        }
-        const later: Deferred = { resolve: () => resolve(plan.result), reject };
-        const record: LogRecord = ops.length === 1 ? ops[0]! : { type: 'batch', ops };
-        this.#append(record, ops.length === 1 ? ops[0]! : ops, false, release, later);
-      };
+            if (ops.length === 0) return { result: plan.result };
+            return { ops: ops.length === 1 ? ops[0]! : ops, result: plan.result };
+          },
+          release,
+          { resolve, reject },
+        );
       if (keys.length === 0) granted(() => {});
       else this.inner.acquire(keys, 'exclusive', granted);
     });
@@ -330,24 +339,85 @@ export class DurableStoreImpl<S extends LockableStore>
    */
   #conditional(key: string, decide: () => BatchOp | boolean): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      const later: Deferred = { resolve: resolve as Deferred['resolve'], reject };
-      this.inner.acquire(key, 'exclusive', (release) => {
-        let op: BatchOp | boolean;
-        try {
-          op = decide();
-        } catch (error) {
-          release();
-          reject(error);
-          return;
-        }
-        if (typeof op === 'boolean') {
-          release();
-          resolve(op);
-          return;
-        }
-        this.#append(op, op, false, release, later, true);
-      });
+      this.inner.acquire(key, 'exclusive', (release) =>
+        this.#decideAndAppend(
+          () => {
+            const op = decide();
+            return typeof op === 'boolean' ? { result: op } : { ops: op, result: true };
+          },
+          release,
+          { resolve, reject },
+        ),
+      );
     });
+  }
+
+  /**
+   * Runs `decide` holding the locks `release` frees, logs and applies the ops it returns, and
+   * settles `settle` with its result (at once when it logs nothing). On a log that other nodes
+   * append to (`appendDecided`), the log runs `decide` again whenever another node's record got
+   * in between its check and the append, so the check holds across nodes.
+   */
+  #decideAndAppend<T>(decide: () => Decision<T>, release: Release, settle: Settle<T>): void {
+    const log = this.#wal;
+    if (log.appendDecided === undefined) {
+      let decision: Decision<T>;
+      try {
+        decision = decide();
+      } catch (error) {
+        release();
+        settle.reject(error);
+        return;
+      }
+      const ops = decision.ops;
+      if (ops === undefined) {
+        release();
+        settle.resolve(decision.result);
+        return;
+      }
+      const later: Deferred = {
+        resolve: () => settle.resolve(decision.result),
+        reject: settle.reject,
+      };
+      this.#append(recordOf(ops), ops, false, release, later);
+      return;
+    }
+    let decision: Decision<T> | undefined;
+    const applied: Applied = { present: false, failure: undefined };
+    log
+      .appendDecided(
+        () => {
+          decision = decide();
+          return decision.ops === undefined ? undefined : recordOf(decision.ops);
+        },
+        () => this.#applyOwn(decision!.ops!, applied),
+      )
+      .then(
+        (appended) => {
+          release();
+          if (applied.failure) {
+            settle.reject(applied.failure);
+            return;
+          }
+          if (appended) this.#compactor.afterAppend();
+          settle.resolve(decision!.result);
+        },
+        (error: unknown) => {
+          release();
+          settle.reject(error);
+        },
+      );
+  }
+
+  /** Applies this store's own durable `ops` to memory and tells the listeners; notes a refusal in `applied`. */
+  #applyOwn(ops: BatchOp | readonly BatchOp[], applied: Applied): void {
+    try {
+      applied.present = this.inner.applyUnlocked(ops);
+    } catch (cause) {
+      applied.failure = this.#diverge(cause);
+      return;
+    }
+    if (this.#appliedListeners.size > 0) this.#applied(ops);
   }
 
   /**
@@ -364,17 +434,8 @@ export class DurableStoreImpl<S extends LockableStore>
     later: Deferred | undefined,
     result?: boolean,
   ): Promise<boolean | undefined> | undefined {
-    let present = false;
-    let failure: Error | undefined;
-    const onDurable = (): void => {
-      try {
-        present = this.inner.applyUnlocked(ops);
-      } catch (cause) {
-        failure = this.#diverge(cause);
-        return;
-      }
-      if (this.#appliedListeners.size > 0) this.#applied(ops);
-    };
+    const applied: Applied = { present: false, failure: undefined };
+    const onDurable = (): void => this.#applyOwn(ops, applied);
     let appended: Promise<void>;
     try {
       appended = this.#wal.append(record, onDurable);
@@ -386,9 +447,9 @@ export class DurableStoreImpl<S extends LockableStore>
     }
     const done = (): boolean | undefined => {
       release();
-      if (failure) throw failure;
+      if (applied.failure) throw applied.failure;
       this.#compactor.afterAppend();
-      return answer ? present : result;
+      return answer ? applied.present : result;
     };
     const failed = (error: unknown): never => {
       release();
@@ -531,6 +592,11 @@ export class DurableStoreImpl<S extends LockableStore>
     );
     return this.#diverged;
   }
+}
+
+/** The log record of `ops`: the op itself, or one batch of several. */
+function recordOf(ops: BatchOp | readonly BatchOp[]): LogRecord {
+  return Array.isArray(ops) ? { type: 'batch', ops: ops as readonly BatchOp[] } : (ops as BatchOp);
 }
 
 /** The keys `ops` wrote, as `onApplied` tells them. */

@@ -152,6 +152,10 @@ export interface DurableStore<S extends LockableStore = LockableStore>
    * `decide` must not throw for a normal outcome (return no ops instead); if it throws, nothing
    * is written and `update` rejects with what it threw. Ops on a key not in `keys` reject with
    * `STORE_INVALID_BATCH`. Reading a key not in `keys` is allowed but sees it unlocked.
+   *
+   * On a log that other nodes append to (a replicated log), `decide` runs again whenever another
+   * node's record got in between its check and the append (see `LogPort.appendDecided`): it must
+   * only read, and its last run is the one that counts.
    */
   update<T>(keys: readonly string[], decide: (read: UpdateRead) => UpdatePlan<T>): Promise<T>;
   /**

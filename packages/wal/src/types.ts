@@ -204,6 +204,20 @@ export interface LogPort {
    * rejects with what it threw (the record is stored).
    */
   append(record: LogRecord, onDurable?: () => void): Promise<void>;
+  /**
+   * For a log that other writers append to (a replicated log); a log with one writer, such as
+   * the local `Wal`, leaves it out, as memory checked under the store's locks is then current.
+   *
+   * Appends what `decide` returns only if no record reached the log between the state `decide`
+   * saw and the append: `decide` runs synchronously at a point where the callbacks of every record
+   * up to some position have run and no later one's, and the record is stored only if it lands
+   * right after that position. If another record got in first, the log applies the records it
+   * missed and calls `decide` again, up to a bound (then it rejects with a typed conflict error).
+   * So `decide` may run more than once and must only read. Resolves `true` once the record is
+   * durable and applied (`onDurable` ran, as for `append`), or `false` at once when `decide`
+   * returns `undefined` (nothing appended); rejects with what `decide` throws.
+   */
+  appendDecided?(decide: () => LogRecord | undefined, onDurable?: () => void): Promise<boolean>;
   /** Resolves once everything appended through this handle before the call is durable. */
   sync(): Promise<void>;
   /**
