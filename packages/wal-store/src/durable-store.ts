@@ -9,6 +9,7 @@ import {
   type StoreSnapshot,
 } from '@hermes/store';
 import type { LogPort, LogRecord, OpenReport } from '@hermes/wal';
+import { applyClear } from './apply-clear.js';
 import { ChangeFeed } from './change-feed.js';
 import type { AppliedOps } from './change-history.js';
 import { Compactor } from './compaction.js';
@@ -93,14 +94,18 @@ export class DurableStoreImpl<S extends LockableStore>
    * writes). It takes no key lock: log order is the order, as for own writes in `onDurable`.
    */
   applyFollowed(record: LogRecord): void {
-    const ops = record.type === 'batch' ? record.ops : record;
+    let ops: AppliedOps | undefined;
     try {
-      this.inner.applyUnlocked(ops);
+      if (record.type === 'clear') ops = applyClear(this.inner, record);
+      else {
+        ops = record.type === 'batch' ? record.ops : record;
+        this.inner.applyUnlocked(ops);
+      }
     } catch (cause) {
       this.#diverge(cause);
       return;
     }
-    if (this.#appliedListeners.size > 0) this.#applied(ops);
+    if (ops !== undefined && this.#appliedListeners.size > 0) this.#applied(ops);
   }
 
   /** Called by the log's observer when it is poisoned; emits `poisoned` outside the log's actor. */
