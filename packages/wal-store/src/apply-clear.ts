@@ -1,9 +1,9 @@
-import type { BatchOp, LockableStore, ScanOptions } from '@hermes/store';
+import type { KeyBounds, LockableStore } from '@hermes/store';
 import type { ClearRecord } from '@hermes/wal';
 import type { AppliedOps } from './change-history.js';
 
-/** The bounds of a clear record as scan options (only the bounds it names). */
-export function clearBounds(record: ClearRecord): ScanOptions {
+/** The bounds of a clear record (only those it names; `{}` for every key). */
+export function clearBounds(record: ClearRecord): KeyBounds {
   const bounds: { gt?: string; gte?: string; lt?: string; lte?: string } = {};
   if (record.gt !== undefined) bounds.gt = record.gt;
   if (record.gte !== undefined) bounds.gte = record.gte;
@@ -12,20 +12,34 @@ export function clearBounds(record: ClearRecord): ScanOptions {
   return bounds;
 }
 
+/** Whether `bounds` leave both sides open: the clear of every key. */
+export function isEveryKey(bounds: KeyBounds): boolean {
+  return (
+    bounds.gt === undefined &&
+    bounds.gte === undefined &&
+    bounds.lt === undefined &&
+    bounds.lte === undefined
+  );
+}
+
 /**
- * Applies a `CLEAR` record to `store` (the caller holds every lock, or replays before anyone can
- * write): without bounds every key goes, else the keys within them, as one atomic batch of
- * deletes. Returns what changed, for the applied-write listeners, or `undefined` when nothing did.
+ * Applies a `CLEAR` record to `store`, synchronously (the caller holds every lock, or replays
+ * before anyone can write): every key within its bounds goes, atomically. Returns what changed
+ * for the applied-write listeners (with the removed keys only when `listening`, since listing
+ * them costs), or `undefined` when nothing did.
+ * Throws what the store's `clearUnlocked` throws.
  */
-export function applyClear(store: LockableStore, record: ClearRecord): AppliedOps | undefined {
+export function applyClear(
+  store: LockableStore,
+  record: ClearRecord,
+  listening: boolean,
+): AppliedOps | undefined {
   const bounds = clearBounds(record);
-  if (Object.keys(bounds).length === 0) {
+  if (isEveryKey(bounds)) {
     store.clearUnlocked();
     return 'every key';
   }
-  const deletes: BatchOp[] = [];
-  for (const key of store.keys(bounds)) deletes.push({ type: 'delete', key });
-  if (deletes.length === 0) return undefined;
-  store.applyUnlocked(deletes);
-  return deletes;
+  const keys = listening ? [...store.keys(bounds)] : [];
+  const removed = store.clearUnlocked(bounds);
+  return removed === 0 ? undefined : { type: 'clear', range: bounds, keys };
 }

@@ -73,7 +73,7 @@ export async function openDurableStore<S extends LockableStore>(
         store.applyUnlocked(record.ops);
       } else if (record.type === 'clear') {
         flush();
-        applyClear(store, record);
+        applyClear(store, record, false);
       } else {
         pending.push(record);
         if (pending.length === 512) flush();
