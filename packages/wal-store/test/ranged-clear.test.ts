@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type LockableStore, LockedStore, ShardedStore } from '@hermes/store';
-import { SyncEveryWrite } from '@hermes/wal';
+import { SyncEveryWrite, segmentName } from '@hermes/wal';
 import { FaultyFileSystem } from '@hermes/wal/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -158,6 +160,31 @@ describe.each(stores)('clear(range) of the durable store over %s', (_name, makeS
     const again = await openDurableStore({ dir, store: makeStore() });
     expect(dump(again)).toEqual(state);
     await again.close();
+  });
+});
+
+describe('clear(range) over a log written by an older version', () => {
+  it('replays the v1 segment, logs the clear in a new v2 segment, and the state survives a reopen', async () => {
+    const dir = await dirs.make();
+    // Lines of @hermes/record's golden.log (format version 1).
+    await writeFile(
+      join(dir, segmentName(1)),
+      'HERMES-LOG 1\n' +
+        '7da334b4 SET user:42/name QWRhIExvdmVsYWNl\n' +
+        'e9568b33 BATCH 3 SET account:1 OTA= SET account:2 MTEw DEL pending:7\n',
+    );
+    const db = await openDurableStore({ dir, store: new ShardedStore() });
+    expect([...db.keys()]).toEqual(['account:1', 'account:2', 'user:42/name']);
+    await db.clear({ prefix: 'account:' });
+    await db.close();
+    const again = await openDurableStore({ dir, store: new ShardedStore() });
+    expect(dump(again)).toEqual(['user:42/name=Ada Lovelace']);
+    await again.close();
+    expect(await readLogText(dir)).toEqual([
+      'set user:42/name=Ada Lovelace',
+      'batch[set account:1=90,set account:2=110,del pending:7]',
+      'clear {"gte":"account:","lt":"account;"}',
+    ]);
   });
 });
 
