@@ -1,4 +1,5 @@
 import { asBuffer } from './as-buffer.js';
+import { decodeClear, isClear } from './clear.js';
 import { crc32 } from './crc32.js';
 import { failure, LineFault } from './failure.js';
 import { decodeFastSet } from './fast-set.js';
@@ -50,7 +51,7 @@ export function decodeRange(
     const record =
       format === 'legacy'
         ? decodeLegacyBody(bytes.subarray(start, end), limits)
-        : decodeV1(bytes, start, end, limits);
+        : decodeChecked(bytes, start, end, format, limits);
     return { ok: true, record, offset, length };
   } catch (e) {
     if (e instanceof LineFault) return failure(e.reason, offset, length, e.message);
@@ -58,7 +59,14 @@ export function decodeRange(
   }
 }
 
-function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits): LogRecord {
+/** Decodes a line of a checksummed format (`v1` or `v2`; only `v2` holds `CLEAR` records). */
+function decodeChecked(
+  line: Buffer,
+  start: number,
+  end: number,
+  format: LogFormat,
+  limits: RecordLimits,
+): LogRecord {
   const body = start + CRC_PREFIX;
   if (isSet(line, body)) {
     const op = decodeFastSet(line, start, end, limits);
@@ -80,6 +88,15 @@ function decodeV1(line: Buffer, start: number, end: number, limits: RecordLimits
   }
   if (isBatch(line, body)) {
     return decodeBatch(line, body + 6, end, limits);
+  }
+  if (isClear(line, body, end)) {
+    if (format !== 'v2') {
+      throw new LineFault(
+        'unknown-op',
+        'A CLEAR record in a version 1 file: only version 2 files (header HERMES-LOG 2) hold CLEAR records.',
+      );
+    }
+    return decodeClear(line, body + 5, end, limits);
   }
   const op = parseOp(line, body, end, limits, 'unknown-op', true);
   if (opEnd !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');

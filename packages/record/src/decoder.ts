@@ -1,6 +1,6 @@
 import { decodeRange } from './decode.js';
 import { failure } from './failure.js';
-import { FILE_HEADER, type LogFormat } from './format.js';
+import { FILE_HEADER, FILE_HEADER_V1, type LogFormat } from './format.js';
 import { resolveLimits } from './limits.js';
 import { isSet } from './parse-op.js';
 import { LineSplitter } from './splitter.js';
@@ -23,12 +23,14 @@ export interface LogDecoderOptions {
 export type DecodeCallback = (result: DecodeResult) => void;
 
 const HEADER_LINE = FILE_HEADER.subarray(0, FILE_HEADER.length - 1);
+const HEADER_LINE_V1 = FILE_HEADER_V1.subarray(0, FILE_HEADER_V1.length - 1);
 const LEGACY_START = Buffer.from('SET ', 'latin1');
 
 /**
  * Decodes a whole log stream pushed in arbitrary chunks. The first line decides the format: the
- * v1 header means `v1` (the header is not emitted); a line starting `SET ` means `legacy`;
- * anything else is reported as `bad-header` and the rest is read as `v1`. Results are the same
+ * v2 header means `v2`, the v1 header `v1` (the header is not emitted); a line starting `SET `
+ * means `legacy`; anything else is reported as `bad-header` and the rest is read as `v2` (the
+ * newest format, whose lines include v1's). Results are the same
  * for every way of cutting the bytes into chunks. Never throws on bad input.
  */
 export class LogDecoder {
@@ -63,7 +65,7 @@ export class LogDecoder {
   }
 
   /**
-   * Bytes the header line takes (13 for v1, 0 for legacy or a given format); records start at
+   * Bytes the header line takes (13 for v1 and v2, 0 for legacy or a given format); records start at
    * `startOffset + headerBytes`. `undefined` until the format is decided.
    */
   get headerBytes(): number | undefined {
@@ -101,7 +103,7 @@ export class LogDecoder {
     if (length > end - start) {
       if (this.#format === undefined) {
         // Not the header (too long for it); a legacy line this long is not plausible.
-        this.#format = 'v1';
+        this.#format = 'v2';
         this.#headerBytes = 0;
       }
       emit(
@@ -126,8 +128,13 @@ export class LogDecoder {
   /** Decides the format from the first line; returns whether the line is a record to decode. */
   #detect(line: Uint8Array, offset: number, length: number, emit: DecodeCallback): boolean {
     if (Buffer.compare(line, HEADER_LINE) === 0) {
-      this.#format = 'v1';
+      this.#format = 'v2';
       this.#headerBytes = FILE_HEADER.length;
+      return false;
+    }
+    if (Buffer.compare(line, HEADER_LINE_V1) === 0) {
+      this.#format = 'v1';
+      this.#headerBytes = FILE_HEADER_V1.length;
       return false;
     }
     if (isSet(line, 0)) {
@@ -135,14 +142,14 @@ export class LogDecoder {
       this.#headerBytes = 0;
       return true;
     }
-    this.#format = 'v1';
+    this.#format = 'v2';
     this.#headerBytes = length + 1;
     emit(
       failure(
         'bad-header',
         offset,
         length + 1,
-        `The first line is neither the header ${JSON.stringify(HEADER_LINE.toString('latin1'))} nor a legacy SET line: an unknown format version or a damaged header.`,
+        `The first line is neither a header this version reads (${JSON.stringify(HEADER_LINE.toString('latin1'))}, ${JSON.stringify(HEADER_LINE_V1.toString('latin1'))}) nor a legacy SET line: a newer format version or a damaged header.`,
       ),
     );
     return false;
@@ -150,11 +157,10 @@ export class LogDecoder {
 
   #detectFromTail(bytes: Uint8Array): void {
     const n = bytes.length;
-    if (
-      n > 0 &&
-      n <= HEADER_LINE.length &&
-      Buffer.compare(bytes, HEADER_LINE.subarray(0, n)) === 0
-    ) {
+    // A header torn before its version digit is the v2 one, the only one written now.
+    if (isPrefixOf(bytes, HEADER_LINE)) {
+      this.#format = 'v2';
+    } else if (isPrefixOf(bytes, HEADER_LINE_V1)) {
       this.#format = 'v1';
     } else if (n > 0 && n <= 4 && Buffer.compare(bytes, LEGACY_START.subarray(0, n)) === 0) {
       this.#format = 'legacy';
@@ -162,4 +168,10 @@ export class LogDecoder {
       this.#format = 'legacy';
     }
   }
+}
+
+/** Whether `bytes` is a non-empty prefix of `line`. */
+function isPrefixOf(bytes: Uint8Array, line: Uint8Array): boolean {
+  const n = bytes.length;
+  return n > 0 && n <= line.length && Buffer.compare(bytes, line.subarray(0, n)) === 0;
 }

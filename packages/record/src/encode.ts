@@ -1,6 +1,7 @@
 import { asBuffer } from './as-buffer.js';
 import { base64Length, NATIVE_ENCODE_FROM, writeBase64 } from './base64.js';
 import { writeBase64Crc } from './base64-crc.js';
+import { clearBody, isClearRecord } from './clear.js';
 import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
 import { RecordError } from './errors.js';
 import { CRC_PREFIX, NEWLINE, SPACE } from './format.js';
@@ -18,9 +19,10 @@ const D = 68;
 const L = 76;
 
 /**
- * Encodes one record as a complete v1 line, newline included:
- * `<crc32 hex> SET <key> <base64>`, `<crc32 hex> DEL <key>` or
- * `<crc32 hex> BATCH <n> <op> ... <op>` (see FORMAT.md). The line is a fresh Buffer (small ones
+ * Encodes one record as a complete line, newline included:
+ * `<crc32 hex> SET <key> <base64>`, `<crc32 hex> DEL <key>`,
+ * `<crc32 hex> BATCH <n> <op> ... <op>` or `<crc32 hex> CLEAR [GT|GTE <key>] [LT|LTE <key>]`
+ * (see FORMAT.md; a `CLEAR` line belongs in a v2 file only). The line is a fresh Buffer (small ones
  * come from Node's shared pool, like `Buffer.allocUnsafe`).
  * @param limits Sizes to enforce. @default DEFAULT_LIMITS
  * @throws RecordError `RECORD_KEY_NOT_WELL_FORMED` (lone surrogate), `RECORD_KEY_TOO_LARGE`,
@@ -33,6 +35,12 @@ export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_L
     const batch = prepareBatch(record.ops, limits);
     const line = allocLine(lineLength(batch.size, limits));
     writeBatch(line, 0, line.length, batch);
+    return line;
+  }
+  if (isClearRecord(record)) {
+    const body = clearBody(record, limits);
+    const line = allocLine(lineLength(body.length, limits));
+    writeText(line, 0, line.length, body);
     return line;
   }
   const line = encodeOrdinary(record, limits);
@@ -136,6 +144,13 @@ export function encodeRecordInto(
     writeBatch(line, offset, length, batch);
     return length;
   }
+  if (isClearRecord(record)) {
+    const body = clearBody(record, limits);
+    const length = lineLength(body.length, limits);
+    checkRoom(line, offset, length);
+    writeText(line, offset, length, body);
+    return length;
+  }
   const optimistic = ordinaryLength(record, limits);
   if (
     optimistic >= 0 &&
@@ -161,6 +176,7 @@ export function encodeRecordInto(
  */
 export function encodedLength(record: LogRecord, limits: RecordLimits = DEFAULT_LIMITS): number {
   if (isBatchRecord(record)) return lineLength(prepareBatch(record.ops, limits).size, limits);
+  if (isClearRecord(record)) return lineLength(clearBody(record, limits).length, limits);
   const key = keyField(opKey(record), limits.maxKeyBytes);
   return lineLength(opSize(key, opValue(record, limits)), limits);
 }
@@ -212,6 +228,9 @@ function prepareBatch(ops: readonly Op[], limits: RecordLimits): PreparedBatch {
     if ((op as { type: unknown }).type === 'batch') {
       throw invalid('a batch cannot hold another batch; flatten its ops into one');
     }
+    if ((op as { type: unknown }).type === 'clear') {
+      throw invalid('a batch cannot hold a clear; append the clear as a record of its own');
+    }
     keys[i] = keyField(opKey(op), limits.maxKeyBytes);
     values[i] = opValue(op, limits);
     size += 1 + opSize(keys[i]!, values[i]);
@@ -241,6 +260,13 @@ function writeSingle(
     c = crc32Update(CRC_INIT, line, body, end);
   }
   seal(line, at, end, c);
+}
+
+/** Writes a line of `length` bytes at `at` whose body is the ASCII `body`. */
+function writeText(line: Buffer, at: number, length: number, body: string): void {
+  const end = at + length - 1;
+  writeLatin1(line, at + CRC_PREFIX, body);
+  seal(line, at, end, crc32Update(CRC_INIT, line, at + CRC_PREFIX, end));
 }
 
 function writeBatch(line: Buffer, at: number, length: number, batch: PreparedBatch): void {

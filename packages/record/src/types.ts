@@ -3,8 +3,29 @@ export type Op =
   | { readonly type: 'set'; readonly key: string; readonly value: Uint8Array }
   | { readonly type: 'delete'; readonly key: string };
 
-/** What one log line holds: a single mutation, or an atomic batch of them (applied whole or not at all). */
-export type LogRecord = Op | { readonly type: 'batch'; readonly ops: readonly Op[] };
+/**
+ * The removal of every key in a range, as one record (version 2 files only; see FORMAT.md). The
+ * bounds compare keys by their UTF-8 bytes; a missing bound leaves that side open, so a clear
+ * without bounds removes every key. At most one lower bound (`gt` or `gte`) and one upper bound
+ * (`lt` or `lte`). A clear never sits inside a batch.
+ */
+export interface ClearRecord {
+  readonly type: 'clear';
+  /** Only keys after this one. Not together with `gte`. */
+  readonly gt?: string;
+  /** Only keys from this one on. Not together with `gt`. */
+  readonly gte?: string;
+  /** Only keys before this one. Not together with `lte`. */
+  readonly lt?: string;
+  /** Only keys up to this one. Not together with `lt`. */
+  readonly lte?: string;
+}
+
+/**
+ * What one log line holds: a single mutation, an atomic batch of them (applied whole or not at
+ * all), or the clear of a key range.
+ */
+export type LogRecord = Op | { readonly type: 'batch'; readonly ops: readonly Op[] } | ClearRecord;
 
 /** Size limits enforced by the encoder (typed error) and the decoder (`too-large`). */
 export interface RecordLimits {
@@ -38,6 +59,7 @@ export type DecodeFailureReason =
   | 'bad-base64'
   | 'bad-key'
   | 'bad-batch'
+  | 'bad-clear'
   | 'too-large'
   | 'bad-header'
   | 'malformed';

@@ -1,32 +1,64 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DecodeResult } from '../src/index.js';
-import { encodeRecord, FILE_HEADER, LogDecoder } from '../src/index.js';
-import { arbRecord, cut, decodeAll, plain, v1File } from './helpers.js';
+import { encodeRecord, FILE_HEADER, FILE_HEADER_V1, LogDecoder } from '../src/index.js';
+import { arbRecord, arbRecordV2, cut, decodeAll, plain, v1File, v2File } from './helpers.js';
 
 const legacyLine = (key: string, value: string): Buffer =>
   Buffer.from(`SET ${key} ${Buffer.from(value).toString('base64')}\n`);
 
 describe('LogDecoder', () => {
-  it('detects v1 from the header, does not emit it, and decodes the records after it', () => {
-    const a = encodeRecord({ type: 'delete', key: 'a' });
-    const b = encodeRecord({ type: 'set', key: 'b', value: Uint8Array.of(1) });
-    const decoder = new LogDecoder({ startOffset: 1000 });
-    expect(decoder.format).toBeUndefined();
-    const out: DecodeResult[] = [];
-    decoder.push(v1File(a, b), (r) => out.push(r));
-    decoder.end((r) => out.push(r));
-    expect(decoder.format).toBe('v1');
-    expect(decoder.headerBytes).toBe(FILE_HEADER.length);
-    expect(out.map((r) => [r.ok, r.offset, r.length])).toEqual([
-      [true, 1000 + FILE_HEADER.length, a.length],
-      [true, 1000 + FILE_HEADER.length + a.length, b.length],
+  for (const [format, file] of [
+    ['v1', v1File],
+    ['v2', v2File],
+  ] as const) {
+    it(`detects ${format} from the header, does not emit it, and decodes the records after it`, () => {
+      const a = encodeRecord({ type: 'delete', key: 'a' });
+      const b = encodeRecord({ type: 'set', key: 'b', value: Uint8Array.of(1) });
+      const decoder = new LogDecoder({ startOffset: 1000 });
+      expect(decoder.format).toBeUndefined();
+      const out: DecodeResult[] = [];
+      decoder.push(file(a, b), (r) => out.push(r));
+      decoder.end((r) => out.push(r));
+      expect(decoder.format).toBe(format);
+      expect(decoder.headerBytes).toBe(13);
+      expect(out.map((r) => [r.ok, r.offset, r.length])).toEqual([
+        [true, 1000 + 13, a.length],
+        [true, 1000 + 13 + a.length, b.length],
+      ]);
+    });
+  }
+
+  it('ClearInV2File: a v2 file decodes its CLEAR records, in any chunking', () => {
+    const records = [
+      { type: 'set' as const, key: 'a', value: Uint8Array.of(1) },
+      { type: 'clear' as const, gte: 'a', lt: 'b' },
+      { type: 'clear' as const },
+      { type: 'delete' as const, key: 'z' },
+    ];
+    const file = v2File(...records.map((r) => encodeRecord(r)));
+    const want = records.map((r) => expect.objectContaining({ ok: true, record: plain(r) }));
+    expect(decodeAll([file])).toEqual(want);
+    expect(decodeAll(cut(file, [3, 12, 13, 14, 40, 41, 60]))).toEqual(want);
+  });
+
+  it('ClearInV1File: a CLEAR line in a v1 file is unknown-op, never skipped as valid', () => {
+    const clear = encodeRecord({ type: 'clear', gt: 'a' });
+    const after = encodeRecord({ type: 'delete', key: 'z' });
+    expect(decodeAll([v1File(clear, after)])).toEqual([
+      expect.objectContaining({
+        ok: false,
+        reason: 'unknown-op',
+        offset: 13,
+        message: expect.stringMatching(/version 2/),
+      }),
+      expect.objectContaining({ ok: true }),
     ]);
   });
 
   it('gives the same results for every way of cutting a log into chunks', () => {
     const arbLog = fc.tuple(
-      fc.array(arbRecord, { maxLength: 12 }),
+      fc.array(arbRecordV2, { maxLength: 12 }),
       fc.array(fc.nat(), { maxLength: 3 }),
       fc.nat(),
     );
@@ -35,7 +67,7 @@ describe('LogDecoder', () => {
         arbLog,
         fc.array(fc.nat(4000), { maxLength: 20 }),
         ([records, damage, tear], points) => {
-          const file = v1File(...records.map((r) => encodeRecord(r)));
+          const file = v2File(...records.map((r) => encodeRecord(r)));
           for (const d of damage) {
             if (file.length === 13) break;
             const at = 13 + (d % (file.length - 13));
@@ -77,16 +109,19 @@ describe('LogDecoder', () => {
     }
   });
 
-  it('TornHeader: a file cut inside its header is truncated and v1', () => {
-    for (let keep = 1; keep < FILE_HEADER.length; keep++) {
-      const decoder = new LogDecoder();
-      const out: DecodeResult[] = [];
-      decoder.push(FILE_HEADER.subarray(0, keep), (r) => out.push(r));
-      decoder.end((r) => out.push(r));
-      expect(out).toEqual([
-        expect.objectContaining({ reason: 'truncated', offset: 0, length: keep }),
-      ]);
-      expect(decoder.format).toBe('v1');
+  it('TornHeader: a file cut inside its header is truncated, and v2 unless it is the v1 header', () => {
+    for (const header of [FILE_HEADER, FILE_HEADER_V1]) {
+      for (let keep = 1; keep < header.length; keep++) {
+        const decoder = new LogDecoder();
+        const out: DecodeResult[] = [];
+        decoder.push(header.subarray(0, keep), (r) => out.push(r));
+        decoder.end((r) => out.push(r));
+        expect(out).toEqual([
+          expect.objectContaining({ reason: 'truncated', offset: 0, length: keep }),
+        ]);
+        // Only the last header byte tells the versions apart; files are written in v2 now.
+        expect(decoder.format).toBe(header === FILE_HEADER_V1 && keep === 12 ? 'v1' : 'v2');
+      }
     }
   });
 
@@ -97,9 +132,15 @@ describe('LogDecoder', () => {
     expect(decoder.format).toBeUndefined();
   });
 
-  it('BadHeader: an unknown version or damaged header is reported, the rest read as v1', () => {
+  it('BadHeader: an unknown version or damaged header is reported, the rest read as v2', () => {
     const a = encodeRecord({ type: 'delete', key: 'a' });
-    for (const header of ['HERMES-LOG 2\n', 'HERMES-LOG 1 \n', 'HERMEZ-LOG 1\n', '\n']) {
+    for (const header of [
+      'HERMES-LOG 3\n',
+      'HERMES-LOG 1 \n',
+      'HERMES-LOG 2 \n',
+      'HERMEZ-LOG 1\n',
+      '\n',
+    ]) {
       const decoder = new LogDecoder();
       const out: DecodeResult[] = [];
       decoder.push(Buffer.concat([Buffer.from(header), a]), (r) => out.push(r));
@@ -111,7 +152,7 @@ describe('LogDecoder', () => {
         length: header.length,
       });
       expect(out[1]).toMatchObject({ ok: true, offset: header.length });
-      expect(decoder.format).toBe('v1');
+      expect(decoder.format).toBe('v2');
     }
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { DecodeResult, LogRecord, Op } from '../src/index.js';
-import { FILE_HEADER, LogDecoder } from '../src/index.js';
+import type { ClearRecord, DecodeResult, LogRecord, Op } from '../src/index.js';
+import { FILE_HEADER, FILE_HEADER_V1, LogDecoder } from '../src/index.js';
 
 /** Keys from every generator the spec names, plus ordinary keys and awkward characters. */
 export const arbKey: fc.Arbitrary<string> = fc.oneof(
@@ -16,7 +16,26 @@ export const arbOp: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ type: fc.constant('delete' as const), key: arbKey }),
 );
 
-/** Any record: a single op or a batch of 1..8 ops. */
+/** A clear with any valid combination of bounds (at most one per side), keys as {@link arbKey}. */
+export const arbClear: fc.Arbitrary<ClearRecord> = fc
+  .record({
+    lower: fc.option(fc.tuple(fc.constantFrom('gt' as const, 'gte' as const), arbKey), {
+      nil: undefined,
+    }),
+    upper: fc.option(fc.tuple(fc.constantFrom('lt' as const, 'lte' as const), arbKey), {
+      nil: undefined,
+    }),
+  })
+  .map(({ lower, upper }) => {
+    const record: { type: 'clear'; gt?: string; gte?: string; lt?: string; lte?: string } = {
+      type: 'clear',
+    };
+    if (lower !== undefined) record[lower[0]] = lower[1];
+    if (upper !== undefined) record[upper[0]] = upper[1];
+    return record;
+  });
+
+/** Any record of version 1: a single op or a batch of 1..8 ops. */
 export const arbRecord: fc.Arbitrary<LogRecord> = fc.oneof(
   arbOp,
   fc.record({
@@ -25,8 +44,12 @@ export const arbRecord: fc.Arbitrary<LogRecord> = fc.oneof(
   }),
 );
 
+/** Any record of version 2: a version 1 record or a clear. */
+export const arbRecordV2: fc.Arbitrary<LogRecord> = fc.oneof(arbRecord, arbClear);
+
 /** A record with values as hex strings, so that Buffer and Uint8Array compare equal. */
 export function plain(record: LogRecord): unknown {
+  if (record.type === 'clear') return { ...record };
   if (record.type === 'batch') return { type: 'batch', ops: record.ops.map(plain) };
   if (record.type === 'delete') return { type: 'delete', key: record.key };
   return { type: 'set', key: record.key, value: Buffer.from(record.value).toString('hex') };
@@ -52,8 +75,13 @@ export function decodeAll(
   return out;
 }
 
-/** `FILE_HEADER` followed by `lines`. */
+/** The version 1 header followed by `lines`: a file as older writers wrote it. */
 export function v1File(...lines: Uint8Array[]): Buffer {
+  return Buffer.concat([FILE_HEADER_V1, ...lines]);
+}
+
+/** `FILE_HEADER` (version 2) followed by `lines`: a file as writers write it now. */
+export function v2File(...lines: Uint8Array[]): Buffer {
   return Buffer.concat([FILE_HEADER, ...lines]);
 }
 

@@ -6,6 +6,7 @@ describe('the front door', () => {
     expect(Object.keys(record).sort()).toEqual([
       'DEFAULT_LIMITS',
       'FILE_HEADER',
+      'FILE_HEADER_V1',
       'LineSplitter',
       'LogDecoder',
       'RecordError',
@@ -18,8 +19,9 @@ describe('the front door', () => {
     ]);
   });
 
-  it('FILE_HEADER is the v1 header line, newline included', () => {
-    expect(record.FILE_HEADER.toString('latin1')).toBe('HERMES-LOG 1\n');
+  it('FILE_HEADER is the v2 header line, FILE_HEADER_V1 the v1 one, newline included', () => {
+    expect(record.FILE_HEADER.toString('latin1')).toBe('HERMES-LOG 2\n');
+    expect(record.FILE_HEADER_V1.toString('latin1')).toBe('HERMES-LOG 1\n');
   });
 
   it('RecordError is an Error with a code and a name', () => {

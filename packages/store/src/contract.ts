@@ -100,8 +100,15 @@ export interface Store extends StoreReader {
   ): Promise<boolean>;
   /** Applies every op, in order, atomically: no reader ever sees part of a batch. */
   batch(ops: readonly BatchOp[]): Promise<void>;
-  /** Removes every key. */
-  clear(): Promise<void>;
+  /**
+   * Removes every key within `range` (every key without it), atomically: the keys that
+   * `keys(range)` would visit at the moment the clear takes effect, `reverse` and `limit`
+   * included (`{ limit: 10, reverse: true }` removes the ten highest keys), as abstract-level's
+   * `clear` does. No reader sees part of it; iterators and snapshots taken before it keep their
+   * view. A range that holds no key removes nothing. Rejects `STORE_INVALID_OPTION` for invalid
+   * options (the same rules as {@link ScanOptions}; then nothing changes) and `STORE_CLOSED`.
+   */
+  clear(range?: ScanOptions): Promise<void>;
   /** Releases the store; later writes reject with `STORE_CLOSED`. Idempotent. */
   close(): Promise<void>;
 }
@@ -160,6 +167,10 @@ export interface LockableStore extends Store {
    * `STORE_CLOSED`; nothing changes when it throws.
    */
   applyUnlocked(ops: BatchOp | readonly BatchOp[]): boolean;
-  /** Removes every key synchronously, with no locking: for a decorator that holds every lock. */
-  clearUnlocked(): void;
+  /**
+   * Removes every key within `range` (every key without it; see {@link Store.clear}),
+   * synchronously, with no locking: for a decorator that holds every lock. Returns how many keys
+   * it removed. Throws `STORE_INVALID_OPTION` (then nothing changes) and `STORE_CLOSED`.
+   */
+  clearUnlocked(range?: ScanOptions): number;
 }

@@ -13,6 +13,7 @@ export {
 } from './contract.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
 export { hashString } from './hash.js';
+export { type KeyBounds, keyBounds } from './key-bounds.js';
 export { compareKeys } from './key-order.js';
 export { LockTable } from './lock-table.js';
 export { LockedStore, type LockedStoreOptions } from './locked-store.js';

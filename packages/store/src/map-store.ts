@@ -12,7 +12,7 @@ import {
 import { closedError, StoreError } from './errors.js';
 import { sortableKey } from './key-order.js';
 import { LockTable } from './lock-table.js';
-import { resolveRange } from './range.js';
+import { type KeyRange, resolveRange } from './range.js';
 import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
 import { TreeSnapshot } from './snapshot.js';
 import { checkKey, type StoredOp, storeOps, storeOptionalValue, storeValue } from './validate.js';
@@ -223,11 +223,18 @@ export class MapStore implements LockableStore {
     }
   }
 
-  /** Removes every key, holding every lock exclusively. Rejects `STORE_CLOSED`. */
-  clear(): Promise<void> {
+  /**
+   * Removes every key within `range` (every key without it), holding every lock exclusively, so
+   * it is atomic against every other write; readers never see part of it, and iterators and
+   * snapshots already open keep their view. Rejects `STORE_INVALID_OPTION`, `STORE_CLOSED`.
+   */
+  clear(range?: ScanOptions): Promise<void> {
     try {
       this.#checkWritable();
-      return this.#exec(this.#all, 'exclusive', () => this.#clear());
+      const resolved = resolveRange(range);
+      return this.#exec(this.#all, 'exclusive', () => {
+        this.#clearRange(resolved);
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -304,10 +311,14 @@ export class MapStore implements LockableStore {
     return this.#apply(storeOps([op]));
   }
 
-  /** Removes every key synchronously without locking (the caller holds every lock). Throws `STORE_CLOSED`. */
-  clearUnlocked(): void {
+  /**
+   * Removes every key within `range` (every key without it) synchronously without locking (the
+   * caller holds every lock); returns how many it removed. Throws `STORE_INVALID_OPTION`,
+   * `STORE_CLOSED`.
+   */
+  clearUnlocked(range?: ScanOptions): number {
     if (this.#state === 'closed') throw closedError();
-    this.#clear();
+    return this.#clearRange(resolveRange(range));
   }
 
   /** Stores `value` under `key`; returns whether `key` was present (one lookup, not two, when there is room). */
@@ -331,6 +342,23 @@ export class MapStore implements LockableStore {
 
   #checkWritable(): void {
     if (this.#state !== 'open') throw closedError();
+  }
+
+  /**
+   * Removes the keys of `range`; returns how many. The whole store is dropped at once; a part is
+   * listed first, then removed key by key (O(k log n) for k keys), each removal copying the tree
+   * path it touches if a reader still holds the tree.
+   */
+  #clearRange(range: KeyRange): number {
+    if (range.empty) return 0;
+    if (range.lower === undefined && range.upper === undefined && range.limit === Infinity) {
+      const removed = this.size;
+      this.#clear();
+      return removed;
+    }
+    const keys = [...new ScanIterator(this.#tree, range, toKey, this.#check, undefined)];
+    for (const key of keys) this.#remove(this.#shardOf(key), key);
+    return keys.length;
   }
 
   #clear(): void {

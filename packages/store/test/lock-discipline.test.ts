@@ -165,6 +165,42 @@ describe.each(stores)('%s lock discipline', (_name, make) => {
     await store.close();
   });
 
+  it('clearUnlocked(range) removes the keys of the range, returns how many, and refuses bad ranges whole', async () => {
+    const store = make();
+    await store.batch(
+      ['a', 'b', 'c', 'd'].map((key) => ({ type: 'set' as const, key, value: b(key) })),
+    );
+    expect(store.clearUnlocked({ gt: 'a', lte: 'c' })).toBe(2);
+    expect([...store.keys()]).toEqual(['a', 'd']);
+    expect(store.clearUnlocked({ prefix: 'z' })).toBe(0);
+    expect(() => store.clearUnlocked({ gt: 'a', gte: 'a' })).toThrow(
+      expect.objectContaining({ code: 'STORE_INVALID_OPTION' }),
+    );
+    expect(store.clearUnlocked({ limit: 1, reverse: true })).toBe(1);
+    expect([...store.keys()]).toEqual(['a']);
+    expect(store.clearUnlocked()).toBe(1);
+    await store.close();
+  });
+
+  it("clear(range) waits for a decorator's shared section on any key, as clear() does", async () => {
+    const store = make();
+    await store.set('a', b('1'));
+    const hold = gate();
+    const section = withLock(store, ['zzz'], 'shared', () => hold.promise);
+    let cleared = false;
+    const clearing = store.clear({ lt: 'b' }).then(() => {
+      cleared = true;
+    });
+    await settle();
+    expect(cleared).toBe(false);
+    expect(store.has('a')).toBe(true);
+    hold.open();
+    await section;
+    await clearing;
+    expect(store.has('a')).toBe(false);
+    await store.close();
+  });
+
   it('multi-key sections on random key sets never deadlock and never overlap an exclusive holder', () =>
     fc.assert(
       fc.asyncProperty(

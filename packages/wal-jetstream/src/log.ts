@@ -455,7 +455,7 @@ export class JetStreamLog implements LogPort {
     if (data.length === 0 || data[data.length - 1] !== NEWLINE) {
       return bad('not-a-line', `${data.length} bytes not ending in a newline`);
     }
-    const result = decodeLine(data.subarray(0, data.length - 1), 0, 'v1', this.#s.limits);
+    const result = decodeLine(data.subarray(0, data.length - 1), 0, 'v2', this.#s.limits);
     if (!result.ok) return bad(result.reason, result.message);
     return result.record;
   }

@@ -1,8 +1,22 @@
-import type { BatchOp } from '@hermes/store';
+import type { BatchOp, KeyBounds } from '@hermes/store';
 import type { ChangeId } from './watch-types.js';
 
-/** What one applied write changed: one op, a batch's ops, or every key (`clear()`). */
-export type AppliedOps = BatchOp | readonly BatchOp[] | 'every key';
+/** A ranged clear as applied: the bounds it was logged with and the keys it removed, in key order. */
+export interface AppliedClear {
+  readonly type: 'clear';
+  readonly range: KeyBounds;
+  readonly keys: readonly string[];
+}
+
+/** What one applied write changed: one op, a batch's ops, a ranged clear, or every key (`clear()`). */
+export type AppliedOps = BatchOp | readonly BatchOp[] | AppliedClear | 'every key';
+
+/** Whether `ops` is a ranged clear. */
+export function isAppliedClear(ops: AppliedOps): ops is AppliedClear {
+  return (
+    typeof ops === 'object' && !Array.isArray(ops) && (ops as { type: string }).type === 'clear'
+  );
+}
 
 /** A change as the feed records it, shared by the history and every watcher's buffer. */
 export interface RecordedChange {
@@ -22,6 +36,11 @@ const OVERHEAD = 64;
 /** The approximate memory `ops` hold (keys count 2 bytes a UTF-16 unit, as V8 may store them). */
 export function sizeOf(ops: AppliedOps): number {
   if (ops === 'every key') return OVERHEAD;
+  if (isAppliedClear(ops)) {
+    let bytes = OVERHEAD * 2;
+    for (const key of ops.keys) bytes += OVERHEAD + 2 * key.length;
+    return bytes;
+  }
   if (!Array.isArray(ops)) return OVERHEAD + opSize(ops as BatchOp);
   let bytes = OVERHEAD;
   for (const op of ops as readonly BatchOp[]) bytes += opSize(op);

@@ -2,15 +2,18 @@ import { EventEmitter } from 'node:events';
 import {
   type BatchOp,
   EVERY_KEY,
+  type KeyBounds,
+  keyBounds,
   type LockableStore,
   type Release,
   type ScanOptions,
   StoreError,
   type StoreSnapshot,
 } from '@hermes/store';
-import type { LogPort, LogRecord, OpenReport } from '@hermes/wal';
+import type { ClearRecord, LogPort, LogRecord, OpenReport } from '@hermes/wal';
+import { applyClear, isEveryKey } from './apply-clear.js';
 import { ChangeFeed } from './change-feed.js';
-import type { AppliedOps } from './change-history.js';
+import { type AppliedOps, isAppliedClear } from './change-history.js';
 import { Compactor } from './compaction.js';
 import { DurableStoreError } from './errors.js';
 import type { ResolvedCompaction, ResolvedWatchHistory } from './options.js';
@@ -111,14 +114,19 @@ export class DurableStoreImpl<S extends LockableStore>
    * writes). It takes no key lock: log order is the order, as for own writes in `onDurable`.
    */
   applyFollowed(record: LogRecord): void {
-    const ops = record.type === 'batch' ? record.ops : record;
+    let ops: AppliedOps | undefined;
     try {
-      this.inner.applyUnlocked(ops);
+      if (record.type === 'clear') {
+        ops = applyClear(this.inner, record, this.#appliedListeners.size > 0);
+      } else {
+        ops = record.type === 'batch' ? record.ops : record;
+        this.inner.applyUnlocked(ops);
+      }
     } catch (cause) {
       this.#diverge(cause);
       return;
     }
-    if (this.#appliedListeners.size > 0) this.#applied(ops);
+    if (ops !== undefined && this.#appliedListeners.size > 0) this.#applied(ops);
   }
 
   /** Called by the log's observer when it is poisoned; emits `poisoned` outside the log's actor. */
@@ -475,9 +483,21 @@ export class DurableStoreImpl<S extends LockableStore>
     return undefined;
   }
 
-  clear(): Promise<void> {
+  clear(range?: ScanOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#checkWritable();
+      const bounds = keyBounds(range);
+      const limited = range?.limit !== undefined && range.limit !== Number.POSITIVE_INFINITY;
+      if (bounds === undefined || range?.limit === 0) {
+        resolve();
+        return;
+      }
+      if (limited || !isEveryKey(bounds)) {
+        this.inner.acquire(EVERY_KEY, 'exclusive', (release) => {
+          this.#clearRange(range!, bounds, limited, release).then(resolve, reject);
+        });
+        return;
+      }
       // Every lock, taken now: writes called before clear() apply before it, later ones after.
       this.inner.acquire(EVERY_KEY, 'exclusive', (release) => {
         this.#compactor
@@ -493,6 +513,59 @@ export class DurableStoreImpl<S extends LockableStore>
           .then(resolve, reject);
       });
     });
+  }
+
+  /**
+   * The ranged clear, holding every lock (`release` frees them once it settled): nothing is in
+   * flight, so memory is the state the record applies to. Logs one `CLEAR` record with the
+   * range's bounds, or, under a `limit`, the bounds of exactly the keys it removes (the first
+   * and last of the walk), then applies it once durable. Logs nothing when no key is in range.
+   */
+  #clearRange(
+    range: ScanOptions,
+    bounds: KeyBounds,
+    limited: boolean,
+    release: Release,
+  ): Promise<void> {
+    let record: ClearRecord;
+    if (limited) {
+      const keys = [...this.inner.keys(range)];
+      if (keys.length === 0) return settleEmpty(release);
+      const [low, high] =
+        range.reverse === true ? [keys.at(-1)!, keys[0]!] : [keys[0]!, keys.at(-1)!];
+      record = { type: 'clear', gte: low, lte: high };
+    } else {
+      const first = this.inner.keys({ ...bounds, limit: 1 }).next();
+      if (first.done === true) return settleEmpty(release);
+      record = { type: 'clear', ...bounds };
+    }
+    let failure: Error | undefined;
+    const onDurable = (): void => {
+      try {
+        const ops = applyClear(this.inner, record, this.#appliedListeners.size > 0);
+        if (ops !== undefined && this.#appliedListeners.size > 0) this.#applied(ops);
+      } catch (cause) {
+        failure = this.#diverge(cause);
+      }
+    };
+    let appended: Promise<void>;
+    try {
+      appended = this.#wal.append(record, onDurable);
+    } catch (error) {
+      release();
+      return Promise.reject(error);
+    }
+    return appended.then(
+      () => {
+        release();
+        if (failure) throw failure;
+        this.#compactor.afterAppend();
+      },
+      (error: unknown) => {
+        release();
+        throw error;
+      },
+    );
   }
 
   sync(): Promise<void> {
@@ -602,10 +675,17 @@ function recordOf(ops: BatchOp | readonly BatchOp[]): LogRecord {
 /** The keys `ops` wrote, as `onApplied` tells them. */
 function keysOf(ops: AppliedOps): AppliedKeys {
   if (ops === 'every key') return ops;
+  if (isAppliedClear(ops)) return ops.keys;
   return Array.isArray(ops) ? ops.map((op: BatchOp) => op.key) : [(ops as BatchOp).key];
 }
 
 function ignore(): void {}
+
+/** Frees the locks of a clear that found nothing to remove, and resolves. */
+function settleEmpty(release: Release): Promise<void> {
+  release();
+  return Promise.resolve();
+}
 
 /** Resolves when `promise` settles or after `ms`, whichever comes first (the timer never keeps the process alive). */
 function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {

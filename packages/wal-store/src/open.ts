@@ -7,6 +7,7 @@ import {
   type OpenedLog,
   openWal,
 } from '@hermes/wal';
+import { applyClear } from './apply-clear.js';
 import { DurableStoreImpl } from './durable-store.js';
 import { DurableStoreError } from './errors.js';
 import { checkOptionNames } from './option-names.js';
@@ -70,6 +71,9 @@ export async function openDurableStore<S extends LockableStore>(
       else if (record.type === 'batch') {
         flush();
         store.applyUnlocked(record.ops);
+      } else if (record.type === 'clear') {
+        flush();
+        applyClear(store, record, false);
       } else {
         pending.push(record);
         if (pending.length === 512) flush();

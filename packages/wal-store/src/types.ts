@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { BatchOp, LockableStore, Store } from '@hermes/store';
+import type { BatchOp, LockableStore, ScanOptions, Store } from '@hermes/store';
 import type { LogOpener, OpenReport, WalOptions, WalStats } from '@hermes/wal';
 import type { ChangeStream, WatchHistoryOptions, WatchOptions } from './watch-types.js';
 
@@ -112,7 +112,8 @@ export interface UpdatePlan<T> {
 
 /**
  * What a write changed, told synchronously when it is applied to memory (so once it is durable,
- * and in log order): the keys it wrote or deleted, or `'every key'` after `clear()`.
+ * and in log order): the keys it wrote or deleted (for `clear(range)`, the keys it removed), or
+ * `'every key'` after `clear()`.
  */
 export type AppliedKeys = readonly string[] | 'every key';
 
@@ -128,6 +129,19 @@ export interface DurableStore<S extends LockableStore = LockableStore>
   readonly report: OpenReport;
   /** The wrapped in-memory store (read from it freely; writing to it directly bypasses the log). */
   readonly inner: S;
+  /**
+   * Removes every key (`clear()`), or every key within `range` (`clear(range)`, the options of
+   * `keys()`: `gt`, `gte`, `lt`, `lte`, `prefix`, `reverse`, `limit`), atomically and durably.
+   * It holds every key lock, so writes called before it apply before it and later ones after.
+   * A ranged clear is ONE log record, `CLEAR` with the range's bounds (the prefix folded in; with
+   * a `limit`, the bounds of the keys it removes), appended before memory changes: after a crash
+   * the keys of the range are either all gone or all still there, and all gone if the clear was
+   * acknowledged. A range that holds no key writes nothing. `clear()` without a range installs an empty
+   * snapshot instead (no record, and the old log files go at once). Watchers see one `clear`
+   * change. Rejects `STORE_INVALID_OPTION` for an invalid range (nothing written),
+   * `STORE_CLOSED`, and the log's error.
+   */
+  clear(range?: ScanOptions): Promise<void>;
   /**
    * Resolves once every write that resolved before the call (and every write called before it)
    * is fsynced. Under `SyncEveryWrite` that is already true; under `SyncEverySecond` (or any

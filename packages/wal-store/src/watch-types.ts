@@ -1,4 +1,4 @@
-import type { BatchOp } from '@hermes/store';
+import type { BatchOp, KeyBounds } from '@hermes/store';
 import type { DurableStoreError } from './errors.js';
 
 /**
@@ -17,7 +17,12 @@ export type ChangeOp = BatchOp;
  *   `update` with one op);
  * - `batch`: a multi-key write (`batch`, `update`), as one change, its ops filtered to the
  *   watched keys (a batch that touches none of them is not delivered);
- * - `clear`: `clear()` removed every key (delivered to every watcher, whatever its filter);
+ * - `clear` without `range`: `clear()` removed every key (delivered to every watcher, whatever
+ *   its filter);
+ * - `clear` with `range`: `clear(range)` removed the keys within `range` (the bounds it was
+ *   logged with: the prefix folded in, and narrowed to the keys removed when it had a `limit`),
+ *   as one change; `keys` lists those it removed, in key order, filtered to the watched keys (a
+ *   clear that removed none of them is not delivered);
  * - `resync`: only ever first, when `since` named a position the feed no longer holds (see
  *   {@link WatchOptions.since}): changes were missed, re-read what you need. Its `id` is the
  *   position the watch starts from.
@@ -31,7 +36,13 @@ export type Change =
     }
   | { readonly id: ChangeId; readonly type: 'delete'; readonly key: string }
   | { readonly id: ChangeId; readonly type: 'batch'; readonly ops: readonly ChangeOp[] }
-  | { readonly id: ChangeId; readonly type: 'clear' }
+  | { readonly id: ChangeId; readonly type: 'clear'; readonly range?: never; readonly keys?: never }
+  | {
+      readonly id: ChangeId;
+      readonly type: 'clear';
+      readonly range: KeyBounds;
+      readonly keys: readonly string[];
+    }
   | { readonly id: ChangeId; readonly type: 'resync'; readonly reason: ResyncReason };
 
 /**

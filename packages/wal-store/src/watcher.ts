@@ -1,5 +1,5 @@
 import type { BatchOp } from '@hermes/store';
-import { type RecordedChange, sizeOf } from './change-history.js';
+import { isAppliedClear, type RecordedChange, sizeOf } from './change-history.js';
 import { DurableStoreError } from './errors.js';
 import type { KeyFilter } from './key-filter.js';
 import { copyValue } from './validate.js';
@@ -167,6 +167,13 @@ export class Watcher implements ChangeStream {
     const { filter } = this.#settings;
     const { ops } = change;
     if (filter === undefined || ops === 'every key') return change;
+    if (isAppliedClear(ops)) {
+      const keys = ops.keys.filter(filter);
+      if (keys.length === 0) return undefined;
+      if (keys.length === ops.keys.length) return change;
+      const kept = { type: 'clear' as const, range: ops.range, keys };
+      return { seq: change.seq, id: change.id, ops: kept, bytes: sizeOf(kept) };
+    }
     if (!Array.isArray(ops)) return filter((ops as BatchOp).key) ? change : undefined;
     const kept = (ops as readonly BatchOp[]).filter((op) => filter(op.key));
     if (kept.length === 0) return undefined;
@@ -180,6 +187,8 @@ function toChange(item: Item): Change {
   if ('resync' in item) return { id: item.id, type: 'resync', reason: item.resync };
   const { id, ops } = item;
   if (ops === 'every key') return { id, type: 'clear' };
+  if (isAppliedClear(ops))
+    return { id, type: 'clear', range: { ...ops.range }, keys: [...ops.keys] };
   if (Array.isArray(ops)) {
     return { id, type: 'batch', ops: (ops as readonly BatchOp[]).map(copyOp) };
   }

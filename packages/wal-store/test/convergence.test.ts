@@ -3,6 +3,7 @@ import { type LogRecord, openWal } from '@hermes/wal';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDurableStore } from '../src/index.js';
+import { applyRecord } from './helpers/read-log.js';
 import { bytes, TempDirs, text } from './helpers/temp-dir.js';
 
 const dirs = new TempDirs();
@@ -19,11 +20,7 @@ const opArb: fc.Arbitrary<LogRecord> = fc.oneof(
 );
 
 function apply(model: Map<string, string>, record: LogRecord): void {
-  const ops = record.type === 'batch' ? record.ops : [record];
-  for (const op of ops) {
-    if (op.type === 'set') model.set(op.key, text(op.value)!);
-    else model.delete(op.key);
-  }
+  applyRecord(model, record, (value) => text(value)!);
 }
 
 /**

@@ -2,6 +2,7 @@ import { LockedStore, ShardedStore } from '@hermes/store';
 import type { LogRecord } from '@hermes/wal';
 import { describe, expect, it } from 'vitest';
 import { type DurableStore, openDurableStore } from '../src/index.js';
+import { applyRecord } from './helpers/read-log.js';
 import { SharedLog } from './helpers/shared-log.js';
 import { bytes, text } from './helpers/temp-dir.js';
 
@@ -13,12 +14,7 @@ function contents(db: DurableStore): [string, string][] {
 /** What replaying `records` in order gives. */
 function fold(records: readonly LogRecord[]): [string, string][] {
   const model = new Map<string, string>();
-  for (const record of records) {
-    for (const op of record.type === 'batch' ? record.ops : [record]) {
-      if (op.type === 'set') model.set(op.key, text(op.value)!);
-      else model.delete(op.key);
-    }
-  }
+  for (const record of records) applyRecord(model, record, (value) => text(value)!);
   return [...model].sort();
 }
 

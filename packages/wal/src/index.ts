@@ -1,4 +1,4 @@
-export type { LogRecord, Op, RecordErrorCode, RecordLimits } from '@hermes/record';
+export type { ClearRecord, LogRecord, Op, RecordErrorCode, RecordLimits } from '@hermes/record';
 export { RecordError } from '@hermes/record';
 export * from './errors.js';
 export {

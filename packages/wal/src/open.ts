@@ -52,7 +52,9 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
     let seq: number;
     if (
       last !== null &&
-      last.format === 'v1' &&
+      // Only a segment in the format written now takes more records: a v1 one never holds a
+      // CLEAR, so a log opened over one continues in a fresh v2 segment.
+      last.format === 'v2' &&
       !last.endsDamaged &&
       last.size < resolved.segmentBytes
     ) {

@@ -57,12 +57,12 @@ function capture(resolve: Resolve, reject: Reject): void {
 }
 
 /**
- * Bytes a set or delete of a string key can take at most, or -1 for anything else (a batch, or
- * a record the encoder will refuse). Cheap, so that the common record is encoded once, in place.
+ * Bytes a set or delete of a string key can take at most, or -1 for anything else (a batch, a
+ * clear, or a record the encoder will refuse). Cheap, so that the common record is encoded once, in place.
  */
 function lineBound(record: LogRecord): number {
   const type = record.type;
-  if (type === 'batch') return -1;
+  if (type === 'batch' || type === 'clear') return -1;
   const key = record.key;
   if (typeof key !== 'string') return -1;
   // A UTF-16 unit is at most 3 UTF-8 bytes, each escaped as %XX.

@@ -132,7 +132,7 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
       lastSegment = {
         seq: file.seq,
         size,
-        format: outcome.format ?? 'v1',
+        format: outcome.format ?? 'v2',
         endsDamaged: outcome.endsDamaged,
       };
     }

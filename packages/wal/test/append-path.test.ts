@@ -38,7 +38,9 @@ const show = (r: LogRecord): string =>
     ? `batch(${r.ops.map(show).join(',')})`
     : r.type === 'delete'
       ? `del ${r.key}`
-      : `set ${r.key} ${Buffer.from(r.value).toString('base64')}`;
+      : r.type === 'clear'
+        ? `clear ${JSON.stringify(r)}`
+        : `set ${r.key} ${Buffer.from(r.value).toString('base64')}`;
 
 for (const [name, sync] of [
   ['SyncEveryWrite', SyncEveryWrite],

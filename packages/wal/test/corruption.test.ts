@@ -209,11 +209,11 @@ describe('unknown headers', () => {
   it('a last segment holding only an unknown header (a newer format) is WAL_CORRUPT, not cut', async () => {
     await writeSegment(dir, 1, range(0, 2));
     const path = join(dir, segmentName(2));
-    await writeFile(path, 'HERMES-LOG 2\n');
+    await writeFile(path, 'HERMES-LOG 3\n');
     const error = await expectCorrupt(() => replay(dir), path, 0);
     expect(error.reason).toBe('bad-header');
     expect(error.message).toContain('newer format');
-    expect(await readFile(path, 'utf8')).toBe('HERMES-LOG 2\n');
+    expect(await readFile(path, 'utf8')).toBe('HERMES-LOG 3\n');
   });
 });
 

@@ -34,7 +34,7 @@ async function open(
       dir: path,
       ...(fs === undefined ? {} : { fs }),
       onRecord: (r) => {
-        if (r.type !== 'batch') keys.push(r.key);
+        if ('key' in r) keys.push(r.key);
       },
     });
     await wal.close();

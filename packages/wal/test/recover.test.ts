@@ -41,7 +41,7 @@ describe('recoverLog', () => {
       ...b.offsets.map((offset) => ({ segment: 2, offset })),
     ]);
     expect(out.segments).toEqual([1, 2]);
-    expect(out.lastSegment).toEqual({ seq: 2, size: b.size, format: 'v1', endsDamaged: false });
+    expect(out.lastSegment).toEqual({ seq: 2, size: b.size, format: 'v2', endsDamaged: false });
     expect(out.report).toMatchObject({
       records: 6,
       segments: 2,
@@ -104,12 +104,12 @@ describe('recoverLog', () => {
     expect(out.segments).toEqual([]);
   });
 
-  it('a 0-byte last segment is an empty v1 segment', async () => {
+  it('a 0-byte last segment is an empty v2 segment (the format written now)', async () => {
     await writeSegment(dir, 1, range(0, 2));
     await writeFile(join(dir, segmentName(2)), '');
     const out = await replay(dir);
     expect(out.records).toHaveLength(2);
-    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v1', endsDamaged: false });
+    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v2', endsDamaged: false });
     expect(out.report.tornTail).toBeNull();
   });
 
@@ -119,7 +119,7 @@ describe('recoverLog', () => {
     await writeFile(path, FILE_HEADER.subarray(0, FILE_HEADER.length - 1));
     const out = await replay(dir);
     expect(out.records).toHaveLength(2);
-    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v1', endsDamaged: false });
+    expect(out.lastSegment).toEqual({ seq: 2, size: 0, format: 'v2', endsDamaged: false });
     expect(out.report.tornTail).toEqual({
       file: path,
       offset: 0,
@@ -146,13 +146,13 @@ describe('recoverLog', () => {
     expect(out.lastSegment?.format).toBe('legacy');
   });
 
-  it('a legacy segment followed by v1 segments replays in order', async () => {
+  it('a legacy segment followed by checksummed segments replays in order', async () => {
     await writeFile(join(dir, segmentName(1)), `SET old ${Buffer.from('v').toString('base64')}\n`);
     await writeSegment(dir, 2, range(0, 1));
     const out = await replay(dir);
-    expect(out.records.map((r) => (r.type === 'batch' ? '' : r.key))).toEqual(['old', 'key-0']);
+    expect(out.records.map((r) => ('key' in r ? r.key : ''))).toEqual(['old', 'key-0']);
     expect(out.report.legacy).toBe(true);
-    expect(out.lastSegment?.format).toBe('v1');
+    expect(out.lastSegment?.format).toBe('v2');
   });
 
   it('reports progress up to bytesTotal, throttled, never backwards', async () => {

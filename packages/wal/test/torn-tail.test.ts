@@ -51,7 +51,7 @@ describe.each([
       expect(out.lastSegment, `cut ${cut}`).toEqual({
         seq: 2,
         size: finalOffset,
-        format: 'v1',
+        format: 'v2',
         endsDamaged: false,
       });
       if (cut === 0) {

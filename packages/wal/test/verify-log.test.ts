@@ -17,7 +17,7 @@ describe('verifyLog', () => {
     const seen: string[] = [];
     const out = await verifyLog({
       dir,
-      onRecord: (r) => seen.push(r.type === 'batch' ? '' : r.key),
+      onRecord: (r) => seen.push('key' in r ? r.key : ''),
     });
     expect(out.verdict).toBe('clean');
     expect(out.report.records).toBe(2);

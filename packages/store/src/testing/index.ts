@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { callOrderTests } from './call-order.js';
+import { clearTests } from './clears.js';
 import { concurrencyTests } from './concurrency.js';
 import { iterationTests } from './iteration.js';
 import { lifecycleTests } from './lifecycle.js';
@@ -26,7 +27,8 @@ export { expectScan };
 
 /**
  * Registers the Hermes store conformance suite as vitest `describe`/`it` blocks: every
- * operation, edge keys, empty values, batches, iteration, aliasing, closed-store errors,
+ * operation, edge keys, empty values, batches, iteration, ranges, ranged clears (against a
+ * sorted model), aliasing, closed-store errors,
  * concurrency properties under `fc.scheduler` (writes issued without awaiting apply in call order), and a model-based test against a `Map`.
  *
  * Uses only the `Store` contract; every store it gets from `factory` is closed (and passed
@@ -41,6 +43,7 @@ export function storeSuite(name: string, factory: StoreFactory, options?: StoreS
     operationTests(resolved);
     iterationTests(resolved);
     rangeTests(resolved);
+    clearTests(resolved);
     snapshotTests(resolved);
     lifecycleTests(resolved);
     concurrencyTests(resolved);

@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
-import type { Store } from '../contract.js';
+import type { ScanOptions, Store } from '../contract.js';
 import { bytes } from './bytes.js';
+import { scanOptionsArbitrary, selectKeys } from './order.js';
 
 /** One operation of a generated workload; values are short strings stored as their UTF-8 bytes. */
 export type SuiteOp =
@@ -18,7 +19,8 @@ export type SuiteOp =
       readonly kind: 'batch';
       readonly ops: readonly { readonly key: string; readonly value: string | undefined }[];
     }
-  | { readonly kind: 'clear' };
+  /** `clear()`, or `clear(range)` when `range` is given. */
+  | { readonly kind: 'clear'; readonly range?: ScanOptions };
 
 /** What an operation resolved with: a boolean for conditional writes and delete, else `undefined`. */
 export type SuiteResult = boolean | undefined;
@@ -49,7 +51,7 @@ export async function runOp(store: Store, op: SuiteOp): Promise<SuiteResult> {
       );
       return undefined;
     case 'clear':
-      await store.clear();
+      await (op.range === undefined ? store.clear() : store.clear(op.range));
       return undefined;
   }
 }
@@ -79,7 +81,8 @@ export function applyToModel(model: Map<string, string>, op: SuiteOp): SuiteResu
       }
       return undefined;
     case 'clear':
-      model.clear();
+      if (op.range === undefined) model.clear();
+      else for (const key of selectKeys(model.keys(), op.range)) model.delete(key);
       return undefined;
   }
 }
@@ -91,7 +94,10 @@ export function snapshot(store: Store): Map<string, string> {
   return out;
 }
 
-/** An arbitrary {@link SuiteOp} over the given keys and values (`clear` included when asked). */
+/**
+ * An arbitrary {@link SuiteOp} over the given keys and values (`clear`, whole and over random
+ * ranges bounded by those keys, included when asked).
+ */
 export function opArbitrary(
   keys: readonly string[],
   values: readonly string[],
@@ -110,6 +116,9 @@ export function opArbitrary(
       ops: fc.array(fc.record({ key, value: maybe }), { minLength: 1, maxLength: 4 }),
     }),
   ];
-  if (withClear) ops.push(fc.constant({ kind: 'clear' as const }));
+  if (withClear) {
+    ops.push(fc.constant({ kind: 'clear' as const }));
+    ops.push(fc.record({ kind: fc.constant('clear' as const), range: scanOptionsArbitrary(keys) }));
+  }
   return fc.oneof(...ops);
 }

@@ -58,8 +58,8 @@ export class PlainLockable implements LockableStore {
   batch(ops: readonly BatchOp[]): Promise<void> {
     return this.#inner.batch(ops);
   }
-  clear(): Promise<void> {
-    return this.#inner.clear();
+  clear(range?: ScanOptions): Promise<void> {
+    return this.#inner.clear(range);
   }
   close(): Promise<void> {
     return this.#inner.close();
@@ -74,7 +74,7 @@ export class PlainLockable implements LockableStore {
   applyUnlocked(ops: BatchOp | readonly BatchOp[]): boolean {
     return this.#inner.applyUnlocked(ops);
   }
-  clearUnlocked(): void {
-    this.#inner.clearUnlocked();
+  clearUnlocked(range?: ScanOptions): number {
+    return this.#inner.clearUnlocked(range);
   }
 }

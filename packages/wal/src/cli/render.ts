@@ -1,4 +1,4 @@
-import type { LogRecord, Op } from '@hermes/record';
+import type { ClearRecord, LogRecord, Op } from '@hermes/record';
 
 const PLAIN_KEY = /^[A-Za-z0-9:/._\-+=@,]+$/;
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -35,8 +35,27 @@ function renderOp(op: Op): string {
     : `DEL ${renderKey(op.key)}`;
 }
 
-/** One record as readable text: `SET key "value"`, `DEL key`, `BATCH 2 [SET a "1"; DEL b]`. */
+/** The bounds of a clear, lower then upper, as `[name, key]` pairs. */
+function clearBounds(record: ClearRecord): [name: 'gt' | 'gte' | 'lt' | 'lte', key: string][] {
+  const out: [name: 'gt' | 'gte' | 'lt' | 'lte', key: string][] = [];
+  for (const name of ['gt', 'gte', 'lt', 'lte'] as const) {
+    const key = record[name];
+    if (key !== undefined) out.push([name, key]);
+  }
+  return out;
+}
+
+/**
+ * One record as readable text: `SET key "value"`, `DEL key`, `BATCH 2 [SET a "1"; DEL b]`,
+ * `CLEAR GTE a LT b`.
+ */
 export function renderRecord(record: LogRecord): string {
+  if (record.type === 'clear') {
+    return [
+      'CLEAR',
+      ...clearBounds(record).map(([n, k]) => `${n.toUpperCase()} ${renderKey(k)}`),
+    ].join(' ');
+  }
   if (record.type !== 'batch') return renderOp(record);
   return `BATCH ${record.ops.length} [${record.ops.map(renderOp).join('; ')}]`;
 }
@@ -54,5 +73,6 @@ function opJson(op: Op): Record<string, unknown> {
 
 /** One record as a JSON object: values in base64 (`value`), plus `text` when they are UTF-8 text. */
 export function recordJson(record: LogRecord): Record<string, unknown> {
+  if (record.type === 'clear') return { type: 'clear', ...Object.fromEntries(clearBounds(record)) };
   return record.type === 'batch' ? { type: 'batch', ops: record.ops.map(opJson) } : opJson(record);
 }

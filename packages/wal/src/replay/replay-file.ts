@@ -170,7 +170,10 @@ export async function replayFile(options: ReplayFileOptions): Promise<ReplayedFi
     return done(null);
   }
   // A segment torn inside its header line reads as v1 with the header's prefix, truncated.
-  const tornHeader = first.offset === 0 && scanned.format === 'v1' && first.reason === 'truncated';
+  const tornHeader =
+    first.offset === 0 &&
+    (scanned.format === 'v2' || scanned.format === 'v1') &&
+    first.reason === 'truncated';
   if (tailMayBeTorn && pending.length === 1 && (first.offset > 0 || tornHeader)) {
     onDamage(toDamage(path, first, 'torn-tail'));
     return done({ offset: first.offset });

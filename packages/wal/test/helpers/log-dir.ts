@@ -44,7 +44,7 @@ export function setRecord(i: number, value = `value-${i}`): LogRecord {
   return { type: 'set', key: `key-${i}`, value: Buffer.from(value) };
 }
 
-/** The bytes of a v1 file holding `records`, and each record's line offset. */
+/** The bytes of a file holding `records` (in the format written now, v2), and each record's line offset. */
 export function encodeFile(
   records: readonly LogRecord[],
   header = true,
@@ -63,7 +63,7 @@ export function encodeFile(
   return { bytes: Buffer.concat(parts), offsets, lengths };
 }
 
-/** Writes segment `seq` holding `records` (v1, with its header); returns its path and offsets. */
+/** Writes segment `seq` holding `records` (v2, with its header); returns its path and offsets. */
 export async function writeSegment(
   dir: string,
   seq: number,
@@ -134,5 +134,6 @@ export function plain(record: LogRecord): unknown {
     o.value === undefined
       ? { type: o.type, key: o.key }
       : { type: o.type, key: o.key, value: Buffer.from(o.value).toString('hex') };
+  if (record.type === 'clear') return { ...record };
   return record.type === 'batch' ? { type: 'batch', ops: record.ops.map(op) } : op(record);
 }

@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { type LogRecord, openWal, type Wal, type WalOptions } from '../../src/index.js';
+import {
+  type ClearRecord,
+  type LogRecord,
+  openWal,
+  type Wal,
+  type WalOptions,
+} from '../../src/index.js';
 import { FaultyFileSystem } from '../../src/testing/index.js';
 
 /** A fresh temporary directory; `cleanup` removes it. */
@@ -56,24 +62,37 @@ export async function replayKeys(
     dir,
     onRecord: (record) => {
       if (record.type === 'batch') for (const op of record.ops) keys.push(op.key);
-      else keys.push(record.key);
+      else if (record.type !== 'clear') keys.push(record.key);
     },
   });
   await wal.close();
   return keys;
 }
 
-/** Replays the log into a map (applying sets, deletes and batches), then closes it. */
+/** Replays the log into a map (applying sets, deletes, batches and clears of every key), then closes it. */
 export async function replayState(dir: string): Promise<Map<string, string>> {
   const state = new Map<string, string>();
   const apply = (op: LogRecord): void => {
     if (op.type === 'set') state.set(op.key, Buffer.from(op.value).toString());
     else if (op.type === 'delete') state.delete(op.key);
-    else for (const inner of op.ops) apply(inner);
+    else if (op.type === 'clear') {
+      for (const key of [...state.keys()]) if (inClear(op, key)) state.delete(key);
+    } else for (const inner of op.ops) apply(inner);
   };
   const { wal } = await openWal({ dir, onRecord: apply });
   await wal.close();
   return state;
+}
+
+/** Whether `key` lies within the bounds of `clear` (keys compared by their UTF-8 bytes). */
+export function inClear(clear: ClearRecord, key: string): boolean {
+  const c = (bound: string): number => Buffer.compare(Buffer.from(key), Buffer.from(bound));
+  return (
+    (clear.gt === undefined || c(clear.gt) > 0) &&
+    (clear.gte === undefined || c(clear.gte) >= 0) &&
+    (clear.lt === undefined || c(clear.lt) < 0) &&
+    (clear.lte === undefined || c(clear.lte) <= 0)
+  );
 }
 
 /** Lets pending callbacks run (I/O callbacks, microtasks): used only to show something did NOT happen. */
