@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { segmentName } from '@hermes/wal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnService, startChild } from './helpers/child.js';
 import { http } from './helpers/http.js';
@@ -208,6 +209,18 @@ describe('--recovery on a log damaged before its end', () => {
       expect(stderr).toContain(`\`hermes-wal salvage ${dir.path}\``);
     },
   );
+
+  it('a missing segment: refuses to start, naming --recovery salvage but not hermes-wal salvage, which cannot fill it', async () => {
+    // Segments 1 and 3, each only its header line (FORMAT-DIR.md of @hermes/wal): 2 is missing.
+    await writeFile(path.join(dir.path, segmentName(1)), 'HERMES-LOG 1\n');
+    await writeFile(path.join(dir.path, segmentName(3)), 'HERMES-LOG 1\n');
+    const run = spawnService(['--port', '0', '--data-dir', dir.path]);
+    children.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain('missing');
+    expect(run.stderr()).toContain('start with --recovery salvage');
+    expect(run.stderr()).not.toContain('hermes-wal salvage');
+  });
 
   it('--recovery salvage starts, serves every intact record and says how many were skipped and where they are', async () => {
     await logDamagedMidFile();

@@ -158,7 +158,7 @@ describe('hermes-wal repair', () => {
     expect((await readFile(seg.path)).length).toBe(seg.size - 2);
   });
 
-  it('reports mid-log corruption with exit 2 and cuts nothing', async () => {
+  it('reports mid-log corruption with exit 2, names hermes-wal salvage, and cuts nothing', async () => {
     const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
     const bytes = await readFile(seg.path);
     bytes[seg.offsets[0]! + seg.lengths[0]! - 3]! ^= 1;
@@ -167,6 +167,7 @@ describe('hermes-wal repair', () => {
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('WAL_CORRUPT');
     expect(ran.stderr).toContain(`byte ${seg.offsets[0]}`);
+    expect(ran.stderr).toContain(`\`hermes-wal salvage ${dir}\``);
     expect((await readFile(seg.path)).equals(bytes)).toBe(true);
   });
 });

@@ -35,9 +35,11 @@ export function toDamage(file: string, failure: DecodeFailure, kind: Damage['kin
 }
 
 /**
- * Whether `hermes-wal salvage` can drop this damage: a damaged line inside a file, not the file
- * itself being wrong (damage at byte 0) nor a line over the limits (a record written with larger
- * limits, which salvage would lose).
+ * Whether `hermes-wal salvage` can drop this damage (a {@link Damage}, or the `offset` and
+ * `reason` of a `WalCorruptError`): a damaged line inside a file, not the file itself being wrong
+ * (damage at byte 0: a missing segment, a foreign file, a bad header) nor a line over the limits
+ * (a record written with larger limits, which salvage would lose). Callers use it to recommend
+ * `hermes-wal salvage <dir>` only where it works.
  */
 export function salvageable(damage: { readonly offset: number; readonly reason: string }): boolean {
   return damage.offset > 0 && damage.reason !== 'too-large';
