@@ -24,7 +24,10 @@ export interface SalvagedFile {
 export interface SalvageReport {
   /** Records the log holds after salvage (a batch counts as one). */
   readonly recordsKept: number;
-  /** Damaged spans dropped (each held at most one record). */
+  /**
+   * Damaged spans dropped: each is one damaged line, so one record, except where the damage hit
+   * a newline and merged two lines into one span.
+   */
   readonly recordsDropped: number;
   /** Bytes dropped, all kept in the side files. */
   readonly bytesDropped: number;
@@ -83,6 +86,9 @@ export async function salvageLog(options: {
   };
 }
 
+const encoder = new TextEncoder();
+
+/** The snapshot and segments of the log, in log order. */
 function logFiles(dir: string, snapshotSeq: number | null, segments: readonly number[]): string[] {
   return [
     ...(snapshotSeq === null ? [] : [join(dir, snapshotName(snapshotSeq))]),
@@ -118,9 +124,9 @@ async function rewrite(
     try {
       for (const span of spans) {
         const frame = `# ${basename(path)} @${span.offset} ${span.length} bytes (${span.reason})\n`;
-        await side.file.write([new TextEncoder().encode(frame)]);
+        await side.file.write([encoder.encode(frame)]);
         await copyRange(input, side.file, span.offset, span.offset + span.length);
-        await side.file.write([new TextEncoder().encode('\n')]);
+        await side.file.write([encoder.encode('\n')]);
       }
       await side.file.datasync();
     } finally {

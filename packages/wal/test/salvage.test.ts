@@ -1,17 +1,24 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLimits } from '@hermes/record';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/io.js';
 import { REPAIR_HELP } from '../src/cli/repair.js';
 import { verify } from '../src/cli/verify.js';
-import { segmentName } from '../src/layout.js';
+import { segmentName, snapshotName } from '../src/layout.js';
 import { nodeFileSystem } from '../src/node-fs.js';
 import { openWal } from '../src/open.js';
 import { verifyLog } from '../src/replay/verify-log.js';
 import { salvageLog } from '../src/salvage.js';
 import { FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
-import { replay, setRecord, setRecords, useTempDir, writeSegment } from './helpers/log-dir.js';
+import {
+  encodeFile,
+  replay,
+  setRecord,
+  setRecords,
+  useTempDir,
+  writeSegment,
+} from './helpers/log-dir.js';
 
 let dir: string;
 useTempDir((d) => {
@@ -64,6 +71,35 @@ describe('salvageLog', () => {
     expect(seen).toHaveLength(3);
     await reopened.wal.append(setRecord(9));
     await reopened.wal.close();
+  });
+
+  it('drops damage in the snapshot and in an earlier segment, one side file each, in log order', async () => {
+    const snap = encodeFile(setRecords(0, 3));
+    snap.bytes[snap.offsets[1]! + 5]! ^= 1;
+    await writeFile(join(dir, snapshotName(2)), snap.bytes);
+    const two = await writeSegment(dir, 2, setRecords(3, 6));
+    const bytes = await readFile(two.path);
+    bytes[two.offsets[0]! + 5]! ^= 1;
+    await writeFile(two.path, bytes);
+    await writeSegment(dir, 3, setRecords(6, 8));
+    const report = await salvageLog({ fs: nodeFileSystem, dir, limits });
+    expect(report.recordsKept).toBe(6);
+    expect(report.recordsDropped).toBe(2);
+    expect(report.files.map((f) => f.sideFile)).toEqual([
+      `${join(dir, snapshotName(2))}.salvaged`,
+      `${two.path}.salvaged`,
+    ]);
+    expect((await verifyLog({ dir })).verdict).toBe('clean');
+    expect((await replay(dir)).records).toEqual([0, 2, 4, 5, 6, 7].map((i) => setRecord(i)));
+  });
+
+  it('drops a torn tail too, keeping it in the side file as repair would in .broken', async () => {
+    const seg = await writeSegment(dir, 1, setRecords(0, 3));
+    await truncate(seg.path, seg.size - 4);
+    const report = await salvageLog({ fs: nodeFileSystem, dir, limits });
+    expect(report).toMatchObject({ recordsKept: 2, recordsDropped: 1 });
+    expect((await readFile(seg.path)).length).toBe(seg.offsets[2]);
+    expect((await verifyLog({ dir })).verdict).toBe('clean');
   });
 
   it('never overwrites an earlier side file', async () => {
