@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RecoveryMode } from '@hermes/wal';
 import { Command, CommanderError, Option } from 'commander';
 import {
   DEFAULT_MAX_BATCH_BYTES,
@@ -103,6 +104,14 @@ const FLAGS: readonly Flag[] = [
     env: 'HERMES_SYNC',
     help: 'always (fsync before acknowledging), everysec, or a period from 1ms to 1h like 250ms, 2s, 1m',
     fallback: 'always',
+  },
+  {
+    flags: '--recovery <mode>',
+    name: 'recovery',
+    env: 'HERMES_RECOVERY',
+    help: 'what start-up does with a damaged log: tolerate-tail cuts a torn final record and refuses damage before it; strict refuses any damage; salvage skips damaged records (lost) and serves every intact one',
+    fallback: 'tolerate-tail',
+    choices: ['strict', 'tolerate-tail', 'salvage'],
   },
   {
     flags: '--store <kind>',
@@ -240,6 +249,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       respMaxClients: parseInteger(v['respMaxClients']!, names['respMaxClients']!, 1, 1_000_000),
       dataDir: path.resolve(cwd, v['dataDir']!),
       sync: parseSync(v['sync']!, names['sync']),
+      recovery: v['recovery'] as RecoveryMode,
       store: v['store'] as StoreKind,
       shards: parseInteger(v['shards']!, names['shards']!, 1, 4096),
       maxValueBytes: parseBytes(v['maxValueBytes']!, names['maxValueBytes']!),

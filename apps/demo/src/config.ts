@@ -1,3 +1,4 @@
+import type { RecoveryMode } from '@hermes/wal';
 import type { SyncSetting } from './parse-values.js';
 
 /** Which in-memory store the durable store wraps. */
@@ -27,6 +28,12 @@ export interface ServiceConfig {
   readonly dataDir: string;
   /** @default always */
   readonly sync: SyncSetting;
+  /**
+   * What start-up does with a damaged log (`--recovery`): `tolerate-tail` cuts a torn final
+   * record and refuses earlier damage, `strict` refuses any damage, `salvage` skips damaged
+   * records. @default 'tolerate-tail'
+   */
+  readonly recovery: RecoveryMode;
   /** @default 'sharded' */
   readonly store: StoreKind;
   /** Shards of the sharded store. @default 16 */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LOCK_FILE } from '@hermes/wal';
+import { LOCK_FILE, salvageable, type WalCorruptError } from '@hermes/wal';
 import { parseCli, userCwd } from './cli.js';
 import type { ServiceConfig } from './config.js';
 import { type RunningService, startService } from './service.js';
@@ -90,10 +90,32 @@ function startFailure(error: unknown, config: ServiceConfig): string {
     case 'EADDRINUSE':
       return `hermes: ${config.host}:${config.port} is already in use; stop what listens there or pick another --port.`;
     case 'WAL_CORRUPT':
-      return `hermes: the log in ${config.dataDir} is damaged before its end and will not be repaired automatically: ${message}`;
+      return corruptFailure(message, error as WalCorruptError, config);
     default:
       return `hermes: could not start: ${message}`;
   }
+}
+
+/**
+ * Why a damaged log stopped the start, and the flag and command that get past it: the log's own
+ * message names the file and the offset; `hermes-wal salvage` is named only for damage it can drop.
+ */
+function corruptFailure(message: string, error: WalCorruptError, config: ServiceConfig): string {
+  const strict =
+    config.recovery === 'strict'
+      ? ' Under --recovery strict even a torn final record refuses; the default, --recovery ' +
+        'tolerate-tail, cuts one (keeping its bytes in a .broken file).'
+      : '';
+  const command = salvageable(error)
+    ? `; or first run \`hermes-wal salvage ${config.dataDir}\`, which rewrites the log without ` +
+      'them (keeping their bytes in .salvaged files), then start as before'
+    : '';
+  return (
+    `hermes: the log in ${config.dataDir} is damaged and was not opened (--recovery ${config.recovery}): ` +
+    `${message}${strict} To serve every intact record anyway, start with --recovery salvage ` +
+    '(or HERMES_RECOVERY=salvage): it skips the damaged records, which are lost, and leaves their ' +
+    `bytes in place${command}.`
+  );
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -8,7 +8,7 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens the durable store the config describes: the chosen in-memory store under the log in
- * `config.dataDir`, with the sync policy, limits and automatic compaction setting. Rejects with
+ * `config.dataDir`, with the sync policy, recovery mode, limits and automatic compaction setting. Rejects with
  * the log's `WAL_LOCKED` when another process holds the folder.
  */
 export function openServiceStore(
@@ -31,6 +31,7 @@ export function openServiceStore(
     store,
     dir: config.dataDir,
     sync: config.sync.ms,
+    recovery: config.recovery,
     limits: {
       maxValueBytes: config.maxValueBytes,
       maxKeyBytes: config.maxKeyBytes,

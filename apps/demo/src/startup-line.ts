@@ -3,7 +3,8 @@ import type { ServiceConfig } from './config.js';
 
 /**
  * The one line printed at start-up: where to reach the service, where its data is, the sync
- * policy, the store, and what replay did. Tests read the URL from it (`http://host:port`), and
+ * policy, the store, and what replay did (a torn tail cut, damaged records skipped under
+ * `--recovery salvage` and where their bytes are). Tests read the URL from it (`http://host:port`), and
  * the Redis front's (`redis://host:port`) when there is one.
  */
 export function startupLine(
@@ -17,9 +18,13 @@ export function startupLine(
     ? `torn tail cut (${report.tornTail.bytes} bytes at offset ${report.tornTail.offset} of ${report.tornTail.file}, kept in ${report.tornTail.brokenFile})`
     : 'no torn tail';
   const from = report.fromSnapshot ? ' from a snapshot' : '';
+  const dir = config.dataDir;
   const skipped =
     report.skipped > 0
-      ? `, ${report.skipped} damaged record${report.skipped === 1 ? '' : 's'} skipped`
+      ? `, ${report.skipped} damaged record${report.skipped === 1 ? '' : 's'} skipped ` +
+        `(--recovery salvage: their records are lost, their bytes stay in place in the log files ` +
+        `of ${dir}; \`hermes-wal verify ${dir}\` lists them, and \`hermes-wal salvage ${dir}\`, ` +
+        'run while the service is stopped, moves them to .salvaged files)'
       : '';
   return (
     `hermes listening on ${url}${respUrl === undefined ? '' : ` | resp ${respUrl}`} | data ${config.dataDir} | sync ${config.sync.label} | store ${store} | ` +

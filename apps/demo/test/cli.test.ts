@@ -21,6 +21,7 @@ describe('parseCli', () => {
       respMaxClients: 10_000,
       dataDir: '/work/here/data',
       sync: { ms: 0, label: 'always' },
+      recovery: 'tolerate-tail',
       store: 'sharded',
       shards: 16,
       maxValueBytes: 16 * 1024 * 1024,
@@ -55,6 +56,29 @@ describe('parseCli', () => {
     expect(run([], { HERMES_MAX_VALUE_BYTES: '1MiB', HERMES_AUTO_COMPACT: 'off' })).toMatchObject({
       maxValueBytes: 1024 * 1024,
       autoCompact: false,
+    });
+  });
+
+  it('takes --recovery strict|tolerate-tail|salvage from the flag or HERMES_RECOVERY, the flag winning', () => {
+    expect(run(['--recovery', 'salvage']).recovery).toBe('salvage');
+    expect(run([], { HERMES_RECOVERY: 'strict' }).recovery).toBe('strict');
+    expect(run(['--recovery', 'tolerate-tail'], { HERMES_RECOVERY: 'salvage' }).recovery).toBe(
+      'tolerate-tail',
+    );
+  });
+
+  it('refuses an unknown --recovery or HERMES_RECOVERY with exit 2, naming it and the choices', () => {
+    expect(parseCli(['--recovery', 'lenient'], {}, '/')).toMatchObject({
+      kind: 'exit',
+      code: 2,
+      stderr: expect.stringMatching(
+        /'--recovery <mode>' argument 'lenient' is invalid.*strict, tolerate-tail, salvage/s,
+      ),
+    });
+    expect(parseCli([], { HERMES_RECOVERY: 'lenient' }, '/')).toMatchObject({
+      kind: 'exit',
+      code: 2,
+      stderr: 'hermes: HERMES_RECOVERY "lenient" must be one of strict, tolerate-tail, salvage.\n',
     });
   });
 

@@ -1,5 +1,7 @@
 import { once } from 'node:events';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { segmentName } from '@hermes/wal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnService, startChild } from './helpers/child.js';
 import { http } from './helpers/http.js';
@@ -36,6 +38,7 @@ describe('command line', () => {
       '--port',
       '--data-dir',
       '--sync',
+      '--recovery',
       '--store',
       '--shards',
       '--max-value-bytes',
@@ -156,5 +159,92 @@ describe('graceful shutdown', () => {
     expect(await exitWithin(service.exited, 15_000)).toBe(1);
     expect(service.stderr()).toMatch(/shutdown took longer than 300 ms/);
     req.destroy();
+  });
+});
+
+const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4'];
+
+/**
+ * Has the service write one record per key, stops it, then flips a bit inside the record line in
+ * the middle of its segment: damage followed by valid records, which no open may take for a torn
+ * write. Returns the damaged segment's path.
+ */
+async function logDamagedMidFile(): Promise<string> {
+  const service = await startChild(['--port', '0', '--data-dir', dir.path]);
+  children.push(service.child);
+  for (const key of KEYS) {
+    expect((await http(service.url, 'PUT', `/kv/${key}`, { body: `value of ${key}` })).status).toBe(
+      204,
+    );
+  }
+  service.child.kill('SIGTERM');
+  expect(await service.exited).toBe(0);
+  const name = (await readdir(dir.path)).find((n) => n.endsWith('.wal'))!;
+  const segment = path.join(dir.path, name);
+  const bytes = await readFile(segment);
+  const middle = Math.floor(bytes.length / 2);
+  const start = bytes.lastIndexOf(0x0a, middle) + 1;
+  const end = bytes.indexOf(0x0a, middle);
+  bytes[Math.floor((start + end) / 2)]! ^= 1;
+  await writeFile(segment, bytes);
+  return segment;
+}
+
+describe('--recovery on a log damaged before its end', () => {
+  it.each([
+    [['--recovery', 'strict'], 'strict'],
+    [[], 'tolerate-tail'],
+  ])(
+    '%j: refuses to start, naming --recovery salvage and `hermes-wal salvage <dir>`',
+    async (flags, mode) => {
+      const segment = await logDamagedMidFile();
+      const run = spawnService(['--port', '0', '--data-dir', dir.path, ...flags]);
+      children.push(run.child);
+      expect(await run.exited).toBe(1);
+      expect(run.stdout()).toBe('');
+      const stderr = run.stderr();
+      expect(stderr).toContain(`(--recovery ${mode})`);
+      expect(stderr).toContain(segment);
+      expect(stderr).toContain('start with --recovery salvage');
+      expect(stderr).toContain(`\`hermes-wal salvage ${dir.path}\``);
+    },
+  );
+
+  it('a missing segment: refuses to start, naming --recovery salvage but not hermes-wal salvage, which cannot fill it', async () => {
+    // Segments 1 and 3, each only its header line (FORMAT-DIR.md of @hermes/wal): 2 is missing.
+    await writeFile(path.join(dir.path, segmentName(1)), 'HERMES-LOG 1\n');
+    await writeFile(path.join(dir.path, segmentName(3)), 'HERMES-LOG 1\n');
+    const run = spawnService(['--port', '0', '--data-dir', dir.path]);
+    children.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain('missing');
+    expect(run.stderr()).toContain('start with --recovery salvage');
+    expect(run.stderr()).not.toContain('hermes-wal salvage');
+  });
+
+  it('--recovery salvage starts, serves every intact record and says how many were skipped and where they are', async () => {
+    await logDamagedMidFile();
+    const service = await startChild(['--port', '0', '--data-dir', dir.path], {
+      env: { HERMES_RECOVERY: 'salvage' },
+    });
+    children.push(service.child);
+    expect(service.line).toContain('replayed 4 records');
+    expect(service.line).toContain('1 damaged record skipped');
+    expect(service.line).toContain(`stay in place in the log files of ${dir.path}`);
+    expect(service.line).toContain(`\`hermes-wal salvage ${dir.path}\``);
+    const found: string[] = [];
+    for (const key of KEYS) {
+      const got = await http(service.url, 'GET', `/kv/${key}`);
+      if (got.status === 200) {
+        expect(got.body.toString()).toBe(`value of ${key}`);
+        found.push(key);
+      } else {
+        expect(got.status).toBe(404);
+      }
+    }
+    expect(found).toHaveLength(4);
+    expect((await http(service.url, 'PUT', '/kv/after', { body: 'x' })).status).toBe(204);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   });
 });

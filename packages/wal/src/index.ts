@@ -18,6 +18,7 @@ export {
   DEFAULT_SEGMENT_BYTES,
 } from './options.js';
 export type { Damage, RecoveredLog } from './recover.js';
+export { salvageable } from './replay/damage.js';
 export { type LogVerdict, type VerifyLogOptions, verifyLog } from './replay/verify-log.js';
 export * from './types.js';
 export { formatMs, parseDuration, parseSize, ValueError } from './values.js';

@@ -5,6 +5,8 @@
  * - `<seq>.snap`: a snapshot that replaces every segment numbered below `seq`.
  * - `<seq>.snap.tmp`: a snapshot being written; ignored and removed on open.
  * - `<name>.broken`: bytes cut from a torn tail, kept for inspection.
+ * - `<name>.salvaged`: damaged spans `hermes-wal salvage` dropped from a file, kept for inspection.
+ * - `.<name>.salvage.tmp`: a file `hermes-wal salvage` is rewriting; ignored, replaced on its next run.
  * - `LOCK`: who holds the directory; `LOCK.takeover` while a stale one is removed.
  * - Names starting with `.` and `lost+found`: not the log's, ignored (editors, OS metadata, NFS).
  *
@@ -56,10 +58,12 @@ export function parseLogFileName(name: string): LogFile | undefined {
 }
 
 const BROKEN_RE = /\.broken(\.[0-9]+)?$/;
+const SALVAGED_RE = /\.salvaged(\.[0-9]+)?$/;
 
 /**
  * Whether `name` is a documented name the log keeps beside its files and never reads: `LOCK`,
- * `LOCK.takeover`, `<file>.broken[.<n>]`, a name starting with `.`, or `lost+found`.
+ * `LOCK.takeover`, `<file>.broken[.<n>]`, `<file>.salvaged[.<n>]`, a name starting with `.`, or
+ * `lost+found`.
  */
 export function isIgnoredName(name: string): boolean {
   return (
@@ -67,6 +71,7 @@ export function isIgnoredName(name: string): boolean {
     name === `${LOCK_FILE}.takeover` ||
     name === 'lost+found' ||
     name.startsWith('.') ||
-    BROKEN_RE.test(name)
+    BROKEN_RE.test(name) ||
+    SALVAGED_RE.test(name)
   );
 }

@@ -1,9 +1,9 @@
-import type { FileSystem } from './types.js';
+import type { AppendFile, FileSystem, ReadFile } from './types.js';
 
 const COPY_CHUNK_BYTES = 1024 * 1024;
 
-function brokenCandidate(path: string, attempt: number): string {
-  return attempt === 0 ? `${path}.broken` : `${path}.broken.${attempt}`;
+function candidate(path: string, suffix: string, attempt: number): string {
+  return attempt === 0 ? `${path}.${suffix}` : `${path}.${suffix}.${attempt}`;
 }
 
 /**
@@ -12,13 +12,57 @@ function brokenCandidate(path: string, attempt: number): string {
  */
 export async function nextBrokenName(fs: FileSystem, path: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
-    const candidate = brokenCandidate(path, attempt);
-    if ((await fs.size(candidate)) === undefined) return candidate;
+    const name = candidate(path, 'broken', attempt);
+    if ((await fs.size(name)) === undefined) return name;
   }
 }
 
 function isExists(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'EEXIST';
+}
+
+/**
+ * Creates `<path>.<suffix>`, or `<path>.<suffix>.<n>` with the smallest `n` not taken, empty and
+ * exclusively (an earlier file is never overwritten), and opens it to append. Not synced: fsync
+ * the file and its directory once written. Throws I/O errors.
+ */
+export async function createSideFile(
+  fs: FileSystem,
+  path: string,
+  suffix: string,
+): Promise<{ readonly path: string; readonly file: AppendFile }> {
+  for (let attempt = 0; ; attempt++) {
+    const name = candidate(path, suffix, attempt);
+    try {
+      await fs.writeExclusive(name, new Uint8Array(0));
+    } catch (error) {
+      if (!isExists(error)) throw error;
+      continue;
+    }
+    return { path: name, file: await fs.openAppend(name) };
+  }
+}
+
+/**
+ * Appends bytes `from` up to (not including) `to` of `input` to `out`, in chunks of at most
+ * 1 MiB (memory stays bounded whatever the range). Stops early if the file is shorter. Not synced.
+ */
+export async function copyRange(
+  input: ReadFile,
+  out: AppendFile,
+  from: number,
+  to: number,
+): Promise<void> {
+  const buffer = new Uint8Array(Math.min(COPY_CHUNK_BYTES, Math.max(to - from, 1)));
+  let position = from;
+  while (position < to) {
+    const want = Math.min(buffer.length, to - position);
+    const n = await input.read(buffer.subarray(0, want), position);
+    if (n === 0) break;
+    // The port may keep the chunk until the write resolves; copy to stay safe on reuse.
+    await out.write([buffer.slice(0, n)]);
+    position += n;
+  }
 }
 
 /** What {@link cutTail} did. */
@@ -42,31 +86,11 @@ export async function cutTail(
   offset: number,
   size: number,
 ): Promise<CutTail> {
-  const bytes = size - offset;
-  let brokenFile = '';
-  for (let attempt = 0; ; attempt++) {
-    brokenFile = brokenCandidate(path, attempt);
-    try {
-      await fs.writeExclusive(brokenFile, new Uint8Array(0));
-      break;
-    } catch (error) {
-      if (!isExists(error)) throw error;
-    }
-  }
-  const out = await fs.openAppend(brokenFile);
+  const { path: brokenFile, file: out } = await createSideFile(fs, path, 'broken');
   try {
     const input = await fs.openRead(path);
     try {
-      const buffer = new Uint8Array(Math.min(COPY_CHUNK_BYTES, Math.max(bytes, 1)));
-      let position = offset;
-      while (position < size) {
-        const want = Math.min(buffer.length, size - position);
-        const n = await input.read(buffer.subarray(0, want), position);
-        if (n === 0) break;
-        // The port may keep the chunk until the write resolves; copy to stay safe on reuse.
-        await out.write([buffer.slice(0, n)]);
-        position += n;
-      }
+      await copyRange(input, out, offset, size);
     } finally {
       await input.close();
     }
@@ -77,5 +101,5 @@ export async function cutTail(
   await fs.syncDir(dir);
   await fs.truncate(path, offset);
   await fs.syncDir(dir);
-  return { brokenFile, bytes };
+  return { brokenFile, bytes: size - offset };
 }

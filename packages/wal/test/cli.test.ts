@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE, segmentName } from '../src/layout.js';
@@ -13,6 +13,25 @@ beforeEach(async () => {
 afterEach(async () => {
   await removeDir(dir);
 });
+
+/** Writes a LOCK naming this (live) test process, so the log is held. */
+async function holdAsThisProcess(): Promise<void> {
+  const { processStartTime } = await import('../src/lock.js');
+  const { hostname } = await import('node:os');
+  await writeFile(
+    join(dir, LOCK_FILE),
+    `${JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), host: hostname() })}\n`,
+  );
+}
+
+/** Segment 1 of three records, the second with a bit flipped: damage followed by a valid record. */
+async function damagedSegment() {
+  const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
+  const bytes = await readFile(seg.path);
+  bytes[seg.offsets[1]! + 4]! ^= 1;
+  await writeFile(seg.path, bytes);
+  return { seg, bytes };
+}
 
 describe('hermes-wal verify', () => {
   it('exits 0 on a clean log and reports segments and records', async () => {
@@ -129,13 +148,7 @@ describe('hermes-wal repair', () => {
   it('refuses a log held by a live process (WAL_LOCKED) and leaves it untouched', async () => {
     const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1)]);
     await truncate(seg.path, seg.size - 2);
-    // This test process is alive: a LOCK naming it is held.
-    const { processStartTime } = await import('../src/lock.js');
-    const { hostname } = await import('node:os');
-    await writeFile(
-      join(dir, LOCK_FILE),
-      `${JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), host: hostname() })}\n`,
-    );
+    await holdAsThisProcess();
     const ran = await hermesWal('repair', dir);
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('WAL_LOCKED');
@@ -145,7 +158,7 @@ describe('hermes-wal repair', () => {
     expect((await readFile(seg.path)).length).toBe(seg.size - 2);
   });
 
-  it('reports mid-log corruption with exit 2 and cuts nothing', async () => {
+  it('reports mid-log corruption with exit 2, names hermes-wal salvage, and cuts nothing', async () => {
     const seg = await writeSegment(dir, 1, [setRecord(0), setRecord(1), setRecord(2)]);
     const bytes = await readFile(seg.path);
     bytes[seg.offsets[0]! + seg.lengths[0]! - 3]! ^= 1;
@@ -154,6 +167,46 @@ describe('hermes-wal repair', () => {
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('WAL_CORRUPT');
     expect(ran.stderr).toContain(`byte ${seg.offsets[0]}`);
+    expect(ran.stderr).toContain(`\`hermes-wal salvage ${dir}\``);
+    expect((await readFile(seg.path)).equals(bytes)).toBe(true);
+  });
+});
+
+describe('hermes-wal salvage', () => {
+  it('drops mid-log damage into a .salvaged file, reports counts, then verify passes', async () => {
+    const { seg } = await damagedSegment();
+    const ran = await hermesWal('salvage', dir);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain(
+      `records kept: 2, records dropped: 1, bytes dropped: ${seg.lengths[1]}`,
+    );
+    expect(ran.stdout).toContain(`kept in ${seg.path}.salvaged`);
+    expect((await hermesWal('verify', dir)).code).toBe(0);
+    const again = await hermesWal('salvage', dir, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({
+      recordsKept: 2,
+      recordsDropped: 0,
+      bytesDropped: 0,
+      files: [],
+    });
+  });
+
+  it('exits 2 with WAL_BAD_DIRECTORY for a directory that does not exist, creating nothing', async () => {
+    const missing = join(dir, 'nope');
+    const ran = await hermesWal('salvage', missing);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('WAL_BAD_DIRECTORY');
+    expect(ran.stderr).toContain('does not exist');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('exits 2 with WAL_LOCKED for a log a live process holds, changing nothing', async () => {
+    const { seg, bytes } = await damagedSegment();
+    await holdAsThisProcess();
+    const ran = await hermesWal('salvage', dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('WAL_LOCKED');
     expect((await readFile(seg.path)).equals(bytes)).toBe(true);
   });
 });

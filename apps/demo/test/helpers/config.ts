@@ -8,6 +8,7 @@ export function testConfig(dataDir: string, overrides: Partial<ServiceConfig> = 
     port: 0,
     dataDir,
     sync: parseSync('always'),
+    recovery: 'tolerate-tail',
     store: 'sharded',
     shards: 4,
     maxValueBytes: 64 * 1024,

@@ -7,6 +7,7 @@ import { IMPORT_HELP, importCommand } from './import.js';
 import { type CliIo, Exit } from './io.js';
 import { LIMITS_HELP, limitOptions, limitsFrom } from './limits.js';
 import { REPAIR_HELP, repair } from './repair.js';
+import { SALVAGE_HELP, salvage } from './salvage.js';
 import { UNLOCK_HELP, unlock } from './unlock.js';
 import { VERIFY_HELP, verify } from './verify.js';
 
@@ -24,6 +25,8 @@ Commands:
   verify <dir>          replay read-only and report damage (exit 0 clean, 1 torn tail, 2 corrupt)
   dump <dir> [--json]   print every record with its file and offset
   repair <dir>          cut a torn tail (kept in a .broken file), under the directory's lock
+  salvage <dir> [--json]
+                        rewrite the log without its damaged records (kept in .salvaged files)
   unlock <dir>          remove a LOCK whose holder is gone, saying what it checked [--force]
   import <seed-log> <dir>
                         migrate a log of the seed's format into a new checksummed log
@@ -36,6 +39,7 @@ const HELP: Record<string, string> = {
   verify: VERIFY_HELP,
   dump: DUMP_HELP,
   repair: REPAIR_HELP,
+  salvage: SALVAGE_HELP,
   unlock: UNLOCK_HELP,
   import: IMPORT_HELP,
 };
@@ -43,6 +47,7 @@ const HELP: Record<string, string> = {
 /** The flags each command takes besides `--help` and the `--max-*` limits. */
 const FLAGS: Record<string, readonly string[]> = {
   dump: ['json'],
+  salvage: ['json'],
   unlock: ['force'],
   import: ['non-utf8-keys'],
 };
@@ -98,6 +103,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (command === 'verify') return await verify(dir, limits, io);
     if (command === 'dump') return await dump(dir, parsed.values.json === true, limits, io);
     if (command === 'unlock') return await unlock(dir, parsed.values.force === true, io);
+    if (command === 'salvage') return await salvage(dir, parsed.values.json === true, limits, io);
     return await repair(dir, limits, io);
   } catch (error) {
     await io.err(`hermes-wal ${command}: ${describe(error)}\n`);

@@ -15,7 +15,8 @@ recovery (tolerate-tail) and cuts a torn tail: the cut bytes are kept in <segmen
 fsynced. Also removes leftovers of an interrupted snapshot install. Prints what it did.
 
 Mid-log corruption is not repaired (it would lose acknowledged records): repair reports it and
-exits 2; see \`hermes-wal verify <dir>\`.
+exits 2; see \`hermes-wal verify <dir>\`, and \`hermes-wal salvage <dir>\` to drop the damaged
+records (their bytes kept in .salvaged files).
 
 Exit status: 0 repaired or already clean, 2 corruption or failure (lock held, I/O), 64 usage.
 `;

@@ -5,6 +5,7 @@ import { parseOwner } from '../lock/owner.js';
 import { describeOwner, type LockOwner, ownerIsAlive } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { verifyLog } from '../replay/verify-log.js';
+import { unfixable } from '../salvage.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 
@@ -19,7 +20,8 @@ Exit status:
   1   only a torn tail (an interrupted last write); \`hermes-wal repair <dir>\` or opening the
       log cuts it and keeps the bytes in a .broken file
   2   corruption that needs attention (damage followed by valid records, in an earlier segment,
-      or in the snapshot), or the directory could not be read
+      or in the snapshot), or the directory could not be read; \`hermes-wal salvage <dir>\`
+      drops damaged records (keeping their bytes) when the verdict says it can
   64  usage error
 
 On a log that a live process is writing, the last record may look torn: verify a closed log.
@@ -71,10 +73,17 @@ export async function verify(
   let status: number = Exit.ok;
   if (recovered.verdict === 'corrupt') {
     status = Exit.attention;
+    const blocker = unfixable(damage);
     lines.push(
       `verdict: CORRUPT (${report.skipped} damaged span(s) not at the tail). Opening with the default ` +
-        `recovery fails with WAL_CORRUPT; recovery: 'salvage' skips them (their records are lost); ` +
-        'or restore from a backup.',
+        'recovery fails with WAL_CORRUPT. ' +
+        (blocker === undefined
+          ? `\`hermes-wal salvage ${dir}\` rewrites the log without them, keeping their bytes in ` +
+            ".salvaged files; opening with recovery: 'salvage' (the service: --recovery salvage) " +
+            'skips them; either way their records are lost. Or restore from a backup.'
+          : `\`hermes-wal salvage\` cannot drop the damage in ${blocker.file} at byte ` +
+            `${blocker.offset} (${blocker.reason}): restore from a backup, or open with ` +
+            "recovery: 'salvage' (the service: --recovery salvage) to skip it (its records are lost)."),
     );
   } else if (recovered.verdict === 'torn-tail' && report.tornTail !== null) {
     status = Exit.repairable;

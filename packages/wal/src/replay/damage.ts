@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DecodeFailure } from '@hermes/record';
 import { WalCorruptError } from '../errors.js';
 import { segmentName } from '../layout.js';
@@ -34,15 +34,32 @@ export function toDamage(file: string, failure: DecodeFailure, kind: Damage['kin
   };
 }
 
+/**
+ * Whether `hermes-wal salvage` can drop this damage (a {@link Damage}, or the `offset` and
+ * `reason` of a `WalCorruptError`): a damaged line inside a file, not the file itself being wrong
+ * (damage at byte 0: a missing segment, a foreign file, a bad header) nor a line over the limits
+ * (a record written with larger limits, which salvage would lose). Callers use it to recommend
+ * `hermes-wal salvage <dir>` only where it works.
+ */
+export function salvageable(damage: { readonly offset: number; readonly reason: string }): boolean {
+  return damage.offset > 0 && damage.reason !== 'too-large';
+}
+
 /** Builds the `WAL_CORRUPT` error for `failure` in `file`, saying why it cannot be repaired. */
 export function corruptError(file: string, failure: DecodeFailure, why: string): WalCorruptError {
+  const dir = dirname(file);
+  const fixes = salvageable(failure)
+    ? `Restore the directory from a backup, or drop the damaged records with ` +
+      `\`hermes-wal salvage ${dir}\` (it keeps their bytes in a .salvaged file), or open it with ` +
+      `recovery: 'salvage' to skip them; either way the records in them are lost.`
+    : `Restore the directory from a backup, or open it with recovery: 'salvage' to skip ` +
+      `damaged records (data in them is lost).`;
   return new WalCorruptError(
     file,
     failure.offset,
     failure.reason,
     `Log file ${file} is damaged at byte ${failure.offset} (${failure.reason}: ${failure.message}); ` +
-      `${why}. Restore the directory from a backup, or open it with recovery: 'salvage' to skip ` +
-      `damaged records (data in them is lost). Run \`hermes-wal verify\` for a full report.`,
+      `${why}. ${fixes} Run \`hermes-wal verify ${dir}\` for a full report.`,
   );
 }
 
