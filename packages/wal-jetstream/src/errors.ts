@@ -31,6 +31,12 @@ export type JetStreamLogErrorCode =
    * was appended; retry later, or spread the writes to that key.
    */
   | 'JETSTREAM_CONFLICT'
+  /**
+   * JetStream acknowledged the append, but the stream later holds another message at its
+   * sequence: the cluster lost an acknowledged write (see the README's durability section). It is
+   * applied nowhere; write it again.
+   */
+  | 'JETSTREAM_ACK_LOST'
   /** The log was closed: open it again to append. */
   | 'JETSTREAM_CLOSED'
   /** Compaction (`rotate`, `installSnapshot`) is not there yet on this log. */

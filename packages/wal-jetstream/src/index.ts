@@ -3,6 +3,12 @@ export {
   JetStreamLogError,
   type JetStreamLogErrorCode,
 } from './errors.js';
-export type { JetStreamLog, JetStreamLogStats } from './log.js';
+export {
+  HEARTBEAT_MS,
+  type JetStreamLog,
+  type JetStreamLogStats,
+  MAX_DECIDE_ATTEMPTS,
+  SILENCE_MS,
+} from './log.js';
 export { openJetStreamLog } from './open.js';
 export type { JetStreamLogOptions } from './options.js';

@@ -33,7 +33,27 @@ export interface JetStreamLogStats extends WalStats {
   readonly stream: string;
   /** Sequence of the last stream message applied on this node (0 before the first). */
   readonly appliedSeq: number;
+  /**
+   * Messages the stream held past the last one applied here, as of its delivery (0: caught up
+   * then). How far behind this node's reads were when it last heard from the stream.
+   */
+  readonly behindRecords: number;
+  /** While `behindRecords` > 0: how long ago the last message applied here was stored (ms); else 0. */
+  readonly behindMs: number;
+  /**
+   * Milliseconds since the stream last told this node anything (a message or the consumer's idle
+   * heartbeat, every `HEARTBEAT_MS`): past a few heartbeats, the node may be cut off and its reads
+   * stale by at least that long.
+   */
+  readonly lastHeardMs: number;
+  /** Times the log restarted its consumer after the stream fell silent (its server died). */
+  readonly resubscribes: number;
 }
+
+/** The idle heartbeat the log asks of its consumer: silence longer than a few of these is a warning sign. */
+export const HEARTBEAT_MS = 2000;
+/** Silence of the stream after which the log restarts its consumer (three heartbeats). */
+export const SILENCE_MS: number = 3 * HEARTBEAT_MS;
 
 /** An append waiting for its acknowledgement and for its message to come back in the stream. */
 interface Pending {
@@ -42,6 +62,9 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   readonly bytes: number;
   acked: boolean;
+  /** The stream sequence JetStream acknowledged it at, and when (`performance.now()`). */
+  ackSeq: number;
+  ackedAt: number;
   delivered: boolean;
   /** What `onDurable` threw, if it did. */
   failure: unknown;
@@ -88,10 +111,20 @@ export class JetStreamLog implements LogPort {
   #admitted = 0;
   #counter = 0;
   #appliedSeq = 0;
+  #behindRecords = 0;
+  /** When the last message applied here was stored in the stream (ms since the epoch). */
+  #appliedStoredAt = 0;
+  /** When the stream last told this node anything (`performance.now()`). */
+  #heardAt = performance.now();
   #appends = 0;
   #bytes = 0;
   #queuedBytes = 0;
   #messages: ConsumerMessages | undefined;
+  /** Own appends acknowledged but not read back yet, in acknowledgement order. */
+  #unread: { readonly id: string; readonly entry: Pending }[] = [];
+  #watchdog: NodeJS.Timeout | undefined;
+  #resubscribing = false;
+  #resubscribes = 0;
   #poisoned: Error | null = null;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -106,24 +139,18 @@ export class JetStreamLog implements LogPort {
   }
 
   /**
-   * Starts following `messages` and resolves once every message up to `upTo` (the stream's last
-   * sequence at open) was applied, within `timeoutMs`.
+   * Starts following the stream from its first message and resolves once every message up to
+   * `upTo` (the stream's last sequence at open) was applied, within `timeoutMs`. From then on a
+   * watchdog restarts the consumer, from the next message to apply, whenever the stream has been
+   * silent (no message, no idle heartbeat) for `SILENCE_MS`: the consumer lives on one server, and
+   * when that server dies the client library does not always notice.
    * @throws JetStreamLogError `JETSTREAM_BAD_MESSAGE` for a message that is not a record,
    *   `JETSTREAM_TIMEOUT` when replay does not finish in time.
    */
-  replay(messages: ConsumerMessages, upTo: number): Promise<void> {
-    this.#messages = messages;
-    void messages.closed().then((error) => {
-      if (error && !this.#closed) {
-        this.#poison(
-          new JetStreamLogError(
-            'JETSTREAM_FOLLOW_FAILED',
-            `The log stopped reading stream ${this.#s.stream} (${error.message}); writes are refused. Reopen the store.`,
-            { cause: error },
-          ),
-        );
-      }
-    });
+  async replay(upTo: number): Promise<void> {
+    await this.#follow();
+    this.#watchdog = setInterval(() => this.#checkSilence(), HEARTBEAT_MS);
+    this.#watchdog.unref();
     if (this.#appliedSeq >= upTo || this.#poisoned) {
       return this.#poisoned ? Promise.reject(this.#poisoned) : Promise.resolve();
     }
@@ -148,11 +175,89 @@ export class JetStreamLog implements LogPort {
     });
   }
 
+  /** Consumes the stream from the message after the last one applied (an ordered consumer). */
+  async #follow(): Promise<void> {
+    // No filter: the stream holds only the log's subjects (and 2.9 has one filter subject only).
+    const consumer = await this.#s.js.consumers.get(this.#s.stream, {
+      opt_start_seq: this.#appliedSeq + 1,
+    });
+    const messages = await consumer.consume({
+      callback: (msg) => this.deliver(msg),
+      idle_heartbeat: HEARTBEAT_MS,
+    });
+    const previous = this.#messages;
+    this.#messages = messages;
+    this.#heardAt = performance.now();
+    void (async () => {
+      for await (const status of messages.status()) {
+        if (status.type === 'heartbeat' && messages === this.#messages) {
+          this.#heardAt = performance.now();
+        }
+      }
+    })().catch(ignore);
+    void messages.closed().then((error) => {
+      if (error && !this.#closed && messages === this.#messages) {
+        this.#poison(
+          new JetStreamLogError(
+            'JETSTREAM_FOLLOW_FAILED',
+            `The log stopped reading stream ${this.#s.stream} (${error.message}); writes are refused. Reopen the store.`,
+            { cause: error },
+          ),
+        );
+      }
+    });
+    await previous?.close().catch(ignore);
+  }
+
+  /**
+   * Own appends acknowledged at a sequence this log has read past without meeting them: the
+   * stream holds another message there, so the cluster lost a write it acknowledged. They reject
+   * with `JETSTREAM_ACK_LOST` (not applied anywhere) rather than wait forever.
+   */
+  #checkUnread(): void {
+    const applied = this.#appliedSeq;
+    this.#unread = this.#unread.filter(({ id, entry }) => {
+      if (entry.delivered || this.#pending.get(id) !== entry) return false;
+      if (entry.ackSeq > applied) return true;
+      this.#forget(id, entry);
+      entry.reject(
+        new JetStreamLogError(
+          'JETSTREAM_ACK_LOST',
+          `JetStream acknowledged this append at sequence ${entry.ackSeq} of stream ${this.#s.stream}, but the stream holds another message there: the cluster lost a write it had acknowledged (a leader killed right after acknowledging, see the README's durability section). The write is not applied on any node; write it again.`,
+        ),
+      );
+      return false;
+    });
+  }
+
+  /**
+   * The watchdog: follows the stream anew after `SILENCE_MS` without a word from it, or when an
+   * own append acknowledged that long ago was still not read back although the stream goes on.
+   */
+  #checkSilence(): void {
+    if (this.#closed || this.#poisoned || this.#resubscribing) return;
+    const now = performance.now();
+    const oldest = this.#unread.find(({ entry }) => !entry.delivered)?.entry;
+    const stuck = oldest !== undefined && now - oldest.ackedAt >= SILENCE_MS;
+    if (now - this.#heardAt < SILENCE_MS && !stuck) return;
+    this.#resubscribing = true;
+    this.#resubscribes++;
+    // A failure (no quorum to create the consumer on) is retried at the next check.
+    void this.#follow()
+      .catch(ignore)
+      .finally(() => {
+        this.#resubscribing = false;
+      });
+  }
+
   /** Takes one message of the stream, in sequence order (the consumer's callback). */
   deliver(msg: JsMsg): void {
     if (this.#poisoned) return;
+    this.#heardAt = performance.now();
     const seq = msg.seq;
     if (seq <= this.#appliedSeq) return; // a redelivery after the consumer was recreated
+    this.#behindRecords = msg.info.pending;
+    this.#appliedStoredAt = Number(msg.info.timestampNanos / 1_000_000);
     const id = msg.headers?.get(MSG_ID);
     const own = id ? this.#pending.get(id) : undefined;
     if (own !== undefined && !own.delivered) {
@@ -179,6 +284,7 @@ export class JetStreamLog implements LogPort {
     }
     if (this.#replay !== undefined && seq >= this.#replay.upTo) this.#replay.done();
     if (this.#reachers.length > 0) this.#wakeReachers();
+    if (this.#unread.length > 0) this.#checkUnread();
   }
 
   append(record: LogRecord, onDurable?: () => void): Promise<void> {
@@ -270,6 +376,10 @@ export class JetStreamLog implements LogPort {
       closed: this.#closed,
       stream: this.#s.stream,
       appliedSeq: this.#appliedSeq,
+      behindRecords: this.#behindRecords,
+      behindMs: this.#behindRecords > 0 ? Math.max(0, Date.now() - this.#appliedStoredAt) : 0,
+      lastHeardMs: performance.now() - this.#heardAt,
+      resubscribes: this.#resubscribes,
     };
   }
 
@@ -322,15 +432,25 @@ export class JetStreamLog implements LogPort {
         reject,
         bytes: line.length,
         acked: false,
+        ackSeq: 0,
+        ackedAt: 0,
         delivered: false,
         failure: undefined,
       };
       this.#pending.set(id, entry);
       this.#queuedBytes += line.length;
       this.#s.js.publish(this.#s.subject, line, options).then(
-        () => {
+        (ack) => {
           entry.acked = true;
-          if (entry.delivered) this.#settle(id, entry);
+          if (entry.delivered) {
+            this.#settle(id, entry);
+            return;
+          }
+          entry.ackSeq = ack.seq;
+          entry.ackedAt = performance.now();
+          this.#unread.push({ id, entry });
+          // Already past its sequence without reading it: another message holds that place.
+          if (this.#appliedSeq >= ack.seq) this.#checkUnread();
         },
         (error: unknown) => {
           if (this.#pending.get(id) !== entry) return;
@@ -471,6 +591,7 @@ export class JetStreamLog implements LogPort {
 
   /** Stops reading the stream and rejects every append not settled with `error`. */
   #stopAll(error: Error): void {
+    clearInterval(this.#watchdog);
     void this.#messages?.close().catch(ignore);
     for (const [id, entry] of [...this.#pending]) {
       this.#forget(id, entry);

@@ -151,11 +151,8 @@ async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
     };
     const opened = new JetStreamLog(settings, follower);
     log = opened;
-    // No filter: the stream holds only the log's subjects (and 2.9 has one filter subject only).
-    const consumer = await settings.js.consumers.get(r.stream);
-    const messages = await consumer.consume({ callback: (msg) => opened.deliver(msg) });
     const upTo = info.state.messages === 0 ? 0 : info.state.last_seq;
-    await opened.replay(messages, upTo);
+    await opened.replay(upTo);
     return { log: opened, report: report(opened, performance.now() - started) };
   } catch (error) {
     if (log) await log.close().catch(() => {});
