@@ -1,11 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JetStreamLogStats } from '../src/index.js';
-import { findNatsServer, type NatsCluster, startNatsCluster } from '../src/testing/index.js';
-import { appliedSeq, bytes, caughtUp, contents, freshStream, openNode, text } from './helpers.js';
+import { findNatsServer } from '../src/testing/index.js';
+import {
+  appliedSeq,
+  bytes,
+  caughtUp,
+  contents,
+  FAULT_ACK_MS,
+  faultCluster,
+  freshStream,
+  openNode,
+  text,
+} from './helpers.js';
 
 const binary = findNatsServer();
-/** How long a write waits for JetStream's acknowledgement in these tests. */
-const ACK_MS = 2000;
 
 /**
  * A node cut off from a quorum (two of three NATS nodes killed with SIGKILL, then restarted):
@@ -13,17 +21,7 @@ const ACK_MS = 2000;
  * `stats()` tells of staleness. The leader-kill loop is in `fault-loops/` (too long for CI).
  */
 describe.skipIf(binary === undefined)('the JetStream log cut off from a quorum', () => {
-  let cluster: NatsCluster;
-  beforeAll(async () => {
-    cluster = await startNatsCluster();
-  });
-  afterAll(() => cluster?.stop());
-
-  const options = (stream: string) => ({
-    servers: [...cluster.servers],
-    stream,
-    ackTimeoutMs: ACK_MS,
-  });
+  const { cluster, options } = faultCluster();
 
   it('reports how far behind the stream it is, and when it last heard from it', async () => {
     const stream = freshStream();
@@ -38,21 +36,21 @@ describe.skipIf(binary === undefined)('the JetStream log cut off from a quorum',
 
   it('without a quorum, writes refuse with a typed error in bounded time, reads go on; then writes resume', async () => {
     const stream = freshStream();
-    const db = await openNode({ ...options(stream), servers: cluster.nodes[0]!.url });
+    const db = await openNode({ ...options(stream), servers: cluster().nodes[0]!.url });
     await db.set('before', bytes('kept'));
-    const [, second, third] = cluster.nodes;
+    const [, second, third] = cluster().nodes;
     await Promise.all([second!.kill('SIGKILL'), third!.kill('SIGKILL')]);
     try {
       const started = performance.now();
       await expect(db.set('during', bytes('x'))).rejects.toMatchObject({
         code: 'JETSTREAM_PUBLISH_FAILED',
       });
-      expect(performance.now() - started).toBeLessThan(ACK_MS + 3000);
+      expect(performance.now() - started).toBeLessThan(FAULT_ACK_MS + 3000);
       expect(text(db.get('before'))).toBe('kept');
       expect(db.health()).toMatchObject({ ok: true });
     } finally {
       await Promise.all([second!.start(), third!.start()]);
-      await cluster.ready();
+      await cluster().ready();
     }
     // Once a quorum is back (a leader elected again), writes succeed again.
     await retryUntilAcknowledged(() => db.set('after', bytes('back')));

@@ -1,10 +1,12 @@
 import { ShardedStore } from '@hermes/store';
 import { type DurableStore, openDurableStore } from '@hermes/wal-store';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type JetStreamLogOptions,
   type JetStreamLogStats,
   openJetStreamLog,
 } from '../src/index.js';
+import { type NatsCluster, startNatsCluster } from '../src/testing/index.js';
 
 /** UTF-8 bytes of `text`. */
 export function bytes(text: string): Uint8Array {
@@ -55,4 +57,26 @@ export function caughtUp(db: Awaited<ReturnType<typeof openNode>>, seq: number):
 /** The stream sequence `db` applied last (the JetStream log's stats, passed through the store's). */
 export function appliedSeq(db: Awaited<ReturnType<typeof openNode>>): number {
   return (db.stats() as unknown as JetStreamLogStats).appliedSeq;
+}
+
+/** How long a write waits for JetStream's acknowledgement in the fault tests. */
+export const FAULT_ACK_MS = 2000;
+
+/**
+ * A three-node cluster for the fault tests of one `describe`: started before them, stopped
+ * after. `options(stream)` are log options on every node, with `FAULT_ACK_MS`.
+ */
+export function faultCluster(): {
+  readonly cluster: () => NatsCluster;
+  readonly options: (stream: string) => JetStreamLogOptions;
+} {
+  let cluster: NatsCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startNatsCluster();
+  });
+  afterAll(() => cluster?.stop());
+  return {
+    cluster: () => cluster!,
+    options: (stream) => ({ servers: [...cluster!.servers], stream, ackTimeoutMs: FAULT_ACK_MS }),
+  };
 }

@@ -1,12 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNatsServer, type NatsCluster, startNatsCluster } from '../../src/testing/index.js';
-import { appliedSeq, bytes, freshStream, openNode, text } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { findNatsServer } from '../../src/testing/index.js';
+import { appliedSeq, bytes, faultCluster, freshStream, openNode, text } from '../helpers.js';
 
 const binary = findNatsServer();
-/** How long a write waits for JetStream's acknowledgement in these tests. */
-const ACK_MS = 2000;
 
 /**
  * The long fault loop (not in `pnpm test`; run it with `pnpm --filter @hermes/wal-jetstream
@@ -14,21 +12,11 @@ const ACK_MS = 2000;
  * acknowledged to a caller is lost, and writes resume after each kill.
  */
 describe.skipIf(binary === undefined)('the JetStream log when the stream leader is killed', () => {
-  let cluster: NatsCluster;
-  beforeAll(async () => {
-    cluster = await startNatsCluster();
-  });
-  afterAll(() => cluster?.stop());
-
-  const options = (stream: string) => ({
-    servers: [...cluster.servers],
-    stream,
-    ackTimeoutMs: ACK_MS,
-  });
+  const { cluster, options } = faultCluster();
 
   /** The name of the cluster node leading `stream` (`n1`, `n2`, ...). */
   async function leaderOf(stream: string): Promise<string> {
-    const nc = await connect({ servers: [...cluster.servers] });
+    const nc = await connect({ servers: [...cluster().servers] });
     try {
       const info = await (await jetstreamManager(nc)).streams.info(stream);
       const leader = info.cluster?.leader;
@@ -67,13 +55,13 @@ describe.skipIf(binary === undefined)('the JetStream log when the stream leader 
     const writers = Array.from({ length: 4 }, writer);
     for (let round = 0; round < 10; round++) {
       const leader = await leaderOf(stream);
-      const node = cluster.nodes.find((n) => n.name === leader)!;
+      const node = cluster().nodes.find((n) => n.name === leader)!;
       const before = acknowledged.size;
       await node.kill('SIGKILL');
       // Writes go on with the two nodes left (a new leader is elected)...
       await progress.reached(before + 20);
       await node.start();
-      await cluster.ready();
+      await cluster().ready();
     }
     stop = true;
     await Promise.all(writers);
