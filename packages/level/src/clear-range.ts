@@ -3,16 +3,14 @@ import type { DurableStore } from '@hermes/wal-store';
 import type { OpQueue } from './op-queue.js';
 
 /**
- * Deletes the keys of `range` (read from what `from` returns, an explicit snapshot, when given; it is frozen by then,
- * having been taken before) as one
- * atomic batch of deletes through the durable store: one log record, all or nothing.
+ * Deletes the keys of `range` as a snapshot saw them (read from what `from` returns, frozen by
+ * then, having been taken before; the store itself when `from` is not given) as one atomic batch
+ * of deletes through the durable store: one log record, all or nothing. A clear without a
+ * snapshot uses the store's native ranged clear (one record naming the range) instead.
  *
  * Ordered as if it ran at its call: it holds every key lock (so writes called earlier are
  * applied before it reads the keys) and keeps `queue` closed until its batch is queued in the
  * locks (so operations called later start behind it).
- *
- * The stop-gap until the store has a native ranged clear (one record naming the range, not its
- * keys): only this function changes then.
  */
 export function clearRange(
   durable: DurableStore,

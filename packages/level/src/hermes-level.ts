@@ -238,8 +238,11 @@ export class HermesLevel<K = string, V = string> extends AbstractLevel<Native, K
       snapshot !== undefined;
     const durable = this.#open();
     if (!ranged) return this.#queue.run(() => durable.clear());
+    // The durable store's ranged clear is one CLEAR record naming the range; a clear of what a
+    // snapshot saw must name its keys instead (the range now may hold others).
+    if (snapshot === undefined) return this.#queue.run(() => durable.clear(scanOf(options)));
     return this.#queue.run(() =>
-      clearRange(durable, this.#queue, scanOf(options), snapshot && (() => snapshot.now())),
+      clearRange(durable, this.#queue, scanOf(options), () => snapshot.now()),
     );
   }
 
