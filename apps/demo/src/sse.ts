@@ -33,7 +33,8 @@ function base64(value: Uint8Array): string {
 /**
  * The event of one change of the store's feed: its type as `event:`, its id as `id:`, and as
  * data `{ key, value }` (set, value in base64), `{ key }` (delete), `{ ops }` (batch, ops as
- * `POST /batch` takes them), `{}` (clear) or `{ reason, message }` (resync).
+ * `POST /batch` takes them), `{}` (clear of every key), `{ range, keys }` (clear of a range: its
+ * bounds and the watched keys it removed) or `{ reason, message }` (resync).
  */
 export function changeEvent(change: Change): SseEvent {
   const { id } = change;
@@ -55,7 +56,13 @@ export function changeEvent(change: Change): SseEvent {
         },
       };
     case 'clear':
-      return { event: 'clear', id, data: {} };
+      // A ranged clear (made through the library, or by another node of a replicated log)
+      // names its bounds and the watched keys it removed; a whole clear names nothing.
+      return {
+        event: 'clear',
+        id,
+        data: change.range === undefined ? {} : { range: change.range, keys: change.keys },
+      };
     case 'resync':
       return {
         event: 'resync',

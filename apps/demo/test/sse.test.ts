@@ -43,6 +43,13 @@ describe('changeEvent', () => {
       id: 'e-4',
       data: {},
     });
+    expect(
+      changeEvent({ id: 'e-6', type: 'clear', range: { gte: 'a', lt: 'b' }, keys: ['a1', 'a2'] }),
+    ).toEqual({
+      event: 'clear',
+      id: 'e-6',
+      data: { range: { gte: 'a', lt: 'b' }, keys: ['a1', 'a2'] },
+    });
     const resync = changeEvent({ id: 'e-5', type: 'resync', reason: 'unknown' });
     expect(resync).toMatchObject({ event: 'resync', id: 'e-5', data: { reason: 'unknown' } });
   });
