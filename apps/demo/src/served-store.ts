@@ -11,6 +11,8 @@ export interface ServedStore extends Store {
   health?(): DurableHealth;
   /** The log's stats, for `/metrics`. */
   stats?(): DurableStats;
+  /** Resolves once every earlier write is fsynced, for a write's `?sync=true`. */
+  sync?(): Promise<void>;
   /** The change feed, for `GET /watch` (without it that route answers 404). */
   watch?(options?: WatchOptions): ChangeStream;
 }

@@ -6,6 +6,7 @@ import type { ServiceMetrics } from '../metrics.js';
 import { parseQuery } from '../query.js';
 import type { ServedStore } from '../served-store.js';
 import { storeErrorToHttp } from '../store-errors.js';
+import { SYNC_PARAMETER, syncStore, wantsSync } from '../sync-flag.js';
 import { bodyBytes } from './kv.js';
 
 /** `POST /batch`: a JSON list of sets and deletes (values in base64), applied atomically; 204. */
@@ -20,11 +21,12 @@ export function batchRoute(
     url: '/batch',
     bodyLimit: limits.maxBatchBytes,
     handler: async (request, reply) => {
-      parseQuery(splitUrl(request.raw.url ?? '').query, []);
+      const sync = wantsSync(parseQuery(splitUrl(request.raw.url ?? '').query, [SYNC_PARAMETER]));
       const ops = parseBatch(bodyBytes(request.body), limits);
       if (ops.length > 0) {
         try {
           await store.batch(ops);
+          if (sync) await syncStore(store);
         } catch (error) {
           throw storeErrorToHttp(error, store);
         }

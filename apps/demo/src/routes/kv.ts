@@ -5,6 +5,7 @@ import { decodeKey, splitUrl } from '../keys.js';
 import { parseQuery } from '../query.js';
 import type { ServedStore } from '../served-store.js';
 import { storeErrorToHttp } from '../store-errors.js';
+import { SYNC_PARAMETER, syncStore, wantsSync } from '../sync-flag.js';
 
 const PREFIX = '/kv/';
 
@@ -15,13 +16,19 @@ export function kvRoutes(app: FastifyInstance, store: ServedStore, limits: AppLi
     parseQuery(query, []);
     return decodeKey(path.slice(PREFIX.length), limits);
   };
+  /** A write's key and whether it asked `?sync=true`. */
+  const writeOf = (request: FastifyRequest): { key: string; sync: boolean } => {
+    const { path, query } = splitUrl(request.raw.url ?? '');
+    const sync = wantsSync(parseQuery(query, [SYNC_PARAMETER]));
+    return { key: decodeKey(path.slice(PREFIX.length), limits), sync };
+  };
 
   app.route({
     method: 'PUT',
     url: '/kv/*',
     bodyLimit: limits.maxValueBytes,
     handler: async (request, reply) => {
-      const key = keyOf(request);
+      const { key, sync } = writeOf(request);
       const ifNoneMatch = request.headers['if-none-match'];
       if (request.headers['if-match'] !== undefined) {
         throw new HttpError(
@@ -48,6 +55,7 @@ export function kvRoutes(app: FastifyInstance, store: ServedStore, limits: AppLi
             'The key already has a value and If-None-Match: * asked to create only.',
           );
         }
+        if (sync) await syncStore(store);
       } catch (error) {
         throw storeErrorToHttp(error, store);
       }
@@ -72,10 +80,11 @@ export function kvRoutes(app: FastifyInstance, store: ServedStore, limits: AppLi
     method: 'DELETE',
     url: '/kv/*',
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const key = keyOf(request);
+      const { key, sync } = writeOf(request);
       let existed: boolean;
       try {
         existed = await store.delete(key);
+        if (sync) await syncStore(store);
       } catch (error) {
         throw storeErrorToHttp(error, store);
       }
