@@ -7,7 +7,9 @@
 // Rounds interleave the sides (so load from other processes hits all alike); medians printed as a
 // Markdown table, the one in this package's README.
 // Run (from the repository root):
-//   node --conditions=@hermes/source --import tsx packages/wal-store/bench/layers.ts [seconds-per-round] [rounds]
+//   node --import tsx packages/wal-store/bench/layers.ts [seconds-per-round] [rounds]
+// It measures the built packages (run `pnpm run typecheck` first): from the sources, tsx adds a helper
+// call to every function, which changes the figures.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
