@@ -99,6 +99,7 @@ export async function openDurableStore<S extends LockableStore>(
     settings,
     options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
     history,
+    options.log === undefined ? { fs: options.fs, limits: options.limits } : undefined,
   );
   return durable;
 }
