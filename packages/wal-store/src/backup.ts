@@ -5,6 +5,8 @@ import type { BackupReport } from './types.js';
 
 /** How a store on the local log writes a backup: with that log's file system and limits. */
 export interface BackupSettings {
+  /** The log directory: a backup inside it is refused. */
+  readonly dir: string;
   readonly fs?: FileSystem | undefined;
   readonly limits?: Partial<RecordLimits> | undefined;
 }
@@ -32,6 +34,7 @@ export async function backupSnapshot(
   try {
     const written = await writeBackup({
       target,
+      source: settings.dir,
       ...(settings.fs === undefined ? {} : { fs: settings.fs }),
       ...(settings.limits === undefined ? {} : { limits: settings.limits }),
       fill: async (writer) => {

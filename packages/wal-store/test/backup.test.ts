@@ -226,6 +226,17 @@ describe('backup()', () => {
     },
   );
 
+  it('refuses a target inside its own log directory (WAL_INVALID_OPTIONS): the log would not open beside it', async () => {
+    const dir = await dirs.make();
+    const db = await openDurableStore({ dir, store: new LockedStore() });
+    await db.set('a', bytes('1'));
+    await expect(db.backup(join(dir, 'copy'))).rejects.toMatchObject({
+      code: 'WAL_INVALID_OPTIONS',
+    });
+    await db.close();
+    expect(await opened(dir)).toEqual(new Map([['a', '1']]));
+  });
+
   it('is refused on a log passed as options.log, with DURABLE_BACKUP_UNSUPPORTED', async () => {
     const db = await openDurableStore({ store: new LockedStore(), log: new SharedLog().opener() });
     await expect(db.backup(join(await dirs.make(), 'copy'))).rejects.toMatchObject({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type RecordLimits, resolveLimits } from '@hermes/record';
 import { WalError } from './errors.js';
 import { snapshotName, snapshotTempName } from './layout.js';
@@ -20,6 +20,11 @@ export interface BackupOptions {
   readonly fill: (writer: SnapshotWriter) => Promise<void>;
   /** Codec limits; open the backup with the same. @default DEFAULT_LIMITS of @hermes/record */
   readonly limits?: Partial<RecordLimits>;
+  /**
+   * The log directory being copied, if any: a `target` inside it (or equal to it) is refused,
+   * as the log would then hold a directory it does not know and refuse to open.
+   */
+  readonly source?: string;
   /** @default nodeFileSystem */
   readonly fs?: FileSystem;
 }
@@ -40,13 +45,15 @@ export interface BackupFiles {
  * `target` or a whole one. On failure the files written are removed (an empty hidden directory
  * may remain; after a crash, a partial one: neither is ever taken for the backup).
  * @throws WalError `WAL_BACKUP_TARGET_EXISTS` if `target` exists and is not an empty directory
- * (checked first, and again by the rename, which never replaces a non-empty directory).
+ * (checked first, and again by the rename, which never replaces a non-empty directory);
+ * `WAL_INVALID_OPTIONS` if `target` is inside `source`.
  */
 export async function writeBackup(options: BackupOptions): Promise<BackupFiles> {
   const fs = options.fs ?? nodeFileSystem;
   const limits = resolveLimits(options.limits);
   const target = resolve(options.target);
   const parent = dirname(target);
+  if (options.source !== undefined) refuseInside(resolve(options.source), target);
   await refuseExisting(fs, target);
   await makeLogDir(fs, parent);
   const tmp = join(parent, `.${basename(target)}.${randomBytes(6).toString('hex')}.backup-tmp`);
@@ -71,6 +78,17 @@ export async function writeBackup(options: BackupOptions): Promise<BackupFiles> 
     await removeFiles(fs, tmp);
     throw error;
   }
+}
+
+/** Throws `WAL_INVALID_OPTIONS` if `target` is `source` or inside it. */
+function refuseInside(source: string, target: string): void {
+  const path = relative(source, target);
+  if (path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) return;
+  throw new WalError(
+    'WAL_INVALID_OPTIONS',
+    `The backup target ${target} is inside the log directory ${source} it copies: the log would ` +
+      'then hold a directory it does not know and refuse to open. Put backups in another folder.',
+  );
 }
 
 /** Throws `WAL_BACKUP_TARGET_EXISTS` unless `target` is missing or an empty directory. */

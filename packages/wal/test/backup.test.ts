@@ -50,6 +50,20 @@ describe('writeBackup', () => {
     expect(await readdir(root)).toEqual(['nested']);
   });
 
+  it.each([
+    ['the log directory itself', ''],
+    ['a directory inside it', 'copy'],
+  ])('refuses a target that is %s (WAL_INVALID_OPTIONS), writing nothing', async (_what, name) => {
+    const source = join(root, 'log');
+    const { wal } = await openWal({ dir: source });
+    await wal.close();
+    const before = (await readdir(source)).sort();
+    await expect(
+      writeBackup({ target: join(source, name), source, fill: async () => {} }),
+    ).rejects.toMatchObject({ code: 'WAL_INVALID_OPTIONS' });
+    expect((await readdir(source)).sort()).toEqual(before);
+  });
+
   it('two backups racing for one name: one wins, the other gets WAL_BACKUP_TARGET_EXISTS', async () => {
     const target = join(root, 'copy');
     const results = await Promise.allSettled([

@@ -165,6 +165,14 @@ describe('hermes-wal backup', () => {
     expect(await listDir(root)).toEqual(['data']);
   });
 
+  it('refuses a target inside the log directory (WAL_INVALID_OPTIONS, exit 2), leaving the log as it was', async () => {
+    await writeSegment(dir, 1, setRecords(0, 3));
+    const ran = await hermesWal('backup', dir, join(dir, 'copy'));
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('WAL_INVALID_OPTIONS');
+    expect(await listDir(dir)).toEqual(['0000000000000001.wal']);
+  });
+
   it('is a usage error (exit 64) without both <dir> and <target>', async () => {
     const ran = await hermesWal('backup', dir);
     expect(ran.code).toBe(64);

@@ -24,6 +24,8 @@ opening drops it); mid-log damage is refused (WAL_CORRUPT): see \`hermes-wal ver
 Prints the keys, records and bytes copied; --json prints one JSON object
 {"target","keys","bytes","position","durationMs","tornTail"}.
 
+A <target> inside <dir> is refused (WAL_INVALID_OPTIONS): the log would not open beside it.
+
 Exit status: 0 copied, 2 refused or failed (lock held, target exists, damage, I/O), 64 usage.
 `;
 
@@ -66,6 +68,7 @@ export async function backup(
   }
   const files = await writeBackup({
     target,
+    source: dir,
     fs,
     limits,
     fill: async (writer) => {
