@@ -15,7 +15,9 @@ export function walContender(policy: 'every' | 'everysec', size: 100 | 4096): Co
     suffix: `.v${size}`,
     group: 'wal',
     label: `wal append ${name}, ${size === 100 ? '100 B' : '4 KiB'}`,
-    ...(size === 100 ? { series: `Hermes wal ${name}` } : {}),
+    ...(size === 100
+      ? { series: `Hermes wal ${name}${policy === 'every' ? '' : ' (not durable)'}` }
+      : {}),
     async open(ctx, n) {
       const dir = await ctx.dir(`wal-${policy}-${n}-${size}`);
       const values = valuePool(size);
