@@ -1,8 +1,12 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.ts';
 
 /** The long fault loops, run by `test:loops` only (CI's `pnpm test` leaves them out). */
-export default mergeConfig(
-  sharedConfig,
-  defineConfig({ test: { include: ['test/fault-loops/**/*.loop.ts'], testTimeout: 600_000 } }),
-);
+export default defineConfig({
+  ...sharedConfig,
+  test: {
+    ...sharedConfig.test,
+    include: ['test/fault-loops/**/*.loop.ts'],
+    testTimeout: 600_000,
+  },
+});
