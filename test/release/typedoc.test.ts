@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -54,4 +63,27 @@ it('the API reference step of a build fails on an export without a doc comment, 
   expect(text).toMatch(/bare \((?:Function|CallSignature)\).*does not have any documentation/);
   expect(text).toMatch(/Shape \(Interface\).*does not have any documentation/);
   expect(text).not.toMatch(/documented \(Variable\)/);
+});
+
+it('one API reference site holds every package, and every package README points at it (issue 16 item 18)', async () => {
+  const site = path.join(root, 'site');
+  await run(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'),
+      '--options',
+      'typedoc.site.json',
+      '--out',
+      site,
+    ],
+    { cwd: REPO_ROOT },
+  );
+  const modules = readFileSync(path.join(site, 'modules.html'), 'utf8');
+  const packages = readdirSync(path.join(REPO_ROOT, 'packages'));
+  expect(packages.length).toBeGreaterThanOrEqual(6);
+  for (const name of packages) {
+    expect(modules, `@hermes/${name} in the site`).toContain(`@hermes/${name}`);
+    const readme = readFileSync(path.join(REPO_ROOT, 'packages', name, 'README.md'), 'utf8');
+    expect(readme, `packages/${name}/README.md`).toContain('run docs:api');
+  }
 });
