@@ -1,0 +1,115 @@
+import { createServer } from 'node:net';
+import { findNatsServer, type NatsCluster, startNatsCluster } from '@hermes/wal-jetstream/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildService, spawnService, startChild } from './helpers/child.js';
+import { http, kv } from './helpers/http.js';
+import { openSse } from './helpers/sse.js';
+
+const children: ChildService[] = [];
+
+afterEach(async () => {
+  for (const service of children.splice(0)) {
+    service.child.kill('SIGTERM');
+    await service.exited;
+  }
+});
+
+/** Resolves with the exit code, or rejects if it takes longer than `ms`. */
+function exitWithin(exited: Promise<number | string>, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no exit within ${ms} ms`)), ms);
+  });
+  return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+}
+
+/** A port nothing listens on (taken from the OS, then freed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('--log on the command line', () => {
+  it('exits 2 on a bad --log, naming the flag and the form it takes', async () => {
+    const run = spawnService(['--log', 'nats://127.0.0.1']);
+    expect(await exitWithin(run.exited, 30_000)).toBe(2);
+    expect(run.stderr()).toMatch(/^hermes: --log "nats:\/\/127\.0\.0\.1" .* nats:\/\/host:port/);
+  });
+
+  it('exits 2 when --sync is given with a replicated log, saying why it does not apply', async () => {
+    const run = spawnService(['--log', 'nats://127.0.0.1:4222', '--sync', 'always']);
+    expect(await exitWithin(run.exited, 30_000)).toBe(2);
+    expect(run.stderr()).toMatch(/--sync does not apply with --log nats:\/\/.*quorum/);
+  });
+
+  it('exits 4 with a message naming --log when no server of it answers', async () => {
+    const url = `nats://127.0.0.1:${await closedPort()}`;
+    const run = spawnService(['--log', url, '--port', '0']);
+    expect(await exitWithin(run.exited, 30_000)).toBe(4);
+    expect(run.stderr()).toContain(`the replicated log of --log ${url} (stream hermes)`);
+    expect(run.stderr()).toMatch(/JETSTREAM_UNREACHABLE|could be reached/);
+    expect(run.stderr()).toMatch(/names its client URLs/);
+  });
+});
+
+const nats = findNatsServer();
+
+describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream cluster', () => {
+  let cluster: NatsCluster;
+  let streams = 0;
+
+  beforeAll(async () => {
+    cluster = await startNatsCluster();
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  /** Two replicas of a fresh stream, on free ports. */
+  async function twoReplicas(): Promise<[ChildService, ChildService]> {
+    const args = ['--log', cluster.servers.join(','), '--stream', `t${++streams}`, '--port', '0'];
+    const a = await startChild(args, { timeoutMs: 60_000 });
+    children.push(a);
+    const b = await startChild(args, { timeoutMs: 60_000 });
+    children.push(b);
+    return [a, b];
+  }
+
+  it('serves on one replica a write made on the other, as it arrives on its change feed', async () => {
+    const [a, b] = await twoReplicas();
+    expect(a.line).toContain(`| log ${cluster.servers.join(',')} stream t${streams}`);
+    expect(a.line).toContain('--data-dir not used');
+    expect(a.line).toContain('sync quorum');
+
+    const watch = await openSse(b.url, '/watch?prefix=users/');
+    try {
+      expect((await watch.nextEvent())?.event).toBe('ready');
+      expect((await http(a.url, 'PUT', kv('users/1'), { body: 'Ada' })).status).toBe(204);
+      const event = await watch.nextEvent();
+      expect(event?.event).toBe('set');
+      expect(JSON.parse(event!.data)).toEqual({
+        key: 'users/1',
+        value: Buffer.from('Ada').toString('base64'),
+      });
+    } finally {
+      watch.close();
+    }
+    const got = await http(b.url, 'GET', kv('users/1'));
+    expect(got.status).toBe(200);
+    expect(got.body.toString()).toBe('Ada');
+  }, 120_000);
+
+  it('replays the stream on start: a replica started later serves what was written before', async () => {
+    const [a] = await twoReplicas();
+    expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);
+    const args = ['--log', cluster.servers.join(','), '--stream', `t${streams}`, '--port', '0'];
+    const c = await startChild(args, { timeoutMs: 60_000 });
+    children.push(c);
+    expect(c.line).toMatch(/replayed 1 record of the stream in \d+ ms$/);
+    expect((await http(c.url, 'GET', kv('k'))).body.toString()).toBe('v');
+  }, 120_000);
+});
