@@ -13,6 +13,8 @@
  * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit.
  * - `BATCH_TOO_LARGE` (413): a batch with too many operations or bytes.
  * - `LOG_POISONED` (503): a write or fsync of the log failed; writes are refused, reads served.
+ * - `LOG_UNREACHABLE` (503): a replica cannot reach its NATS cluster (no word from it for a
+ *   while, or a write it did not acknowledge in time); reads are served, maybe stale.
  * - `BAD_REQUEST` (400): Node could not read the request as HTTP (e.g. a raw space in the path).
  * - `HEADERS_TOO_LARGE` (431): the URL or the headers are over Node's 16 KiB limit.
  * - `UNAUTHORIZED` (401): the service has a token and the request did not carry it.
@@ -32,6 +34,7 @@ export type HttpErrorCode =
   | 'VALUE_TOO_LARGE'
   | 'BATCH_TOO_LARGE'
   | 'LOG_POISONED'
+  | 'LOG_UNREACHABLE'
   | 'SHUTTING_DOWN'
   | 'UNAUTHORIZED'
   | 'BAD_REQUEST'

@@ -8,12 +8,15 @@ const TOO_LARGE = new Set([
   'RECORD_BATCH_TOO_LARGE',
   'RECORD_LINE_TOO_LARGE',
 ]);
+/** A replicated log whose cluster did not acknowledge a write in time: its outcome is unknown. */
+const UNACKNOWLEDGED = new Set(['JETSTREAM_PUBLISH_FAILED', 'JETSTREAM_TIMEOUT']);
 const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY', 'DURABLE_INVALID_KEY']);
 
 /**
  * Turns an error a store write rejected with into the response to send: the log's failures are
- * 503 `LOG_POISONED` (reads still work), a closed store is 503 `SHUTTING_DOWN`, the codec's
- * refusals are 400/413; anything else is 500 `INTERNAL`.
+ * 503 `LOG_POISONED` (reads still work), a closed store is 503 `SHUTTING_DOWN`, a write the
+ * replicated log's cluster did not acknowledge is 503 `LOG_UNREACHABLE`, the codec's refusals
+ * are 400/413; anything else is 500 `INTERNAL`.
  */
 export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError {
   if (error instanceof HttpError) return error;
@@ -21,6 +24,14 @@ export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError 
   if (code !== undefined && LOG_FAILED.has(code)) return poisoned(error, messageOf(error));
   const health = writeHealth(store);
   if (!health.ok) return poisoned(error, health.reason);
+  if (code !== undefined && UNACKNOWLEDGED.has(code)) {
+    return new HttpError(
+      503,
+      'LOG_UNREACHABLE',
+      `The NATS cluster did not acknowledge the write in time (${messageOf(error)}); it may or may not have been stored, and if it was, every replica applies it. Read the key back before retrying a write that is not idempotent.`,
+      { cause: error },
+    );
+  }
   if (code !== undefined && CLOSED.has(code)) {
     return new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.', {
       cause: error,

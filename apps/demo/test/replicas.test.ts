@@ -3,6 +3,7 @@ import { findNatsServer, type NatsCluster, startNatsCluster } from '@hermes/wal-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildService, spawnService, startChild } from './helpers/child.js';
 import { http, kv } from './helpers/http.js';
+import { replicaHealth } from './helpers/replica-health.js';
 import { openSse } from './helpers/sse.js';
 
 const children: ChildService[] = [];
@@ -101,6 +102,36 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
     const got = await http(b.url, 'GET', kv('users/1'));
     expect(got.status).toBe(200);
     expect(got.body.toString()).toBe('Ada');
+  }, 120_000);
+
+  it('reports the stream on both /healthz and the replication gauges on /metrics', async () => {
+    const [a, b] = await twoReplicas();
+    const watch = await openSse(b.url, '/watch');
+    try {
+      expect((await watch.nextEvent())?.event).toBe('ready');
+      expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);
+      expect((await watch.nextEvent())?.event).toBe('set');
+    } finally {
+      watch.close();
+    }
+    for (const replica of [a, b]) {
+      const health = await http(replica.url, 'GET', '/healthz');
+      expect(health.status).toBe(200);
+      expect(health.json()).toEqual(
+        replicaHealth(1, {
+          stream: `t${streams}`,
+          appliedSeq: 1,
+          behindRecords: 0,
+          behindMs: 0,
+          lastHeardMs: expect.any(Number),
+        }),
+      );
+      const metrics = (await http(replica.url, 'GET', '/metrics')).body.toString();
+      expect(metrics).toContain('hermes_replication_applied_seq 1\n');
+      expect(metrics).toContain('hermes_replication_behind_records 0\n');
+      expect(metrics).toContain('hermes_replication_behind_seconds 0\n');
+      expect(metrics).toMatch(/^hermes_replication_last_heard_seconds \d+(\.\d+)?$/m);
+    }
   }, 120_000);
 
   it('replays the stream on start: a replica started later serves what was written before', async () => {
