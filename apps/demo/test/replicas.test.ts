@@ -5,6 +5,7 @@ import { type ChildService, spawnService, startChild } from './helpers/child.js'
 import { http, kv } from './helpers/http.js';
 import { replicaHealth } from './helpers/replica-health.js';
 import { openSse } from './helpers/sse.js';
+import { connectRedis, startRedisChild } from './redis/helpers.js';
 
 const children: ChildService[] = [];
 
@@ -132,6 +133,28 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
       expect(metrics).toContain('hermes_replication_behind_seconds 0\n');
       expect(metrics).toMatch(/^hermes_replication_last_heard_seconds \d+(\.\d+)?$/m);
     }
+  }, 120_000);
+
+  it('answers FLUSHDB and FLUSHALL with an error saying a replicated log cannot clear every key yet, and keeps serving', async () => {
+    const args = ['--log', cluster.servers.join(','), '--stream', `t${++streams}`];
+    const replica = await startRedisChild(args);
+    children.push(replica);
+    const redis = await connectRedis(replica.respPort);
+    try {
+      expect(await redis.set('k', 'v')).toBe('OK');
+      for (const command of ['FLUSHDB', 'FLUSHALL']) {
+        await expect(redis.call(command)).rejects.toThrow(
+          new RegExp(`^ERR ${command} is not supported on a replicated log .* Nothing was cleared`),
+        );
+      }
+      expect(await redis.get('k')).toBe('v');
+      expect(await redis.set('k2', 'v2')).toBe('OK');
+      expect(await redis.dbsize()).toBe(2);
+    } finally {
+      redis.disconnect();
+    }
+    expect((await http(replica.url, 'GET', '/healthz')).status).toBe(200);
+    expect(replica.stderr()).not.toContain('unexpected error');
   }, 120_000);
 
   it('replays the stream on start: a replica started later serves what was written before', async () => {
