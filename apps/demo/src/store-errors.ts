@@ -28,7 +28,7 @@ export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError 
     return new HttpError(
       503,
       'LOG_UNREACHABLE',
-      `The NATS cluster did not acknowledge the write in time (${messageOf(error)}); it may or may not have been stored, and if it was, every replica applies it. Read the key back before retrying a write that is not idempotent.`,
+      `The NATS cluster did not acknowledge the write: ${messageOf(error)} Its outcome is unknown: read the key back before retrying a write that is not idempotent.`,
       { cause: error },
     );
   }

@@ -105,7 +105,7 @@ describe('a write the cluster did not acknowledge', () => {
       expect(res.json()).toEqual({
         error: 'LOG_UNREACHABLE',
         message: expect.stringMatching(
-          /did not acknowledge the write .* may or may not have been stored/,
+          /did not acknowledge the write: no quorum Its outcome is unknown: read the key back/,
         ),
       });
     },
