@@ -10,7 +10,10 @@
  * - `ROUTE_NOT_FOUND` (404): no such route.
  * - `METHOD_NOT_ALLOWED` (405): the route exists, not with that method (see `Allow`).
  * - `KEY_EXISTS` (412): `If-None-Match: *` and the key is present.
- * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit.
+ * - `WRITE_CONFLICT` (409): on a replicated log, a conditional write kept losing the race to
+ *   other replicas' writes; nothing was written, retry.
+ * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit, or a record over a replicated
+ *   log's `max_payload`.
  * - `BATCH_TOO_LARGE` (413): a batch with too many operations or bytes.
  * - `LOG_POISONED` (503): a write or fsync of the log failed; writes are refused, reads served.
  * - `LOG_UNREACHABLE` (503): a replica cannot reach its NATS cluster (no word from it for a
@@ -31,6 +34,7 @@ export type HttpErrorCode =
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'KEY_EXISTS'
+  | 'WRITE_CONFLICT'
   | 'VALUE_TOO_LARGE'
   | 'BATCH_TOO_LARGE'
   | 'LOG_POISONED'

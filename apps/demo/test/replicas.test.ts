@@ -157,6 +157,21 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
     expect(replica.stderr()).not.toContain('unexpected error');
   }, 120_000);
 
+  it("answers a value over the cluster's max_payload (1 MiB by default) with 413 VALUE_TOO_LARGE naming both sizes, storing nothing", async () => {
+    const [a, b] = await twoReplicas();
+    const res = await http(a.url, 'PUT', kv('big'), { body: Buffer.alloc(2 * 1024 * 1024, 1) });
+    expect(res.status).toBe(413);
+    expect(res.json()).toEqual({
+      error: 'VALUE_TOO_LARGE',
+      message: expect.stringMatching(
+        /The record is \d+ bytes .* over the server's max_payload of 1048576/,
+      ),
+    });
+    expect((await http(a.url, 'GET', kv('big'))).status).toBe(404);
+    expect((await http(b.url, 'GET', '/healthz')).json()).toMatchObject({ log: { appliedSeq: 0 } });
+    expect(a.stderr()).not.toContain('Error');
+  }, 120_000);
+
   it('replays the stream on start: a replica started later serves what was written before', async () => {
     const [a] = await twoReplicas();
     expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);

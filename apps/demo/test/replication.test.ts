@@ -26,17 +26,12 @@ class FakeReplica extends LockedStore {
     lastHeardMs: 1200,
   };
   healthy: DurableHealth = { ok: true };
-  failWith: string | undefined;
 
   stats(): DurableStats {
     return { ...this.stream } as unknown as DurableStats;
   }
   health(): DurableHealth {
     return this.healthy;
-  }
-  override set(key: string, value: Uint8Array): Promise<void> {
-    if (this.failWith === undefined) return super.set(key, value);
-    return Promise.reject(Object.assign(new Error('no quorum'), { code: this.failWith }));
   }
 }
 
@@ -92,24 +87,6 @@ describe('/healthz on a replicated log', () => {
     const res = await buildApp(store).inject({ method: 'GET', url: '/healthz' });
     expect(res.json()).toEqual({ status: 'ok', keys: 0 });
   });
-});
-
-describe('a write the cluster did not acknowledge', () => {
-  it.each(['JETSTREAM_PUBLISH_FAILED', 'JETSTREAM_TIMEOUT'])(
-    'is 503 LOG_UNREACHABLE on %s, saying its outcome is unknown',
-    async (code) => {
-      const store = new FakeReplica();
-      store.failWith = code;
-      const res = await buildApp(store).inject({ method: 'PUT', url: '/kv/a', body: 'x' });
-      expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({
-        error: 'LOG_UNREACHABLE',
-        message: expect.stringMatching(
-          /did not acknowledge the write: no quorum Its outcome is unknown: read the key back/,
-        ),
-      });
-    },
-  );
 });
 
 describe('replication gauges', () => {
