@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { findNatsServer, type NatsCluster, startNatsCluster } from '@hermes/wal-jetstream/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UNREACHABLE_AFTER_MS } from '../src/replication.js';
 import { type ChildService, spawnService, startChild } from './helpers/child.js';
 import { http, kv } from './helpers/http.js';
 import { replicaHealth } from './helpers/replica-health.js';
@@ -23,6 +24,32 @@ function exitWithin(exited: Promise<number | string>, ms: number): Promise<numbe
     timer = setTimeout(() => reject(new Error(`no exit within ${ms} ms`)), ms);
   });
   return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * PUTs `value` under `key` on replica `from` and resolves with the change event it causes on
+ * replica `to`'s `GET /watch` (opened first), so a test waits for the write to arrive, no longer.
+ */
+async function putAndSee(from: ChildService, to: ChildService, key: string, value: string) {
+  const watch = await openSse(to.url, `/watch?prefix=${encodeURIComponent(key)}`);
+  try {
+    expect((await watch.nextEvent())?.event).toBe('ready');
+    expect((await http(from.url, 'PUT', kv(key), { body: value })).status).toBe(204);
+    return await watch.nextEvent();
+  } finally {
+    watch.close();
+  }
+}
+
+/** Polls `GET /healthz` of `service` every second until `done(status)` or `ms` passed; the last reply. */
+async function healthzUntil(service: ChildService, done: (status: number) => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  let health = await http(service.url, 'GET', '/healthz');
+  while (!done(health.status) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    health = await http(service.url, 'GET', '/healthz');
+  }
+  return health;
 }
 
 /** A port nothing listens on (taken from the OS, then freed). */
@@ -87,19 +114,12 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
     expect(a.line).toContain('--data-dir not used');
     expect(a.line).toContain('sync quorum');
 
-    const watch = await openSse(b.url, '/watch?prefix=users/');
-    try {
-      expect((await watch.nextEvent())?.event).toBe('ready');
-      expect((await http(a.url, 'PUT', kv('users/1'), { body: 'Ada' })).status).toBe(204);
-      const event = await watch.nextEvent();
-      expect(event?.event).toBe('set');
-      expect(JSON.parse(event!.data)).toEqual({
-        key: 'users/1',
-        value: Buffer.from('Ada').toString('base64'),
-      });
-    } finally {
-      watch.close();
-    }
+    const event = await putAndSee(a, b, 'users/1', 'Ada');
+    expect(event?.event).toBe('set');
+    expect(JSON.parse(event!.data)).toEqual({
+      key: 'users/1',
+      value: Buffer.from('Ada').toString('base64'),
+    });
     const got = await http(b.url, 'GET', kv('users/1'));
     expect(got.status).toBe(200);
     expect(got.body.toString()).toBe('Ada');
@@ -107,14 +127,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
 
   it('reports the stream on both /healthz and the replication gauges on /metrics', async () => {
     const [a, b] = await twoReplicas();
-    const watch = await openSse(b.url, '/watch');
-    try {
-      expect((await watch.nextEvent())?.event).toBe('ready');
-      expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);
-      expect((await watch.nextEvent())?.event).toBe('set');
-    } finally {
-      watch.close();
-    }
+    expect((await putAndSee(a, b, 'k', 'v'))?.event).toBe('set');
     for (const replica of [a, b]) {
       const health = await http(replica.url, 'GET', '/healthz');
       expect(health.status).toBe(200);
@@ -181,4 +194,26 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
     expect(c.line).toMatch(/replayed 1 record of the stream in \d+ ms$/);
     expect((await http(c.url, 'GET', kv('k'))).body.toString()).toBe('v');
   }, 120_000);
+
+  // Last: it stops the whole cluster (and starts it again).
+  it('reports the cluster unreachable on /healthz once silent past the bound, serving reads meanwhile, and healthy once it is back', async () => {
+    const [a, b] = await twoReplicas();
+    expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);
+    await Promise.all(cluster.nodes.map((node) => node.kill('SIGKILL')));
+    try {
+      const health = await healthzUntil(
+        a,
+        (status) => status !== 200,
+        UNREACHABLE_AFTER_MS + 15_000,
+      );
+      expect(health.status).toBe(503);
+      expect(health.json()).toMatchObject({ error: 'LOG_UNREACHABLE' });
+      expect((await http(a.url, 'GET', kv('k'))).body.toString()).toBe('v');
+    } finally {
+      await Promise.all(cluster.nodes.map((node) => node.start()));
+      await cluster.ready();
+    }
+    expect((await healthzUntil(a, (status) => status === 200, 60_000)).status).toBe(200);
+    expect((await putAndSee(a, b, 'after', 'back'))?.data).toContain('"key":"after"');
+  }, 180_000);
 });
