@@ -30,6 +30,11 @@ export interface AppOptions {
    * @default see `DEFAULT_WATCH_LIMITS`
    */
   readonly watch?: Partial<WatchLimits>;
+  /**
+   * The folder `POST /admin/backup` writes named backups under (`<backupDir>/<name>`).
+   * @default none: that route answers 403 `BACKUP_DISABLED`
+   */
+  readonly backupDir?: string;
 }
 
 /** {@link AppOptions} with every default filled in. */

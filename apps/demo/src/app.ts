@@ -6,6 +6,7 @@ import { HttpError } from './http-error.js';
 import { splitUrl } from './keys.js';
 import { createMetrics } from './metrics.js';
 import { drainRefusedBody } from './refused-body.js';
+import { adminRoutes } from './routes/admin.js';
 import { batchRoute } from './routes/batch.js';
 import { opsRoutes } from './routes/health.js';
 import { kvRoutes } from './routes/kv.js';
@@ -21,6 +22,7 @@ const ALLOW: readonly [RegExp, string, string][] = [
   [/^\/healthz$/, 'GET, HEAD', '/healthz'],
   [/^\/metrics$/, 'GET, HEAD', '/metrics'],
   [/^\/watch$/, 'GET', '/watch'],
+  [/^\/admin\/backup$/, 'POST', '/admin/backup'],
 ];
 
 /** The route a request is counted under: its route, or for a 405 the route it missed. */
@@ -32,7 +34,8 @@ function routeLabel(url: string | undefined, rawUrl: string | undefined): string
 
 /**
  * Builds the HTTP app over `store` (any `Store`; a `DurableStore` adds health, metrics and the
- * change feed): the routes of `/kv/<key>`, `/kv`, `/batch`, `/watch`, `/healthz` and `/metrics`, with every error answered as
+ * change feed, and `backup()`): the routes of `/kv/<key>`, `/kv`, `/batch`, `/watch`, `/healthz`, `/metrics` and
+ * `/admin/backup`, with every error answered as
  * JSON `{ "error": "<code>", "message": "..." }`. The caller listens and closes; while closing,
  * new requests get 503 `SHUTTING_DOWN` and requests in flight finish. Closing the app does not
  * close the store.
@@ -124,7 +127,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
       new HttpError(
         404,
         'ROUTE_NOT_FOUND',
-        'No such route: use /kv/<key>, /kv?prefix=, /batch, /watch, /healthz or /metrics.',
+        'No such route: use /kv/<key>, /kv?prefix=, /batch, /watch, /healthz, /metrics or /admin/backup.',
       ),
     );
   });
@@ -134,6 +137,7 @@ export function buildApp(store: ServedStore, options: AppOptions = {}): FastifyI
   batchRoute(app, store, limits, metrics);
   opsRoutes(app, store, metrics);
   watchRoute(app, store, limits.watch);
+  adminRoutes(app, store, options.backupDir);
   return app;
 }
 
@@ -158,6 +162,9 @@ function toHttpError(
 ): HttpError {
   if (error instanceof HttpError) return error;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    if (route === '/admin/backup') {
+      return new HttpError(400, 'BAD_BODY', 'The body is too large: send {"name": "<name>"}.');
+    }
     return route === '/batch'
       ? new HttpError(
           413,

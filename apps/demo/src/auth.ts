@@ -13,6 +13,12 @@ export function tokenMatches(given: string | Uint8Array, token: string): boolean
   return timingSafeEqual(a, b);
 }
 
+/** Whether a connection's remote address (`socket.remoteAddress`) is on this machine's loopback. */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return isLoopback(address.startsWith('::ffff:') ? address.slice(7) : address);
+}
+
 /** Whether `host` is a loopback address (reachable only from this machine). */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -120,6 +120,13 @@ const FLAGS: readonly Flag[] = [
     fallback: './data',
   },
   {
+    flags: '--backup-dir <dir|off>',
+    name: 'backupDir',
+    env: 'HERMES_BACKUP_DIR',
+    help: 'folder under which POST /admin/backup writes named backups (relative to the working directory; not inside --data-dir)',
+    fallback: 'off',
+  },
+  {
     flags: '--sync <policy>',
     name: 'sync',
     env: 'HERMES_SYNC',
@@ -282,6 +289,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       respMaxClients: parseInteger(v['respMaxClients']!, names['respMaxClients']!, 1, 1_000_000),
       log,
       dataDir: path.resolve(cwd, v['dataDir']!),
+      backupDir: backupFolder(
+        v['backupDir']!,
+        names['backupDir']!,
+        path.resolve(cwd, v['dataDir']!),
+        cwd,
+      ),
       sync: log.kind === 'nats' ? QUORUM : parseSync(v['sync']!, names['sync']),
       recovery: v['recovery'] as RecoveryMode,
       store: v['store'] as StoreKind,
@@ -351,6 +364,25 @@ function reachableHost(
   throw new ConfigError(
     `${flag} "${host}" is reachable from other machines and no token is set: anyone who reaches it could read and change every key. Set a token (--auth-token-file <file>, or HERMES_AUTH_TOKEN), or pass --insecure on to accept the risk.`,
   );
+}
+
+/** The backup folder, resolved, or `undefined` for `off`; refused inside the data folder. */
+function backupFolder(
+  value: string,
+  flag: string,
+  dataDir: string,
+  cwd: string,
+): string | undefined {
+  if (value === 'off') return undefined;
+  const dir = path.resolve(cwd, value);
+  const inside = path.relative(dataDir, dir);
+  const outside = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+  if (!outside) {
+    throw new ConfigError(
+      `${flag} "${value}" is inside the data folder ${dataDir}: the log would take a backup for a file it does not know and refuse to open. Put backups in another folder.`,
+    );
+  }
+  return dir;
 }
 
 /** The token from `--auth-token` or the first line of `--auth-token-file` (not both), checked. */

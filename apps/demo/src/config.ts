@@ -58,6 +58,11 @@ export interface ServiceConfig {
   readonly discardMs: number;
   /** How long a graceful shutdown may take before the process exits with code 1. @default 10_000 */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Absolute path of the folder `POST /admin/backup` writes named backups under, or `undefined`:
+   * backups off. Never inside `dataDir`. @default undefined
+   */
+  readonly backupDir: string | undefined;
   /** Whether the store compacts its log automatically. @default true; false on a replicated log */
   readonly autoCompact: boolean;
 }

@@ -21,6 +21,10 @@
  * - `BAD_REQUEST` (400): Node could not read the request as HTTP (e.g. a raw space in the path).
  * - `HEADERS_TOO_LARGE` (431): the URL or the headers are over Node's 16 KiB limit.
  * - `UNAUTHORIZED` (401): the service has a token and the request did not carry it.
+ * - `ADMIN_LOOPBACK_ONLY` (403): an admin route was asked from another machine.
+ * - `BACKUP_DISABLED` (403): `POST /admin/backup` on a service started without `--backup-dir`.
+ * - `BACKUP_EXISTS` (409): a backup of that name exists already; it is never overwritten.
+ * - `BACKUP_FAILED` (500): the backup could not be written (space, permissions); nothing left.
  * - `SHUTTING_DOWN` (503): the service is stopping; retry against the next instance.
  * - `INTERNAL` (500): a bug; the server's stderr has the details.
  */
@@ -41,6 +45,10 @@ export type HttpErrorCode =
   | 'LOG_UNREACHABLE'
   | 'SHUTTING_DOWN'
   | 'UNAUTHORIZED'
+  | 'ADMIN_LOOPBACK_ONLY'
+  | 'BACKUP_DISABLED'
+  | 'BACKUP_EXISTS'
+  | 'BACKUP_FAILED'
   | 'BAD_REQUEST'
   | 'HEADERS_TOO_LARGE'
   | 'INTERNAL';

@@ -1,5 +1,11 @@
 import type { Store } from '@hermes/store';
-import type { ChangeStream, DurableHealth, DurableStats, WatchOptions } from '@hermes/wal-store';
+import type {
+  BackupReport,
+  ChangeStream,
+  DurableHealth,
+  DurableStats,
+  WatchOptions,
+} from '@hermes/wal-store';
 
 /**
  * What the HTTP app needs from a store: the `Store` contract, plus the health, stats and change
@@ -15,6 +21,8 @@ export interface ServedStore extends Store {
   sync?(): Promise<void>;
   /** The change feed, for `GET /watch` (without it that route answers 404). */
   watch?(options?: WatchOptions): ChangeStream;
+  /** A consistent online copy in a new directory, for `POST /admin/backup` (without it: 403). */
+  backup?(target: string): Promise<BackupReport>;
 }
 
 /** Whether the store takes writes, and if not, why. */

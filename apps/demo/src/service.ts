@@ -86,6 +86,7 @@ export async function startService(
     maxBatchBytes: config.maxBatchBytes,
     drain: { maxBytes: config.discardBytes, maxMs: config.discardMs },
     ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
+    ...(config.backupDir === undefined ? {} : { backupDir: config.backupDir }),
     metrics,
   });
   let resp: RespServer | undefined;

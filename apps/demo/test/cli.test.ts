@@ -33,9 +33,27 @@ describe('parseCli', () => {
       discardMs: 30_000,
       shutdownTimeoutMs: 10_000,
       autoCompact: true,
+      backupDir: undefined,
       authToken: undefined,
       insecure: false,
     });
+  });
+
+  it('takes --backup-dir (or HERMES_BACKUP_DIR) relative to the working directory', () => {
+    expect(run(['--backup-dir', 'backups']).backupDir).toBe('/work/here/backups');
+    expect(run([], { HERMES_BACKUP_DIR: '/srv/backups' }).backupDir).toBe('/srv/backups');
+    expect(run(['--data-dir', '/srv/data', '--backup-dir', '/srv/data-backups']).backupDir).toBe(
+      '/srv/data-backups',
+    );
+  });
+
+  it.each([
+    ['the data folder itself', 'data'],
+    ['a folder inside the data folder', 'data/backups'],
+  ])('refuses --backup-dir as %s (exit 2), saying why', (_what, dir) => {
+    const result = parseCli(['--backup-dir', dir], {}, '/work/here');
+    expect(result).toMatchObject({ kind: 'exit', code: 2 });
+    expect((result as { stderr: string }).stderr).toContain('inside the data folder');
   });
 
   it('drops one leading "--", as pnpm passes it on', () => {

@@ -12,6 +12,7 @@ import {
 } from '@hermes/store';
 import type { ClearRecord, LogPort, LogRecord, OpenReport } from '@hermes/wal';
 import { applyClear, isEveryKey } from './apply-clear.js';
+import { type BackupSettings, backupSnapshot } from './backup.js';
 import { ChangeFeed } from './change-feed.js';
 import { type AppliedOps, isAppliedClear } from './change-history.js';
 import { Compactor } from './compaction.js';
@@ -19,6 +20,7 @@ import { DurableStoreError } from './errors.js';
 import type { ResolvedCompaction, ResolvedWatchHistory } from './options.js';
 import type {
   AppliedKeys,
+  BackupReport,
   CompactionReport,
   DurableHealth,
   DurableStats,
@@ -81,6 +83,10 @@ export class DurableStoreImpl<S extends LockableStore>
   readonly #watchHistory: ResolvedWatchHistory;
   /** The change feed, made by the first `watch()` (so a store never watched pays nothing). */
   #feed: ChangeFeed | undefined;
+  /** How `backup()` writes, or `undefined` on a log passed as `options.log` (no backup). */
+  readonly #backup: BackupSettings | undefined;
+  /** Records applied to memory, in log order, counted from the open (replayed ones included). */
+  #position: number;
 
   constructor(
     inner: S,
@@ -89,8 +95,11 @@ export class DurableStoreImpl<S extends LockableStore>
     compaction: ResolvedCompaction,
     closeTimeoutMs: number,
     watchHistory: ResolvedWatchHistory,
+    backup: BackupSettings | undefined,
   ) {
     super();
+    this.#backup = backup;
+    this.#position = report.records;
     this.#watchHistory = watchHistory;
     this.#closeTimeoutMs = closeTimeoutMs;
     this.inner = inner;
@@ -126,6 +135,7 @@ export class DurableStoreImpl<S extends LockableStore>
       this.#diverge(cause);
       return;
     }
+    this.#position++;
     if (ops !== undefined && this.#appliedListeners.size > 0) this.#applied(ops);
   }
 
@@ -425,6 +435,7 @@ export class DurableStoreImpl<S extends LockableStore>
       applied.failure = this.#diverge(cause);
       return;
     }
+    this.#position++;
     if (this.#appliedListeners.size > 0) this.#applied(ops);
   }
 
@@ -507,6 +518,7 @@ export class DurableStoreImpl<S extends LockableStore>
             const cut = await this.#wal.rotate();
             await this.#wal.installSnapshot(cut, async () => {});
             this.inner.clearUnlocked();
+            this.#position++;
             if (this.#appliedListeners.size > 0) this.#applied('every key');
           })
           .finally(release)
@@ -543,6 +555,7 @@ export class DurableStoreImpl<S extends LockableStore>
     const onDurable = (): void => {
       try {
         const ops = applyClear(this.inner, record, this.#appliedListeners.size > 0);
+        this.#position++;
         if (ops !== undefined && this.#appliedListeners.size > 0) this.#applied(ops);
       } catch (cause) {
         failure = this.#diverge(cause);
@@ -576,6 +589,33 @@ export class DurableStoreImpl<S extends LockableStore>
   compact(): Promise<CompactionReport> {
     if (this.#closing) return Promise.reject(closedError());
     return this.#compactor.run();
+  }
+
+  backup(target: string): Promise<BackupReport> {
+    const started = performance.now();
+    try {
+      this.#checkWritable();
+      if (this.#backup === undefined) {
+        throw new DurableStoreError(
+          'DURABLE_BACKUP_UNSUPPORTED',
+          "backup() writes a local log directory and is not supported on a log passed as options.log: back up with that log's own tools.",
+        );
+      }
+      if (typeof target !== 'string' || target === '') {
+        throw new DurableStoreError(
+          'DURABLE_INVALID_OPTIONS',
+          'backup() needs the path of a new directory to write the copy to.',
+        );
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Writes apply to memory synchronously, in log order: a snapshot taken now, with the count
+    // of records applied so far, is the state at exactly that point of the log.
+    const source = { snapshot: this.inner.snapshot(), position: this.#position, started };
+    return backupSnapshot(source, target, this.#backup, () =>
+      this.#closing ? backupStoppedError() : undefined,
+    );
   }
 
   stats(): DurableStats {
@@ -695,6 +735,13 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
     timer.unref();
   });
   return Promise.race([promise.then(ignore, ignore), timeout]).finally(() => clearTimeout(timer));
+}
+
+function backupStoppedError(): StoreError {
+  return new StoreError(
+    'STORE_CLOSED',
+    'The backup stopped because the store is closing; nothing was left under its target. Take it again once the store is open.',
+  );
 }
 
 function closedError(): StoreError {

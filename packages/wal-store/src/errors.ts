@@ -14,6 +14,11 @@ export type DurableStoreErrorCode =
    * no longer matches the log, so every later write is refused. Fix the cause and reopen.
    */
   | 'DURABLE_APPLY_FAILED'
+  /**
+   * `backup()` on a store whose log was passed as `options.log` (a replicated log): back up with
+   * that log's own tools, or open a store on the local log and back that up.
+   */
+  | 'DURABLE_BACKUP_UNSUPPORTED'
   /** A compaction was stopped because the store is closing; the old log is intact. */
   | 'DURABLE_COMPACTION_ABORTED'
   /**

@@ -12,6 +12,7 @@ export {
 } from './options.js';
 export type {
   AppliedKeys,
+  BackupReport,
   CompactionOptions,
   CompactionReport,
   DurableHealth,

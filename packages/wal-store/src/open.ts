@@ -99,6 +99,9 @@ export async function openDurableStore<S extends LockableStore>(
     settings,
     options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
     history,
+    options.log === undefined
+      ? { dir: options.dir, fs: options.fs, limits: options.limits }
+      : undefined,
   );
   return durable;
 }

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Store } from '@hermes/store';
+import type { StoreReader } from '@hermes/store';
 import type { SnapshotWriter } from '@hermes/wal';
 
 /** Entries written between two yields to the event loop, so writes keep flowing meanwhile. */
@@ -13,7 +13,7 @@ const ENTRIES_PER_SLICE = 2048;
  * Resolves the number of entries written.
  */
 export async function writeLiveEntries(
-  store: Store,
+  store: StoreReader,
   writer: SnapshotWriter,
   shouldStop: () => Error | undefined,
 ): Promise<number> {

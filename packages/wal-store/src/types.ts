@@ -65,6 +65,24 @@ export interface CompactionReport {
   readonly durationMs: number;
 }
 
+/** What one backup wrote; see {@link DurableStore.backup}. */
+export interface BackupReport {
+  /** The backup directory, as an absolute path. */
+  readonly target: string;
+  /** Keys in the backup. */
+  readonly keys: number;
+  /** Bytes written (the snapshot and the empty segment's header). */
+  readonly bytes: number;
+  /**
+   * The point in log order the backup holds, in records counted from this store's open: those
+   * replayed then (`report.records`) plus those applied since (a whole-store `clear()` counts as
+   * one). The backup holds exactly the effect of these records and of no later one.
+   */
+  readonly position: number;
+  /** Wall time from the call to the backup being durable under its name. */
+  readonly durationMs: number;
+}
+
 /** The log's stats plus the durable store's compaction counters. */
 export interface DurableStats extends WalStats {
   /** Compactions that succeeded (manual and automatic). */
@@ -156,6 +174,18 @@ export interface DurableStore<S extends LockableStore = LockableStore>
    * `DURABLE_COMPACTION_ABORTED` when `close()` stopped it.
    */
   compact(): Promise<CompactionReport>;
+  /**
+   * Writes a consistent copy of the store to the new directory `target` while writes go on: the
+   * state at one point in log order (a frozen `snapshot()`, taken at the call, so it holds every
+   * write that resolved before the call), as a log directory (a snapshot file and an empty
+   * segment) that `openDurableStore({ dir: target })` opens as a normal store. Files and
+   * directories are fsynced, and the copy is written beside `target` then renamed into place,
+   * so a crash never leaves a partial copy under that name. Restore is opening the copy.
+   * Rejects with `WAL_BACKUP_TARGET_EXISTS` if `target` exists and is not an empty directory,
+   * `DURABLE_BACKUP_UNSUPPORTED` on a log passed as `options.log`, `STORE_CLOSED` once closed,
+   * `DURABLE_APPLY_FAILED` once memory diverged from the log, or the I/O error that stopped it.
+   */
+  backup(target: string): Promise<BackupReport>;
   /**
    * An atomic read-modify-write of several keys: holds `keys` exclusively (queued in call order
    * with every other write on them), calls `decide` synchronously with a reader of the current

@@ -27,7 +27,12 @@ export type WalErrorCode =
    */
   | 'WAL_BAD_DIRECTORY'
   /** `hermes-wal import` found a line of the seed log it cannot take (line number given). */
-  | 'WAL_IMPORT_INVALID';
+  | 'WAL_IMPORT_INVALID'
+  /**
+   * A backup's target exists and is not an empty directory: a backup never overwrites anything.
+   * Pick a new target, or remove the old one first.
+   */
+  | 'WAL_BACKUP_TARGET_EXISTS';
 
 /** Every error the log raises itself; record-level refusals keep their `RecordError`. */
 export class WalError extends Error {

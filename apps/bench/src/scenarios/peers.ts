@@ -15,10 +15,14 @@ const Datastore = NedbModule as unknown as typeof NedbModule.default;
 
 const require = createRequire(import.meta.url);
 
+/** How to build the SQLite peer's native addon, which a plain install leaves out. */
+export const BUILD_SQLITE = 'npx --yes pnpm@10.34.8 --dir apps/bench run build:sqlite';
+
 /**
- * better-sqlite3 is an optional dependency of the bench: its native addon is compiled at install
- * time, which fails on a machine with neither a prebuilt binary nor Node's headers. Returns the
- * constructor, or the reason it cannot be used.
+ * better-sqlite3 is an optional peer of the bench: its native addon compiles for minutes (and
+ * fails where Node's headers cannot be had), so the workspace's install skips it
+ * (`ignoredBuiltDependencies`) and `BUILD_SQLITE` builds it. Returns the constructor, or the
+ * reason it cannot be used.
  */
 function loadSqlite(): typeof BetterSqlite3 | string {
   try {
@@ -26,7 +30,11 @@ function loadSqlite(): typeof BetterSqlite3 | string {
     new Database(':memory:').close();
     return Database;
   } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    if (/bindings file/.test(message)) {
+      return `its native addon is not built, which a plain install skips; build it with ${BUILD_SQLITE}`;
+    }
+    return message;
   }
 }
 

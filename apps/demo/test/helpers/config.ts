@@ -23,6 +23,7 @@ export function testConfig(dataDir: string, overrides: Partial<ServiceConfig> = 
     discardMs: 30_000,
     shutdownTimeoutMs: 10_000,
     autoCompact: true,
+    backupDir: undefined,
     authToken: undefined,
     insecure: false,
     ...overrides,

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { RecordLimits } from '@hermes/record';
 import { WalError } from '../errors.js';
+import { BACKUP_HELP, backup } from './backup.js';
 import { DUMP_HELP, dump } from './dump.js';
 import { IMPORT_HELP, importCommand } from './import.js';
 import { type CliIo, Exit } from './io.js';
@@ -30,6 +31,8 @@ Commands:
   unlock <dir>          remove a LOCK whose holder is gone, saying what it checked [--force]
   import <seed-log> <dir>
                         migrate a log of the seed's format into a new checksummed log
+  backup <dir> <target> [--json]
+                        copy a log no process holds into a new directory that opens as a log
 
 Run \`hermes-wal <command> --help\` for details; \`hermes-wal --version\` prints the version.
 Exit status 64 means a usage error.
@@ -42,6 +45,13 @@ const HELP: Record<string, string> = {
   salvage: SALVAGE_HELP,
   unlock: UNLOCK_HELP,
   import: IMPORT_HELP,
+  backup: BACKUP_HELP,
+};
+
+/** What the commands that take two paths expect, for their usage error. */
+const TWO_PATHS: Record<string, string> = {
+  import: '<seed-log-file> and <dir>',
+  backup: '<dir> and <target>',
 };
 
 /** The flags each command takes besides `--help` and the `--max-*` limits. */
@@ -50,6 +60,7 @@ const FLAGS: Record<string, readonly string[]> = {
   salvage: ['json'],
   unlock: ['force'],
   import: ['non-utf8-keys'],
+  backup: ['json'],
 };
 
 function describe(error: unknown): string {
@@ -88,10 +99,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     await io.out(`${help}\n${LIMITS_HELP}`);
     return Exit.ok;
   }
-  const wanted = command === 'import' ? 2 : 1;
+  const wanted = TWO_PATHS[command] === undefined ? 1 : 2;
   const dir = parsed.positionals[wanted - 1];
   if (dir === undefined || parsed.positionals.length > wanted) {
-    const what = wanted === 2 ? '<seed-log-file> and <dir>' : 'exactly one <dir>';
+    const what = TWO_PATHS[command] ?? 'exactly one <dir>';
     await io.err(`hermes-wal ${command}: expected ${what}\n\n${help}`);
     return Exit.usage;
   }
@@ -99,6 +110,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (command === 'import') {
       const keys = parsed.values['non-utf8-keys'];
       return await importCommand(parsed.positionals[0]!, dir, keys, limits, io);
+    }
+    if (command === 'backup') {
+      const [source, target] = parsed.positionals as [string, string];
+      return await backup(source, target, parsed.values.json === true, limits, io);
     }
     if (command === 'verify') return await verify(dir, limits, io);
     if (command === 'dump') return await dump(dir, parsed.values.json === true, limits, io);

@@ -1,10 +1,10 @@
 import type { RecordLimits } from '@hermes/record';
-import { WalPathError } from '../errors.js';
 import { acquireLock } from '../lock.js';
 import { nodeFileSystem } from '../node-fs.js';
 import { type SalvageReport, salvageLog } from '../salvage.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
+import { mustExist } from './must-exist.js';
 
 /** Help text of `hermes-wal salvage`. */
 export const SALVAGE_HELP = `Usage: hermes-wal salvage <dir> [--json] [--max-*]
@@ -35,7 +35,7 @@ export async function salvage(
   io: CliIo,
   fs: FileSystem = nodeFileSystem,
 ): Promise<number> {
-  await mustExist(fs, dir);
+  await mustExist(fs, dir, 'salvage');
   const lock = await acquireLock(fs, dir);
   let report: SalvageReport;
   try {
@@ -59,21 +59,4 @@ function render(dir: string, report: SalvageReport): string {
   }
   if (report.files.length === 0) lines.push('nothing to salvage: no damaged records');
   return `${lines.join('\n')}\n`;
-}
-
-/** Refuses a directory that is not there, rather than creating a lock in a new one. */
-async function mustExist(fs: FileSystem, dir: string): Promise<void> {
-  try {
-    await fs.readdir(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-    throw new WalPathError(
-      'WAL_BAD_DIRECTORY',
-      dir,
-      `The log directory ${dir} does not exist (or is not a directory): there is nothing to ` +
-        'salvage. Pass the directory the log is in (the --data-dir of the service).',
-      { cause: error },
-    );
-  }
 }
