@@ -123,7 +123,7 @@ const FLAGS: readonly Flag[] = [
     flags: '--backup-dir <dir|off>',
     name: 'backupDir',
     env: 'HERMES_BACKUP_DIR',
-    help: 'folder under which POST /admin/backup writes named backups (relative to the working directory; not inside --data-dir)',
+    help: 'folder under which POST /admin/backup writes named backups (relative to the working directory; not inside --data-dir); local log only',
     fallback: 'off',
   },
   {
@@ -329,7 +329,8 @@ const QUORUM: SyncSetting = { ms: 0, label: 'quorum' };
 
 /**
  * Refuses, on a replicated log, the flags that only a local log has (set explicitly, by flag or
- * variable): `--data-dir`, `--sync`, `--recovery`, and `--auto-compact on`.
+ * variable): `--data-dir`, `--sync`, `--recovery`, `--backup-dir <dir>` and `--auto-compact on`
+ * (their `off` is harmless).
  */
 function refuseLocalOnly(
   v: Record<string, string>,
@@ -340,10 +341,12 @@ function refuseLocalOnly(
     dataDir: 'the log is the stream, not a folder',
     sync: "JetStream acknowledges a write once a quorum of the stream's replicas stored it",
     recovery: 'replay reads the stream, which has no torn tail; a damaged message stops the log',
+    backupDir:
+      "POST /admin/backup copies a local log; back up the stream with NATS's own tools, e.g. nats stream backup",
     autoCompact: 'compaction of a replicated log is not supported yet',
   };
   for (const [flag, reason] of Object.entries(why)) {
-    if (!given.has(flag) || (flag === 'autoCompact' && v[flag] === 'off')) continue;
+    if (!given.has(flag) || v[flag] === 'off') continue;
     throw new ConfigError(
       `${names[flag]} does not apply with ${names['log']} nats://... (${reason}): drop ${names[flag]}, or use --log local.`,
     );

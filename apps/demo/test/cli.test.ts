@@ -212,6 +212,7 @@ describe('--log and --stream: a replica on NATS JetStream', () => {
       autoCompact: false,
     });
     expect(run(['--log', NATS, '--auto-compact', 'off']).autoCompact).toBe(false);
+    expect(run(['--log', NATS, '--backup-dir', 'off']).backupDir).toBeUndefined();
   });
 
   it.each([
@@ -254,6 +255,8 @@ describe('--log and --stream: a replica on NATS JetStream', () => {
     [[], { HERMES_SYNC: 'everysec' }, /HERMES_SYNC does not apply/],
     [['--recovery', 'salvage'], {}, /--recovery does not apply/],
     [['--auto-compact', 'on'], {}, /--auto-compact does not apply .* not supported yet/],
+    [['--backup-dir', '/srv/b'], {}, /--backup-dir does not apply .* nats stream backup/],
+    [[], { HERMES_BACKUP_DIR: '/srv/b' }, /HERMES_BACKUP_DIR does not apply/],
   ])('refuses %j %j with nats, as only the local log has it', (argv, env, pattern) => {
     expect(refused(['--log', NATS, ...argv], env)).toMatch(pattern);
   });
