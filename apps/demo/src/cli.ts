@@ -10,7 +10,14 @@ import {
 } from './app-options.js';
 import { isLoopback, MIN_TOKEN_LENGTH } from './auth.js';
 import type { ServiceConfig, StoreKind } from './config.js';
-import { ConfigError, parseBytes, parseInteger, parseSync } from './parse-values.js';
+import { parseLog } from './log-flag.js';
+import {
+  ConfigError,
+  parseBytes,
+  parseInteger,
+  parseSync,
+  type SyncSetting,
+} from './parse-values.js';
 import { DEFAULT_DRAIN_MS } from './refused-body.js';
 import { VERSION } from './version.js';
 
@@ -92,31 +99,45 @@ const FLAGS: readonly Flag[] = [
     choices: ['on', 'off'],
   },
   {
+    flags: '--log <local|urls>',
+    name: 'log',
+    env: 'HERMES_LOG',
+    help: 'where writes go: local (the log in --data-dir), or nats://host:port[,nats://host:port...], the client URLs of a NATS JetStream cluster: this process is then one replica of the stream (--stream) that every replica follows',
+    fallback: 'local',
+  },
+  {
+    flags: '--stream <name>',
+    name: 'stream',
+    env: 'HERMES_STREAM',
+    help: 'with --log nats://: the JetStream stream of the replicated log (created with 3 replicas if missing)',
+    fallback: 'hermes',
+  },
+  {
     flags: '--data-dir <dir>',
     name: 'dataDir',
     env: 'HERMES_DATA_DIR',
-    help: 'data folder (the log), relative to the working directory',
+    help: 'data folder (the log), relative to the working directory; not used with --log nats://',
     fallback: './data',
   },
   {
     flags: '--backup-dir <dir|off>',
     name: 'backupDir',
     env: 'HERMES_BACKUP_DIR',
-    help: 'folder under which POST /admin/backup writes named backups (relative to the working directory; not inside --data-dir)',
+    help: 'folder under which POST /admin/backup writes named backups (relative to the working directory; not inside --data-dir); local log only',
     fallback: 'off',
   },
   {
     flags: '--sync <policy>',
     name: 'sync',
     env: 'HERMES_SYNC',
-    help: 'always (fsync before acknowledging), everysec, or a period from 1ms to 1h like 250ms, 2s, 1m',
+    help: 'always (fsync before acknowledging), everysec, or a period from 1ms to 1h like 250ms, 2s, 1m; does not apply with --log nats:// (JetStream acknowledges once a quorum stored a write)',
     fallback: 'always',
   },
   {
     flags: '--recovery <mode>',
     name: 'recovery',
     env: 'HERMES_RECOVERY',
-    help: 'what start-up does with a damaged log: tolerate-tail cuts a torn final record and refuses damage before it; strict refuses any damage; salvage skips damaged records (lost) and serves every intact one',
+    help: 'what start-up does with a damaged local log: tolerate-tail cuts a torn final record and refuses damage before it; strict refuses any damage; salvage skips damaged records (lost) and serves every intact one',
     fallback: 'tolerate-tail',
     choices: ['strict', 'tolerate-tail', 'salvage'],
   },
@@ -188,7 +209,7 @@ const FLAGS: readonly Flag[] = [
     flags: '--auto-compact <on|off>',
     name: 'autoCompact',
     env: 'HERMES_AUTO_COMPACT',
-    help: 'compact the log when it outgrows the live data',
+    help: 'compact the log when it outgrows the live data (local log only: a replicated log is not compacted yet)',
     fallback: 'on',
     choices: ['on', 'off'],
   },
@@ -226,12 +247,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   }
   /** The flag or variable a value came from, as errors name it. */
   const names: Record<string, string> = {};
+  /** The flags set on the command line or through their variable (not left at the default). */
+  const given = new Set<string>();
   const raw = (flag: Flag): string => {
     const fromCli = program.getOptionValueSource(flag.name) === 'cli';
     const envValue = env[flag.env];
     names[flag.name] = flag.flags.split(' ')[0]!;
+    if (fromCli) given.add(flag.name);
     if (!fromCli && envValue !== undefined && envValue !== '') {
       names[flag.name] = flag.env;
+      given.add(flag.name);
       if (flag.choices && !flag.choices.includes(envValue)) {
         throw new ConfigError(
           `${flag.env} "${envValue}" must be one of ${flag.choices.join(', ')}.`,
@@ -245,6 +270,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     const v = Object.fromEntries(FLAGS.map((f) => [f.name, raw(f)])) as Record<string, string>;
     const authToken = readToken(v['authToken']!, v['authTokenFile']!, cwd);
     const insecure = v['insecure'] === 'on';
+    const log = parseLog(
+      v['log']!,
+      names['log']!,
+      v['stream']!,
+      names['stream']!,
+      given.has('stream'),
+    );
+    if (log.kind === 'nats') refuseLocalOnly(v, names, given);
     const config: ServiceConfig = {
       host: reachableHost(v['host']!, names['host']!, authToken, insecure),
       port: parseInteger(v['port']!, names['port']!, 0, 65535),
@@ -254,6 +287,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
           : parseInteger(v['respPort']!, names['respPort']!, 0, 65535),
       respHost: reachableHost(v['respHost']!, names['respHost']!, authToken, insecure),
       respMaxClients: parseInteger(v['respMaxClients']!, names['respMaxClients']!, 1, 1_000_000),
+      log,
       dataDir: path.resolve(cwd, v['dataDir']!),
       backupDir: backupFolder(
         v['backupDir']!,
@@ -261,7 +295,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
         path.resolve(cwd, v['dataDir']!),
         cwd,
       ),
-      sync: parseSync(v['sync']!, names['sync']),
+      sync: log.kind === 'nats' ? QUORUM : parseSync(v['sync']!, names['sync']),
       recovery: v['recovery'] as RecoveryMode,
       store: v['store'] as StoreKind,
       shards: parseInteger(v['shards']!, names['shards']!, 1, 4096),
@@ -277,7 +311,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
         1,
         3_600_000,
       ),
-      autoCompact: v['autoCompact'] === 'on',
+      autoCompact: log.kind === 'local' && v['autoCompact'] === 'on',
       authToken,
       insecure,
     };
@@ -287,6 +321,35 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       return { kind: 'exit', code: 2, stdout: '', stderr: `hermes: ${error.message}\n` };
     }
     throw error;
+  }
+}
+
+/** What `sync` reads on a replicated log: a write is acknowledged once a quorum stored it. */
+const QUORUM: SyncSetting = { ms: 0, label: 'quorum' };
+
+/**
+ * Refuses, on a replicated log, the flags that only a local log has (set explicitly, by flag or
+ * variable): `--data-dir`, `--sync`, `--recovery`, `--backup-dir <dir>` and `--auto-compact on`
+ * (their `off` is harmless).
+ */
+function refuseLocalOnly(
+  v: Record<string, string>,
+  names: Record<string, string>,
+  given: ReadonlySet<string>,
+): void {
+  const why: Record<string, string> = {
+    dataDir: 'the log is the stream, not a folder',
+    sync: "JetStream acknowledges a write once a quorum of the stream's replicas stored it",
+    recovery: 'replay reads the stream, which has no torn tail; a damaged message stops the log',
+    backupDir:
+      "POST /admin/backup copies a local log; back up the stream with NATS's own tools, e.g. nats stream backup",
+    autoCompact: 'compaction of a replicated log is not supported yet',
+  };
+  for (const [flag, reason] of Object.entries(why)) {
+    if (!given.has(flag) || v[flag] === 'off') continue;
+    throw new ConfigError(
+      `${names[flag]} does not apply with ${names['log']} nats://... (${reason}): drop ${names[flag]}, or use --log local.`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { RecoveryMode } from '@hermes/wal';
+import type { LogSetting } from './log-flag.js';
 import type { SyncSetting } from './parse-values.js';
 
 /** Which in-memory store the durable store wraps. */
@@ -24,9 +25,14 @@ export interface ServiceConfig {
   readonly authToken: string | undefined;
   /** Accept listening beyond loopback with no token. @default false */
   readonly insecure: boolean;
-  /** Absolute path of the data folder (the log directory). @default `<cwd>/data` */
+  /**
+   * Where writes go (`--log`, `--stream`): the local log in `dataDir`, or a JetStream stream
+   * (then `dataDir` is unused). @default { kind: 'local' }
+   */
+  readonly log: LogSetting;
+  /** Absolute path of the data folder (the log directory); unused on a replicated log. @default `<cwd>/data` */
   readonly dataDir: string;
-  /** @default always */
+  /** @default always; on a replicated log `quorum` (`--sync` does not apply there) */
   readonly sync: SyncSetting;
   /**
    * What start-up does with a damaged log (`--recovery`): `tolerate-tail` cuts a torn final
@@ -57,6 +63,6 @@ export interface ServiceConfig {
    * backups off. Never inside `dataDir`. @default undefined
    */
   readonly backupDir: string | undefined;
-  /** Whether the store compacts its log automatically. @default true */
+  /** Whether the store compacts its log automatically. @default true; false on a replicated log */
   readonly autoCompact: boolean;
 }

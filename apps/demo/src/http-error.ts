@@ -10,9 +10,14 @@
  * - `ROUTE_NOT_FOUND` (404): no such route.
  * - `METHOD_NOT_ALLOWED` (405): the route exists, not with that method (see `Allow`).
  * - `KEY_EXISTS` (412): `If-None-Match: *` and the key is present.
- * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit.
+ * - `WRITE_CONFLICT` (409): on a replicated log, a conditional write kept losing the race to
+ *   other replicas' writes; nothing was written, retry.
+ * - `VALUE_TOO_LARGE` (413): a value (or a body) over the limit, or a record over a replicated
+ *   log's `max_payload`.
  * - `BATCH_TOO_LARGE` (413): a batch with too many operations or bytes.
  * - `LOG_POISONED` (503): a write or fsync of the log failed; writes are refused, reads served.
+ * - `LOG_UNREACHABLE` (503): a replica cannot reach its NATS cluster (no word from it for a
+ *   while, or a write it did not acknowledge in time); reads are served, maybe stale.
  * - `BAD_REQUEST` (400): Node could not read the request as HTTP (e.g. a raw space in the path).
  * - `HEADERS_TOO_LARGE` (431): the URL or the headers are over Node's 16 KiB limit.
  * - `UNAUTHORIZED` (401): the service has a token and the request did not carry it.
@@ -33,9 +38,11 @@ export type HttpErrorCode =
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'KEY_EXISTS'
+  | 'WRITE_CONFLICT'
   | 'VALUE_TOO_LARGE'
   | 'BATCH_TOO_LARGE'
   | 'LOG_POISONED'
+  | 'LOG_UNREACHABLE'
   | 'SHUTTING_DOWN'
   | 'UNAUTHORIZED'
   | 'ADMIN_LOOPBACK_ONLY'

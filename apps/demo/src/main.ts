@@ -6,12 +6,14 @@ import { type RunningService, startService } from './service.js';
 
 /** Exit code when the data folder is locked by another process. */
 export const EXIT_LOCKED = 3;
+/** Exit code when no server of `--log nats://...` could be reached. */
+export const EXIT_LOG_UNREACHABLE = 4;
 
 /**
  * Runs the service from the command line: parses flags and `HERMES_*` variables, starts, prints
  * one line, and shuts down gracefully on SIGINT/SIGTERM (exit 0), or exits 1 when that takes
- * longer than `--shutdown-timeout` or a second signal arrives. Exits 2 on a bad flag and 3 when
- * another process holds the data folder.
+ * longer than `--shutdown-timeout` or a second signal arrives. Exits 2 on a bad flag, 3 when
+ * another process holds the data folder and 4 when no server of `--log nats://...` answers.
  */
 export async function main(argv: readonly string[]): Promise<void> {
   const parsed = parseCli(argv, process.env, userCwd(process.env, process.cwd()));
@@ -30,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     service = await startService(config, { stderr: process.stderr });
   } catch (error) {
     process.stderr.write(`${startFailure(error, config)}\n`);
-    process.exit(codeOf(error) === 'WAL_LOCKED' ? EXIT_LOCKED : 1);
+    process.exit(exitCodeOf(error));
   }
   process.stdout.write(`${service.line}\n`);
   shutdown.ready(service);
@@ -91,6 +93,11 @@ function startFailure(error: unknown, config: ServiceConfig): string {
       return `hermes: ${config.host}:${config.port} is already in use; stop what listens there or pick another --port.`;
     case 'WAL_CORRUPT':
       return corruptFailure(message, error as WalCorruptError, config);
+    case 'JETSTREAM_UNREACHABLE':
+    case 'JETSTREAM_STREAM_MISMATCH':
+    case 'JETSTREAM_BAD_MESSAGE':
+    case 'JETSTREAM_TIMEOUT':
+      return replicatedFailure(message, config);
     default:
       return `hermes: could not start: ${message}`;
   }
@@ -116,6 +123,23 @@ function corruptFailure(message: string, error: WalCorruptError, config: Service
     '(or HERMES_RECOVERY=salvage): it skips the damaged records, which are lost, and leaves their ' +
     `bytes in place${command}.`
   );
+}
+
+/** Why the replicated log of `--log nats://...` did not open, naming the flag and the stream. */
+function replicatedFailure(message: string, config: ServiceConfig): string {
+  const where =
+    config.log.kind === 'nats'
+      ? `--log ${config.log.servers.join(',')} (stream ${config.log.stream})`
+      : '--log';
+  return `hermes: the replicated log of ${where} did not open: ${message} Check that the cluster runs and that --log (or HERMES_LOG) names its client URLs.`;
+}
+
+/** The exit code of a failed start: 3 for a locked folder, 4 for an unreachable cluster, else 1. */
+function exitCodeOf(error: unknown): number {
+  const code = codeOf(error);
+  if (code === 'WAL_LOCKED') return EXIT_LOCKED;
+  if (code === 'JETSTREAM_UNREACHABLE') return EXIT_LOG_UNREACHABLE;
+  return 1;
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -8,6 +8,8 @@ import { createMetrics } from './metrics.js';
 import { openServiceStore } from './open-store.js';
 import { type RespServer, startRespServer } from './redis/server.js';
 import { type ProgressStream, replayProgress } from './replay-progress.js';
+import { replicationOf } from './replication.js';
+import { registerReplicationGauges } from './replication-metrics.js';
 import { startupLine } from './startup-line.js';
 
 /** A started service. */
@@ -59,6 +61,9 @@ export async function startService(
     const stats = store.stats();
     return { logBytes: stats.logBytes, fsyncLagMs: stats.fsyncLagMs, keys: store.size };
   });
+  if (config.log.kind === 'nats') {
+    registerReplicationGauges(metrics.registry, () => replicationOf(store.stats()));
+  }
   store.on('compaction', () => metrics.compaction(true));
   store.on('compaction-failed', (error) => {
     metrics.compaction(false);
@@ -67,6 +72,8 @@ export async function startService(
     );
   });
   store.on('poisoned', (error) => {
+    // A replicated log has no observer of its own: the store's event sets the gauge.
+    if (config.log.kind === 'nats') metrics.observer.poisoned(error);
     io.stderr.write(
       `hermes: the log failed, writes are refused until restart (reads still work): ${error.message}\n`,
     );

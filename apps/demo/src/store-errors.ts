@@ -1,4 +1,5 @@
 import { HttpError } from './http-error.js';
+import { type ReplicaFailure, replicaFailure } from './replica-errors.js';
 import { type ServedStore, writeHealth } from './served-store.js';
 
 const CLOSED = new Set(['WAL_CLOSED', 'STORE_CLOSED', 'DURABLE_CLOSED', 'WAL_CLOSE_TIMEOUT']);
@@ -13,7 +14,10 @@ const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY', 'DUR
 /**
  * Turns an error a store write rejected with into the response to send: the log's failures are
  * 503 `LOG_POISONED` (reads still work), a closed store is 503 `SHUTTING_DOWN`, the codec's
- * refusals are 400/413; anything else is 500 `INTERNAL`.
+ * refusals are 400/413; on a replicated log, a write its cluster did not acknowledge is 503
+ * `LOG_UNREACHABLE`, a conditional write that kept losing to other replicas 409
+ * `WRITE_CONFLICT`, a record over the cluster's `max_payload` 413 `VALUE_TOO_LARGE`; anything
+ * else is 500 `INTERNAL`.
  */
 export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError {
   if (error instanceof HttpError) return error;
@@ -21,6 +25,8 @@ export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError 
   if (code !== undefined && LOG_FAILED.has(code)) return poisoned(error, messageOf(error));
   const health = writeHealth(store);
   if (!health.ok) return poisoned(error, health.reason);
+  const replica = replicaFailure(error);
+  if (replica !== undefined) return replicaError(replica, error);
   if (code !== undefined && CLOSED.has(code)) {
     return new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.', {
       cause: error,
@@ -48,6 +54,24 @@ export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError 
       cause: error,
     },
   );
+}
+
+/** The answer to a write that failed on a replicated log, by what the failure means. */
+function replicaError(failure: ReplicaFailure, error: unknown): HttpError {
+  const message = messageOf(error);
+  switch (failure) {
+    case 'unacknowledged':
+      return new HttpError(
+        503,
+        'LOG_UNREACHABLE',
+        `The NATS cluster did not acknowledge the write: ${message} Its outcome is unknown: read the key back before retrying a write that is not idempotent.`,
+        { cause: error },
+      );
+    case 'conflict':
+      return new HttpError(409, 'WRITE_CONFLICT', message, { cause: error });
+    case 'too-large':
+      return new HttpError(413, 'VALUE_TOO_LARGE', message, { cause: error });
+  }
 }
 
 /** The 503 for a poisoned log. */

@@ -19,6 +19,7 @@ describe('parseCli', () => {
       respPort: undefined,
       respHost: '127.0.0.1',
       respMaxClients: 10_000,
+      log: { kind: 'local' },
       dataDir: '/work/here/data',
       sync: { ms: 0, label: 'always' },
       recovery: 'tolerate-tail',
@@ -179,6 +180,85 @@ describe('parseCli', () => {
       expect(result.stdout).toContain('--max-batch-bytes');
       expect(result.stdout).toContain('HERMES_SHUTDOWN_TIMEOUT');
     }
+  });
+});
+
+describe('--log and --stream: a replica on NATS JetStream', () => {
+  const refused = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
+    const result = parseCli(argv, env, '/work/here');
+    if (result.kind !== 'exit') throw new Error('expected exit 2, got a config');
+    expect(result.code).toBe(2);
+    return result.stderr;
+  };
+  const NATS = 'nats://127.0.0.1:4222,nats://127.0.0.1:4223';
+
+  it('takes the servers and the stream from the flags or HERMES_LOG and HERMES_STREAM, the flag winning', () => {
+    expect(run(['--log', NATS]).log).toEqual({
+      kind: 'nats',
+      servers: ['nats://127.0.0.1:4222', 'nats://127.0.0.1:4223'],
+      stream: 'hermes',
+    });
+    expect(run([], { HERMES_LOG: 'nats://h:1', HERMES_STREAM: 'kv_2' }).log).toEqual({
+      kind: 'nats',
+      servers: ['nats://h:1'],
+      stream: 'kv_2',
+    });
+    expect(run(['--log', 'local'], { HERMES_LOG: 'nats://h:1' }).log).toEqual({ kind: 'local' });
+  });
+
+  it('on nats, reads sync as quorum and turns automatic compaction off (not supported there yet)', () => {
+    expect(run(['--log', NATS])).toMatchObject({
+      sync: { ms: 0, label: 'quorum' },
+      autoCompact: false,
+    });
+    expect(run(['--log', NATS, '--auto-compact', 'off']).autoCompact).toBe(false);
+    expect(run(['--log', NATS, '--backup-dir', 'off']).backupDir).toBeUndefined();
+  });
+
+  it.each([
+    ['nats://127.0.0.1', /--log "nats:\/\/127\.0\.0\.1" has .* which lacks a host and a port/],
+    ['http://127.0.0.1:4222', /--log .* not a nats:\/\/ URL/],
+    ['nats://127.0.0.1:4222,', /--log .* has an empty server/],
+    ['nats://u:p@127.0.0.1:4222', /--log .* has credentials/],
+    ['nats://127.0.0.1:4222/x', /--log .* more than a host and a port/],
+    ['remote', /--log "remote" has "remote", which is not a URL: give "local"/],
+  ])('refuses --log %s with exit 2, naming the flag and the form it takes', (value, pattern) => {
+    expect(refused(['--log', value])).toMatch(pattern);
+  });
+
+  it('names HERMES_LOG when the bad value came from it', () => {
+    expect(refused([], { HERMES_LOG: 'nats://x' })).toMatch(/^hermes: HERMES_LOG "nats:\/\/x"/);
+  });
+
+  it('refuses a stream name JetStream cannot take', () => {
+    expect(refused(['--log', NATS, '--stream', 'a.b'])).toMatch(
+      /--stream "a\.b" is not a stream name/,
+    );
+  });
+
+  it('refuses --stream on the local log, which has no stream', () => {
+    expect(refused(['--stream', 'kv'])).toMatch(/--stream "kv" applies only to a replicated log/);
+    expect(refused([], { HERMES_STREAM: 'kv' })).toMatch(/HERMES_STREAM "kv" applies only/);
+  });
+
+  it.each([
+    [
+      ['--data-dir', './d'],
+      {},
+      /--data-dir does not apply with --log nats:\/\/\.\.\. \(the log is the stream/,
+    ],
+    [
+      ['--sync', 'always'],
+      {},
+      /--sync does not apply .* a quorum of the stream's replicas stored it/,
+    ],
+    [[], { HERMES_SYNC: 'everysec' }, /HERMES_SYNC does not apply/],
+    [['--recovery', 'salvage'], {}, /--recovery does not apply/],
+    [['--auto-compact', 'on'], {}, /--auto-compact does not apply .* not supported yet/],
+    [['--backup-dir', '/srv/b'], {}, /--backup-dir does not apply .* nats stream backup/],
+    [[], { HERMES_BACKUP_DIR: '/srv/b' }, /HERMES_BACKUP_DIR does not apply/],
+  ])('refuses %j %j with nats, as only the local log has it', (argv, env, pattern) => {
+    expect(refused(['--log', NATS, ...argv], env)).toMatch(pattern);
   });
 });
 

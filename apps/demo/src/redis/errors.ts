@@ -1,3 +1,5 @@
+import { replicaFailure } from '../replica-errors.js';
+
 /**
  * A command's refusal, thrown inside a command and answered as an error reply with `message`
  * (which starts with the Redis error code, like `ERR` or `WRONGTYPE`). Only for the client's
@@ -71,7 +73,10 @@ const LOG_FAILED = new Set(['WAL_POISONED', 'WAL_WRITE_FAILED', 'WAL_SYNC_FAILED
  * The error reply's text for what a command threw or rejected with: a `CommandError` is its
  * message; for a write the store rejected, a failed log is Redis's `MISCONF Errors
  * writing to the AOF file` (reads still work), a closed store says the service is stopping, a
- * full store is `OOM`. Anything else is unexpected: it is logged and answered as `ERR`.
+ * full store is `OOM`; on a replicated log, a write the cluster did not acknowledge is
+ * `CLUSTERDOWN` (its outcome unknown), a conditional one that kept losing to other replicas
+ * `TRYAGAIN` (nothing written), a record over the cluster's `max_payload` `ERR`. Anything else
+ * is unexpected: it is logged and answered as `ERR`.
  */
 export function errorTextOf(
   error: unknown,
@@ -88,6 +93,14 @@ export function errorTextOf(
     return 'ERR Hermes is shutting down: reconnect and retry';
   }
   if (code === 'STORE_FULL') return `OOM ${message}`;
+  switch (replicaFailure(error)) {
+    case 'unacknowledged':
+      return `CLUSTERDOWN the NATS cluster did not acknowledge the write: ${message} Its outcome is unknown: read the key back before retrying.`;
+    case 'conflict':
+      return `TRYAGAIN ${message}`;
+    case 'too-large':
+      return `ERR ${message}`;
+  }
   if (code === 'RECORD_BATCH_TOO_LARGE') {
     return `ERR the command or transaction writes more than one log record may hold (${message}): split it`;
   }

@@ -6,6 +6,7 @@ export function testConfig(dataDir: string, overrides: Partial<ServiceConfig> = 
   return {
     host: '127.0.0.1',
     port: 0,
+    log: { kind: 'local' },
     dataDir,
     sync: parseSync('always'),
     recovery: 'tolerate-tail',
