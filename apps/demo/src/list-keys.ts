@@ -1,5 +1,6 @@
 import { compareKeys, type ScanOptions, type StoreReader } from '@hermes/store';
 import { HttpError } from './http-error.js';
+import { booleanParameter } from './query.js';
 
 /** Keys listed when `limit` is not given. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -51,7 +52,7 @@ export function parseListRequest(query: ReadonlyMap<string, string>): ListReques
     range[lower.name === 'start' ? 'gte' : (lower.name as 'gt' | 'gte')] = lower.value;
   if (upper !== undefined)
     range[upper.name === 'end' ? 'lt' : (upper.name as 'lt' | 'lte')] = upper.value;
-  range.reverse = parseReverse(query.get('reverse'));
+  range.reverse = booleanParameter(query, 'reverse', 'from the top down');
   return { range, limit: parseLimit(query.get('limit')), after: query.get('after') };
 }
 
@@ -105,16 +106,6 @@ function oneOf(
   }
   const name = given[0];
   return name === undefined ? undefined : { name, value: query.get(name)! };
-}
-
-function parseReverse(raw: string | undefined): boolean {
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true' || raw === '') return true;
-  throw new HttpError(
-    400,
-    'BAD_QUERY',
-    `reverse must be "true" or "false", got "${raw.slice(0, 40)}".`,
-  );
 }
 
 function parseLimit(raw: string | undefined): number {

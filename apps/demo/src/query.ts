@@ -33,6 +33,25 @@ export function parseQuery(raw: string, allowed: readonly string[]): Map<string,
   return out;
 }
 
+/**
+ * A true/false query parameter: absent or `false` is false, `true` or bare (`?name`) is true.
+ * Throws `HttpError` `BAD_QUERY` (400) for another value, saying what `true` means.
+ */
+export function booleanParameter(
+  query: ReadonlyMap<string, string>,
+  name: string,
+  meaning: string,
+): boolean {
+  const raw = query.get(name);
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true' || raw === '') return true;
+  throw new HttpError(
+    400,
+    'BAD_QUERY',
+    `${name} must be "true" (${meaning}) or "false", got "${raw.slice(0, 40)}".`,
+  );
+}
+
 function decodePart(part: string): string {
   try {
     return decodeURIComponent(part.replaceAll('+', ' '));

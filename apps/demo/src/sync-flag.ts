@@ -1,4 +1,4 @@
-import { HttpError } from './http-error.js';
+import { booleanParameter } from './query.js';
 import type { ServedStore } from './served-store.js';
 
 /** The query parameter of a write that asks to be answered only once it is fsynced. */
@@ -10,14 +10,7 @@ export const SYNC_PARAMETER = 'sync';
  * for one write. Throws `HttpError` `BAD_QUERY` (400) for another value.
  */
 export function wantsSync(query: ReadonlyMap<string, string>): boolean {
-  const raw = query.get(SYNC_PARAMETER);
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true' || raw === '') return true;
-  throw new HttpError(
-    400,
-    'BAD_QUERY',
-    `sync must be "true" (answer once the write is fsynced) or "false", got "${raw.slice(0, 40)}".`,
-  );
+  return booleanParameter(query, SYNC_PARAMETER, 'answer once the write is fsynced');
 }
 
 /**

@@ -120,8 +120,8 @@ export class JetStreamLog implements LogPort {
   #bytes = 0;
   #queuedBytes = 0;
   #messages: ConsumerMessages | undefined;
-  /** Own appends acknowledged but not read back yet, in acknowledgement order. */
-  #unread: { readonly id: string; readonly entry: Pending }[] = [];
+  /** Own appends acknowledged but not read back yet, by the sequence JetStream gave them (in acknowledgement order). */
+  readonly #unread = new Map<number, { readonly id: string; readonly entry: Pending }>();
   #watchdog: NodeJS.Timeout | undefined;
   #resubscribing = false;
   #resubscribes = 0;
@@ -212,22 +212,27 @@ export class JetStreamLog implements LogPort {
   /**
    * Own appends acknowledged at a sequence this log has read past without meeting them: the
    * stream holds another message there, so the cluster lost a write it acknowledged. They reject
-   * with `JETSTREAM_ACK_LOST` (not applied anywhere) rather than wait forever.
+   * with `JETSTREAM_ACK_LOST` (not applied anywhere) rather than wait forever. `deliver` checks
+   * the one sequence it applies; this sweep (from the watchdog) catches a sequence the stream
+   * skipped.
    */
-  #checkUnread(): void {
-    const applied = this.#appliedSeq;
-    this.#unread = this.#unread.filter(({ id, entry }) => {
-      if (entry.delivered || this.#pending.get(id) !== entry) return false;
-      if (entry.ackSeq > applied) return true;
-      this.#forget(id, entry);
-      entry.reject(
-        new JetStreamLogError(
-          'JETSTREAM_ACK_LOST',
-          `JetStream acknowledged this append at sequence ${entry.ackSeq} of stream ${this.#s.stream}, but the stream holds another message there: the cluster lost a write it had acknowledged (a leader killed right after acknowledging, see the README's durability section). The write is not applied on any node; write it again.`,
-        ),
-      );
-      return false;
-    });
+  #sweepUnread(): void {
+    for (const [seq, { id, entry }] of this.#unread) {
+      if (seq <= this.#appliedSeq) this.#lost(seq, id, entry);
+    }
+  }
+
+  /** Rejects an acknowledged append the stream does not hold with `JETSTREAM_ACK_LOST`. */
+  #lost(seq: number, id: string, entry: Pending): void {
+    this.#unread.delete(seq);
+    if (entry.delivered || this.#pending.get(id) !== entry) return;
+    this.#forget(id, entry);
+    entry.reject(
+      new JetStreamLogError(
+        'JETSTREAM_ACK_LOST',
+        `JetStream acknowledged this append at sequence ${entry.ackSeq} of stream ${this.#s.stream}, but the stream holds another message there: the cluster lost a write it had acknowledged (a leader killed right after acknowledging, see the README's durability section). The write is not applied on any node; write it again.`,
+      ),
+    );
   }
 
   /**
@@ -236,8 +241,9 @@ export class JetStreamLog implements LogPort {
    */
   #checkSilence(): void {
     if (this.#closed || this.#poisoned || this.#resubscribing) return;
+    this.#sweepUnread();
     const now = performance.now();
-    const oldest = this.#unread.find(({ entry }) => !entry.delivered)?.entry;
+    const oldest = this.#unread.values().next().value?.entry;
     const stuck = oldest !== undefined && now - oldest.ackedAt >= SILENCE_MS;
     if (now - this.#heardAt < SILENCE_MS && !stuck) return;
     this.#resubscribing = true;
@@ -284,7 +290,12 @@ export class JetStreamLog implements LogPort {
     }
     if (this.#replay !== undefined && seq >= this.#replay.upTo) this.#replay.done();
     if (this.#reachers.length > 0) this.#wakeReachers();
-    if (this.#unread.length > 0) this.#checkUnread();
+    const unread = this.#unread.size > 0 ? this.#unread.get(seq) : undefined;
+    if (unread !== undefined) {
+      // This sequence is read: it is that append (done above), or another message took its place.
+      if (unread.entry === own) this.#unread.delete(seq);
+      else this.#lost(seq, unread.id, unread.entry);
+    }
   }
 
   append(record: LogRecord, onDurable?: () => void): Promise<void> {
@@ -448,9 +459,9 @@ export class JetStreamLog implements LogPort {
           }
           entry.ackSeq = ack.seq;
           entry.ackedAt = performance.now();
-          this.#unread.push({ id, entry });
           // Already past its sequence without reading it: another message holds that place.
-          if (this.#appliedSeq >= ack.seq) this.#checkUnread();
+          if (this.#appliedSeq >= ack.seq) this.#lost(ack.seq, id, entry);
+          else this.#unread.set(ack.seq, { id, entry });
         },
         (error: unknown) => {
           if (this.#pending.get(id) !== entry) return;
@@ -592,6 +603,7 @@ export class JetStreamLog implements LogPort {
   /** Stops reading the stream and rejects every append not settled with `error`. */
   #stopAll(error: Error): void {
     clearInterval(this.#watchdog);
+    this.#unread.clear();
     void this.#messages?.close().catch(ignore);
     for (const [id, entry] of [...this.#pending]) {
       this.#forget(id, entry);

@@ -11,16 +11,17 @@ const PREFIX = '/kv/';
 
 /** `PUT`, `GET` (and `HEAD`), `DELETE` of `/kv/<percent-encoded key>`. */
 export function kvRoutes(app: FastifyInstance, store: ServedStore, limits: AppLimits): void {
-  const keyOf = (request: FastifyRequest): string => {
+  /** The request's key, and its query checked against `allowed`. */
+  const target = (request: FastifyRequest, allowed: readonly string[]) => {
     const { path, query } = splitUrl(request.raw.url ?? '');
-    parseQuery(query, []);
-    return decodeKey(path.slice(PREFIX.length), limits);
+    const parsed = parseQuery(query, allowed);
+    return { key: decodeKey(path.slice(PREFIX.length), limits), query: parsed };
   };
+  const keyOf = (request: FastifyRequest): string => target(request, []).key;
   /** A write's key and whether it asked `?sync=true`. */
   const writeOf = (request: FastifyRequest): { key: string; sync: boolean } => {
-    const { path, query } = splitUrl(request.raw.url ?? '');
-    const sync = wantsSync(parseQuery(query, [SYNC_PARAMETER]));
-    return { key: decodeKey(path.slice(PREFIX.length), limits), sync };
+    const { key, query } = target(request, [SYNC_PARAMETER]);
+    return { key, sync: wantsSync(query) };
   };
 
   app.route({
