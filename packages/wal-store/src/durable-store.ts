@@ -503,9 +503,12 @@ export class DurableStoreImpl<S extends LockableStore>
         resolve();
         return;
       }
-      if (limited || !isEveryKey(bounds)) {
+      // A log other nodes append to gets a CLEAR record every node applies; the local log
+      // replaces a whole clear by an empty snapshot (below), which also frees its space.
+      const replicated = this.#wal.appendDecided !== undefined;
+      if (limited || !isEveryKey(bounds) || replicated) {
         this.inner.acquire(EVERY_KEY, 'exclusive', (release) => {
-          this.#clearRange(range!, bounds, limited, release).then(resolve, reject);
+          this.#clearRange(range ?? {}, bounds, limited, release).then(resolve, reject);
         });
         return;
       }
@@ -528,10 +531,15 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   /**
-   * The ranged clear, holding every lock (`release` frees them once it settled): nothing is in
-   * flight, so memory is the state the record applies to. Logs one `CLEAR` record with the
-   * range's bounds, or, under a `limit`, the bounds of exactly the keys it removes (the first
-   * and last of the walk), then applies it once durable. Logs nothing when no key is in range.
+   * The clear as one `CLEAR` record, holding every lock (`release` frees them once it settled):
+   * nothing of this store is in flight, so memory is the state the record applies to. The
+   * record has the range's bounds, or, under a `limit`, the bounds of exactly the keys it removes
+   * (the first and last of the walk), and applies once durable.
+   *
+   * On the local log, nothing is logged when no key is in range. On a log other nodes append to,
+   * memory may not hold their latest records: an unlimited clear is logged whatever memory holds
+   * (it reads nothing), and a limited one, which picks its keys from memory, is a conditional
+   * write (`appendDecided`): the log re-picks them if another record landed meanwhile.
    */
   #clearRange(
     range: ScanOptions,
@@ -539,40 +547,53 @@ export class DurableStoreImpl<S extends LockableStore>
     limited: boolean,
     release: Release,
   ): Promise<void> {
-    let record: ClearRecord;
-    if (limited) {
-      const keys = [...this.inner.keys(range)];
-      if (keys.length === 0) return settleEmpty(release);
-      const [low, high] =
-        range.reverse === true ? [keys.at(-1)!, keys[0]!] : [keys[0]!, keys.at(-1)!];
-      record = { type: 'clear', gte: low, lte: high };
-    } else {
-      const first = this.inner.keys({ ...bounds, limit: 1 }).next();
-      if (first.done === true) return settleEmpty(release);
-      record = { type: 'clear', ...bounds };
-    }
+    const log = this.#wal;
+    const replicated = log.appendDecided !== undefined;
+    const decide = (): ClearRecord | undefined => {
+      if (limited) {
+        const keys = [...this.inner.keys(range)];
+        if (keys.length === 0) return undefined;
+        const [low, high] =
+          range.reverse === true ? [keys.at(-1)!, keys[0]!] : [keys[0]!, keys.at(-1)!];
+        return { type: 'clear', gte: low, lte: high };
+      }
+      if (!replicated && this.inner.keys({ ...bounds, limit: 1 }).next().done === true) {
+        return undefined;
+      }
+      return { type: 'clear', ...bounds };
+    };
+    let record: ClearRecord | undefined;
     let failure: Error | undefined;
     const onDurable = (): void => {
       try {
-        const ops = applyClear(this.inner, record, this.#appliedListeners.size > 0);
+        const ops = applyClear(this.inner, record!, this.#appliedListeners.size > 0);
         this.#position++;
         if (ops !== undefined && this.#appliedListeners.size > 0) this.#applied(ops);
       } catch (cause) {
         failure = this.#diverge(cause);
       }
     };
-    let appended: Promise<void>;
+    let appended: Promise<unknown>;
     try {
-      appended = this.#wal.append(record, onDurable);
+      if (limited && log.appendDecided !== undefined) {
+        appended = log.appendDecided(() => {
+          record = decide();
+          return record;
+        }, onDurable);
+      } else {
+        record = decide();
+        if (record === undefined) return settleEmpty(release);
+        appended = log.append(record, onDurable);
+      }
     } catch (error) {
       release();
       return Promise.reject(error);
     }
     return appended.then(
-      () => {
+      (logged) => {
         release();
         if (failure) throw failure;
-        this.#compactor.afterAppend();
+        if (logged !== false) this.#compactor.afterAppend();
       },
       (error: unknown) => {
         release();

@@ -155,7 +155,9 @@ export interface DurableStore<S extends LockableStore = LockableStore>
    * a `limit`, the bounds of the keys it removes), appended before memory changes: after a crash
    * the keys of the range are either all gone or all still there, and all gone if the clear was
    * acknowledged. A range that holds no key writes nothing. `clear()` without a range installs an empty
-   * snapshot instead (no record, and the old log files go at once). Watchers see one `clear`
+   * snapshot instead (no record, and the old log files go at once). On a log other nodes append
+   * to (`appendDecided`), every clear is one `CLEAR` record that every node applies, logged even
+   * when this node's memory holds no key of the range. Watchers see one `clear`
    * change. Rejects `STORE_INVALID_OPTION` for an invalid range (nothing written),
    * `STORE_CLOSED`, and the log's error.
    */

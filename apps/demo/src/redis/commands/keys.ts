@@ -78,9 +78,8 @@ function keys(ks: Keyspace, args: readonly Buffer[], ctx: CommandContext): Reply
 }
 
 /**
- * `FLUSHDB`/`FLUSHALL [ASYNC | SYNC]`: clears the one database, durably. On a replicated log,
- * which cannot clear every key yet (that installs a snapshot, and it has no compaction), the
- * log's `JETSTREAM_NOT_SUPPORTED` is answered as an `ERR` saying so; nothing is cleared.
+ * `FLUSHDB`/`FLUSHALL [ASYNC | SYNC]`: clears the one database, durably (on a replicated log, one
+ * `CLEAR` record that every replica applies in its place in the stream).
  */
 async function flush(args: readonly Buffer[], ctx: CommandContext): Promise<Reply> {
   if (
@@ -89,15 +88,7 @@ async function flush(args: readonly Buffer[], ctx: CommandContext): Promise<Repl
   ) {
     throw new CommandError(ERRORS.syntax);
   }
-  try {
-    await ctx.server.store.clear();
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code !== 'JETSTREAM_NOT_SUPPORTED') throw error;
-    const name = args[0]!.toString('latin1').toUpperCase();
-    throw new CommandError(
-      `ERR ${name} is not supported on a replicated log (--log nats://...) yet: clearing every key needs its compaction, which is not there yet. Nothing was cleared; delete the keys with DEL (SCAN finds them).`,
-    );
-  }
+  await ctx.server.store.clear();
   return OK;
 }
 
