@@ -34,8 +34,8 @@ describe('changeEvent', () => {
       }).data,
     ).toEqual({
       ops: [
-        { op: 'set', key: 'a', value: '/wE=' },
-        { op: 'delete', key: 'b' },
+        { type: 'set', key: 'a', value: '/wE=' },
+        { type: 'delete', key: 'b' },
       ],
     });
     expect(changeEvent({ id: 'e-4', type: 'clear' })).toEqual({
