@@ -16,7 +16,7 @@ describe('formatEvent', () => {
 
 describe('changeEvent', () => {
   it('maps each kind of change, values in base64 and batch ops as POST /batch takes them', () => {
-    const value = new Uint8Array([0, 255, 1]);
+    const value = Buffer.from([0, 255, 1]);
     expect(changeEvent({ id: 'e-1', type: 'set', key: 'k', value })).toEqual({
       event: 'set',
       id: 'e-1',

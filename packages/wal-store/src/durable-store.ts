@@ -148,7 +148,7 @@ export class DurableStoreImpl<S extends LockableStore>
     return this.inner.size;
   }
 
-  get(key: string): Uint8Array | undefined {
+  get(key: string): Buffer | undefined {
     return this.inner.get(key);
   }
 
@@ -157,7 +157,7 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   /** The wrapped store's entries in key order within `options`, as of this call (only writes already durable). */
-  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Buffer]> {
     return this.inner.entries(options);
   }
 
@@ -167,7 +167,7 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   /** The wrapped store's values in key order within `options`, as of this call. */
-  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+  values(options?: ScanOptions): IterableIterator<Buffer> {
     return this.inner.values(options);
   }
 

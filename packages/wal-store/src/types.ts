@@ -118,7 +118,7 @@ export interface DurableStoreEvents {
 }
 
 /** Reads the current value of a key inside {@link DurableStore.update}'s `decide` (a fresh copy). */
-export type UpdateRead = (key: string) => Uint8Array | undefined;
+export type UpdateRead = (key: string) => Buffer | undefined;
 
 /** What {@link DurableStore.update}'s `decide` returns: the writes to make and the answer to give. */
 export interface UpdatePlan<T> {

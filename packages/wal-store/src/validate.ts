@@ -33,7 +33,7 @@ export function checkValue(value: unknown): asserts value is Uint8Array {
  * memory. Small copies come from Node's shared buffer pool (far cheaper than a fresh
  * `ArrayBuffer` each); the copy never leaves this package, the store keeps its own.
  */
-export function copyValue(value: Uint8Array): Uint8Array {
+export function copyValue(value: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafe(value.length);
   copy.set(value);
   return copy;
