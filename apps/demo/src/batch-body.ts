@@ -13,9 +13,11 @@ export interface BatchLimits extends KeyLimits {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * Parses a `POST /batch` body: a JSON array of `{ "op": "set", "key": "k", "value": "<base64>" }`
- * and `{ "op": "delete", "key": "k" }`. Throws `HttpError` `BAD_BODY` (400) for anything else
- * (naming the bad element), `BAD_KEY`/`KEY_TOO_LARGE` (400) for a bad key, `VALUE_TOO_LARGE`
+ * Parses a `POST /batch` body: a JSON array of `{ "type": "set", "key": "k", "value": "<base64>" }`
+ * and `{ "type": "delete", "key": "k" }`, the library's `BatchOp` vocabulary (the field is
+ * `type`, as in `store.batch()` and in the change feed's `batch` event). Throws `HttpError`
+ * `BAD_BODY` (400) for anything else (naming the bad element; an item with the old `op` field is
+ * told the field is now `type`), `BAD_KEY`/`KEY_TOO_LARGE` (400) for a bad key, `VALUE_TOO_LARGE`
  * (413) for a value over the limit and `BATCH_TOO_LARGE` (413) for too many operations.
  */
 export function parseBatch(body: Uint8Array | undefined, limits: BatchLimits): BatchOp[] {
@@ -26,7 +28,7 @@ export function parseBatch(body: Uint8Array | undefined, limits: BatchLimits): B
     throw new HttpError(
       400,
       'BAD_BODY',
-      'The body is not JSON: send a JSON array like [{"op":"set","key":"k","value":"aGk="},{"op":"delete","key":"old"}].',
+      'The body is not JSON: send a JSON array like [{"type":"set","key":"k","value":"aGk="},{"type":"delete","key":"old"}].',
       { cause },
     );
   }
@@ -48,28 +50,35 @@ function parseOp(item: unknown, i: number, limits: BatchLimits): BatchOp {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new HttpError(400, 'BAD_BODY', `${at} is not an object.`);
   }
-  const { op, key, value, ...rest } = item as Record<string, unknown>;
+  const { type, key, value, ...rest } = item as Record<string, unknown>;
+  if (Object.hasOwn(rest, 'op')) {
+    throw new HttpError(
+      400,
+      'BAD_BODY',
+      `${at} uses "op"; the field is now "type", as in the library's batch ops: send {"type":"set","key":...,"value":...} or {"type":"delete","key":...}.`,
+    );
+  }
   const extra = Object.keys(rest);
   if (extra.length > 0) {
     throw new HttpError(
       400,
       'BAD_BODY',
-      `${at} has unknown field "${extra[0]}"; use op, key and value.`,
+      `${at} has unknown field "${extra[0]}"; use type, key and value.`,
     );
   }
   if (typeof key !== 'string')
     throw new HttpError(400, 'BAD_KEY', `${at} needs "key" as a string.`);
   checkKey(key, limits, `${at}'s key`);
-  if (op === 'delete') {
+  if (type === 'delete') {
     if (value !== undefined)
       throw new HttpError(400, 'BAD_BODY', `${at} is a delete; drop its "value".`);
     return { type: 'delete', key };
   }
-  if (op !== 'set') {
+  if (type !== 'set') {
     throw new HttpError(
       400,
       'BAD_BODY',
-      `${at} has "op" ${JSON.stringify(op)}; use "set" or "delete".`,
+      `${at} has "type" ${JSON.stringify(type)}; use "set" or "delete".`,
     );
   }
   if (typeof value !== 'string' || !BASE64.test(value)) {

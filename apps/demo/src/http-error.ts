@@ -1,9 +1,9 @@
 /**
  * Stable error codes of the HTTP API, sent as `{ "error": "<code>", "message": "..." }`.
  *
- * - `BAD_KEY` (400): the key is empty, not valid percent-encoding, or not valid UTF-8.
+ * - `BAD_KEY` (400): the key is not valid percent-encoding or not valid UTF-8 (the empty key `''` is a key: `/kv/`).
  * - `KEY_TOO_LARGE` (400): the key is longer than the key limit, in UTF-8 bytes.
- * - `BAD_BODY` (400): the request body is not what the route takes (e.g. `/batch` JSON).
+ * - `BAD_BODY` (400): the request body is not what the route takes (e.g. `/batch` JSON; an operation with the old `op` field instead of `type`).
  * - `BAD_QUERY` (400): an unknown, repeated or out-of-range query parameter.
  * - `BAD_PRECONDITION` (400): a conditional header the service does not support.
  * - `NOT_FOUND` (404): no value under that key.

@@ -12,18 +12,12 @@ export interface KeyLimits {
 
 /**
  * Decodes a percent-encoded key (the part of the path after `/kv/`, without the query string).
- * `a%2Fb` and `a/b` both decode to `a/b`. Throws `HttpError` `BAD_KEY` (400) for an empty key, a
- * malformed escape, bytes that are not UTF-8, or raw characters a client must percent-encode,
- * and `KEY_TOO_LARGE` (400) over `limits.maxKeyBytes`.
+ * `a%2Fb` and `a/b` both decode to `a/b`; nothing decodes to the empty key `''`, which the
+ * library accepts too, so `/kv/` + `encodeURIComponent(key)` addresses every key. Throws
+ * `HttpError` `BAD_KEY` (400) for a malformed escape, bytes that are not UTF-8, or raw
+ * characters a client must percent-encode, and `KEY_TOO_LARGE` (400) over `limits.maxKeyBytes`.
  */
 export function decodeKey(encoded: string, limits: KeyLimits): string {
-  if (encoded.length === 0) {
-    throw new HttpError(
-      400,
-      'BAD_KEY',
-      'The key is empty: put it after /kv/, e.g. /kv/users%2F42.',
-    );
-  }
   if (!PRINTABLE_ASCII.test(encoded)) {
     throw new HttpError(
       400,
@@ -46,10 +40,11 @@ export function decodeKey(encoded: string, limits: KeyLimits): string {
   return key;
 }
 
-/** Throws `BAD_KEY` for an empty or malformed key and `KEY_TOO_LARGE` over the limit; `what` names it in messages. */
+/**
+ * Throws `BAD_KEY` for a key that is not well-formed Unicode and `KEY_TOO_LARGE` over the limit;
+ * `what` names it in messages. The empty key is a key, as in the library and over Redis.
+ */
 export function checkKey(key: string, limits: KeyLimits, what: string): void {
-  if (key.length === 0)
-    throw new HttpError(400, 'BAD_KEY', `${what} is empty; keys need at least one character.`);
   if (LONE_SURROGATE.test(key)) {
     throw new HttpError(
       400,

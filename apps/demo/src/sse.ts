@@ -33,7 +33,7 @@ function base64(value: Uint8Array): string {
 /**
  * The event of one change of the store's feed: its type as `event:`, its id as `id:`, and as
  * data `{ key, value }` (set, value in base64), `{ key }` (delete), `{ ops }` (batch, ops as
- * `POST /batch` takes them), `{}` (clear of every key), `{ range, keys }` (clear of a range: its
+ * `POST /batch` takes them: `{ type, key, value? }`, the library's vocabulary), `{}` (clear of every key), `{ range, keys }` (clear of a range: its
  * bounds and the watched keys it removed) or `{ reason, message }` (resync).
  */
 export function changeEvent(change: Change): SseEvent {
@@ -50,8 +50,8 @@ export function changeEvent(change: Change): SseEvent {
         data: {
           ops: change.ops.map((op) =>
             op.type === 'set'
-              ? { op: 'set', key: op.key, value: base64(op.value) }
-              : { op: 'delete', key: op.key },
+              ? { type: 'set', key: op.key, value: base64(op.value) }
+              : { type: 'delete', key: op.key },
           ),
         },
       };

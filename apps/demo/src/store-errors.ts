@@ -9,7 +9,19 @@ const TOO_LARGE = new Set([
   'RECORD_BATCH_TOO_LARGE',
   'RECORD_LINE_TOO_LARGE',
 ]);
-const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY', 'DURABLE_INVALID_KEY']);
+const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY']);
+
+/**
+ * The code to answer a failed write by: for a `StoreError` refusing input over one of the log
+ * codec's limits (a key over `maxKeyBytes`, a value over `maxValueBytes`, ...), the codec's
+ * `RECORD_*` code it carries as `cause`, which says which limit; otherwise the error's own code.
+ */
+export function answerCodeOf(error: unknown): string | undefined {
+  const code = codeOf(error);
+  if (code === undefined || !code.startsWith('STORE_INVALID_')) return code;
+  const limit = codeOf((error as { cause?: unknown }).cause);
+  return limit?.startsWith('RECORD_') === true ? limit : code;
+}
 
 /**
  * Turns an error a store write rejected with into the response to send: the log's failures are
@@ -21,7 +33,7 @@ const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY', 'DUR
  */
 export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError {
   if (error instanceof HttpError) return error;
-  const code = codeOf(error);
+  const code = answerCodeOf(error);
   if (code !== undefined && LOG_FAILED.has(code)) return poisoned(error, messageOf(error));
   const health = writeHealth(store);
   if (!health.ok) return poisoned(error, health.reason);

@@ -95,12 +95,11 @@ describe('PUT, GET, DELETE /kv/<key>', () => {
     expect((await http(base, 'GET', '/kv/a/b/c')).body.toString()).toBe('mixed');
   });
 
-  it('refuses bad keys with 400 BAD_KEY: malformed escapes, invalid UTF-8, empty', async () => {
+  it('refuses bad keys with 400 BAD_KEY: malformed escapes, invalid UTF-8', async () => {
     expectError(await http(base, 'GET', '/kv/%zz'), 400, 'BAD_KEY');
     expectError(await http(base, 'PUT', '/kv/abc%', { body: 'x' }), 400, 'BAD_KEY');
     expectError(await http(base, 'PUT', '/kv/%E0%A4', { body: 'x' }), 400, 'BAD_KEY');
     expectError(await http(base, 'PUT', '/kv/%ED%A0%80', { body: 'x' }), 400, 'BAD_KEY');
-    expectError(await http(base, 'PUT', '/kv/', { body: 'x' }), 400, 'BAD_KEY');
     expectError(await http(base, 'DELETE', '/kv/%'), 400, 'BAD_KEY');
     expect(service.store.size).toBe(0);
   });
@@ -109,6 +108,17 @@ describe('PUT, GET, DELETE /kv/<key>', () => {
     expectError(await http(base, 'PUT', kv('k'.repeat(257)), { body: 'x' }), 400, 'KEY_TOO_LARGE');
     expectError(await http(base, 'PUT', kv('é'.repeat(129)), { body: 'x' }), 400, 'KEY_TOO_LARGE');
     expect((await http(base, 'PUT', kv('k'.repeat(256)), { body: 'x' })).status).toBe(204);
+  });
+
+  it("addresses the empty key '' as /kv/ (kv('')), as the library and the Redis front take it", async () => {
+    expect(kv('')).toBe('/kv/');
+    expectError(await http(base, 'GET', '/kv/'), 404, 'NOT_FOUND');
+    expect((await http(base, 'PUT', '/kv/', { body: 'root' })).status).toBe(204);
+    expect(Buffer.from(service.store.get('')!).toString()).toBe('root');
+    expect((await http(base, 'GET', '/kv/')).body.toString()).toBe('root');
+    expect((await http(base, 'GET', '/kv')).json()).toEqual({ keys: [''], next: null });
+    expect((await http(base, 'DELETE', '/kv/')).status).toBe(204);
+    expect(service.store.has('')).toBe(false);
   });
 
   it('stores empty and binary values byte for byte, whatever the Content-Type', async () => {
@@ -203,11 +213,11 @@ describe('POST /batch', () => {
   it('applies sets and deletes atomically, values in base64', async () => {
     await http(base, 'PUT', '/kv/old', { body: 'x' });
     const ops = [
-      { op: 'set', key: 'a/1', value: b64('one') },
-      { op: 'set', key: 'bin', value: b64(Uint8Array.of(0, 255, 10)) },
-      { op: 'set', key: 'empty', value: '' },
-      { op: 'delete', key: 'old' },
-      { op: 'delete', key: 'never-there' },
+      { type: 'set', key: 'a/1', value: b64('one') },
+      { type: 'set', key: 'bin', value: b64(Uint8Array.of(0, 255, 10)) },
+      { type: 'set', key: 'empty', value: '' },
+      { type: 'delete', key: 'old' },
+      { type: 'delete', key: 'never-there' },
     ];
     const reply = await http(base, 'POST', '/batch', {
       body: JSON.stringify(ops),
@@ -220,41 +230,62 @@ describe('POST /batch', () => {
     expect((await http(base, 'GET', '/kv/old')).status).toBe(404);
   });
 
+  it("takes the empty key '' in a batch, the same key as /kv/", async () => {
+    const body = JSON.stringify([{ type: 'set', key: '', value: b64('root') }]);
+    expect((await http(base, 'POST', '/batch', { body })).status).toBe(204);
+    expect((await http(base, 'GET', '/kv/')).body.toString()).toBe('root');
+    const remove = JSON.stringify([{ type: 'delete', key: '' }]);
+    expect((await http(base, 'POST', '/batch', { body: remove })).status).toBe(204);
+    expectError(await http(base, 'GET', '/kv/'), 404, 'NOT_FOUND');
+  });
+
+  it('refuses an item with the old "op" field with 400 BAD_BODY naming "type", applying nothing', async () => {
+    const body = JSON.stringify([
+      { type: 'set', key: 'a', value: b64('1') },
+      { op: 'set', key: 'b', value: b64('2') },
+    ]);
+    const reply = await http(base, 'POST', '/batch', { body });
+    expectError(reply, 400, 'BAD_BODY');
+    expect((reply.json() as { message: string }).message).toMatch(
+      /Operation 1 uses "op"; the field is now "type"/,
+    );
+    expect(service.store.size).toBe(0);
+  });
+
   it('accepts an empty batch as a no-op', async () => {
     expect((await http(base, 'POST', '/batch', { body: '[]' })).status).toBe(204);
   });
 
   it.each([
-    ['not JSON', '[{"op":', 400, 'BAD_BODY'],
-    ['not an array', '{"op":"set"}', 400, 'BAD_BODY'],
-    ['an unknown op', '[{"op":"put","key":"k","value":""}]', 400, 'BAD_BODY'],
-    ['a value that is not base64', '[{"op":"set","key":"k","value":"%%%"}]', 400, 'BAD_BODY'],
-    ['unpadded base64', '[{"op":"set","key":"k","value":"aGk"}]', 400, 'BAD_BODY'],
-    ['a missing value', '[{"op":"set","key":"k"}]', 400, 'BAD_BODY'],
-    ['a misspelt field', '[{"op":"set","key":"k","valeu":"aGk="}]', 400, 'BAD_BODY'],
-    ['a non-string key', '[{"op":"delete","key":7}]', 400, 'BAD_KEY'],
-    ['an empty key', '[{"op":"delete","key":""}]', 400, 'BAD_KEY'],
-    ['a lone surrogate in a key', '[{"op":"delete","key":"\\ud800"}]', 400, 'BAD_KEY'],
+    ['not JSON', '[{"type":', 400, 'BAD_BODY'],
+    ['not an array', '{"type":"set"}', 400, 'BAD_BODY'],
+    ['an unknown op', '[{"type":"put","key":"k","value":""}]', 400, 'BAD_BODY'],
+    ['a value that is not base64', '[{"type":"set","key":"k","value":"%%%"}]', 400, 'BAD_BODY'],
+    ['unpadded base64', '[{"type":"set","key":"k","value":"aGk"}]', 400, 'BAD_BODY'],
+    ['a missing value', '[{"type":"set","key":"k"}]', 400, 'BAD_BODY'],
+    ['a misspelt field', '[{"type":"set","key":"k","valeu":"aGk="}]', 400, 'BAD_BODY'],
+    ['a non-string key', '[{"type":"delete","key":7}]', 400, 'BAD_KEY'],
+    ['a lone surrogate in a key', '[{"type":"delete","key":"\\ud800"}]', 400, 'BAD_KEY'],
     [
       'a key over the limit',
-      JSON.stringify([{ op: 'delete', key: 'k'.repeat(257) }]),
+      JSON.stringify([{ type: 'delete', key: 'k'.repeat(257) }]),
       400,
       'KEY_TOO_LARGE',
     ],
     [
       'a value over the limit',
-      JSON.stringify([{ op: 'set', key: 'k', value: b64(new Uint8Array(64 * 1024 + 1)) }]),
+      JSON.stringify([{ type: 'set', key: 'k', value: b64(new Uint8Array(64 * 1024 + 1)) }]),
       413,
       'VALUE_TOO_LARGE',
     ],
     [
       'too many ops',
-      JSON.stringify(Array.from({ length: 51 }, (_, i) => ({ op: 'delete', key: `k${i}` }))),
+      JSON.stringify(Array.from({ length: 51 }, (_, i) => ({ type: 'delete', key: `k${i}` }))),
       413,
       'BATCH_TOO_LARGE',
     ],
   ])('refuses %s, applying nothing', async (_what, body, status, code) => {
-    const valid = JSON.stringify([{ op: 'set', key: 'first', value: b64('1') }]).slice(1, -1);
+    const valid = JSON.stringify([{ type: 'set', key: 'first', value: b64('1') }]).slice(1, -1);
     const withValidFirst =
       body.startsWith('[') && body.length > 2 && body.endsWith(']')
         ? `[${valid},${body.slice(1)}`
@@ -274,7 +305,7 @@ describe('POST /batch', () => {
 
 describe('GET /kv?prefix=&limit=', () => {
   async function fill(keys: string[]): Promise<void> {
-    const ops = keys.map((key) => ({ op: 'set', key, value: '' }));
+    const ops = keys.map((key) => ({ type: 'set', key, value: '' }));
     for (let i = 0; i < ops.length; i += 50) {
       expect(
         (await http(base, 'POST', '/batch', { body: JSON.stringify(ops.slice(i, i + 50)) })).status,
@@ -374,7 +405,7 @@ describe('errors and operations routes', () => {
   it('serves Prometheus metrics fed by requests and by the log observer', async () => {
     await http(base, 'PUT', '/kv/m', { body: 'x' });
     await http(base, 'GET', '/kv/missing');
-    await http(base, 'POST', '/batch', { body: JSON.stringify([{ op: 'delete', key: 'm' }]) });
+    await http(base, 'POST', '/batch', { body: JSON.stringify([{ type: 'delete', key: 'm' }]) });
     await service.store.compact();
     const reply = await http(base, 'GET', '/metrics');
     expect(reply.status).toBe(200);
@@ -424,7 +455,7 @@ describe('errors and operations routes', () => {
   it('keeps acknowledged writes across a restart, and says what replay did', async () => {
     await http(base, 'PUT', '/kv/kept', { body: 'yes' });
     await http(base, 'POST', '/batch', {
-      body: JSON.stringify([{ op: 'set', key: 'b', value: 'Yg==' }]),
+      body: JSON.stringify([{ type: 'set', key: 'b', value: 'Yg==' }]),
     });
     await service.close();
     service = await startService(testConfig(dir.path), quiet);

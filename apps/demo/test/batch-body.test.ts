@@ -7,7 +7,7 @@ const parse = (json: string) => parseBatch(Buffer.from(json), limits);
 
 it('turns ops into store batch ops with decoded values', () => {
   const ops = parse(
-    '[{"op":"set","key":"a","value":"AAH/"},{"op":"delete","key":"b"},{"op":"set","key":"c","value":""}]',
+    '[{"type":"set","key":"a","value":"AAH/"},{"type":"delete","key":"b"},{"type":"set","key":"c","value":""}]',
   );
   expect(ops).toEqual([
     { type: 'set', key: 'a', value: new Uint8Array([0, 1, 255]) },
@@ -16,25 +16,36 @@ it('turns ops into store batch ops with decoded values', () => {
   ]);
 });
 
+it("takes the empty key '', as the library does", () => {
+  expect(parse('[{"type":"delete","key":""}]')).toEqual([{ type: 'delete', key: '' }]);
+});
+
+it('refuses the old "op" field, saying the field is now "type"', () => {
+  expect(() => parse('[{"type":"delete","key":"a"},{"op":"delete","key":"b"}]')).toThrow(
+    /Operation 1 uses "op"; the field is now "type"/,
+  );
+  expect(() => parse('[{"op":"set","type":"set","key":"a","value":""}]')).toThrow(/now "type"/);
+});
+
 it('treats an absent body as invalid JSON', () => {
   expect(() => parseBatch(undefined, limits)).toThrow(/not JSON/);
 });
 
 it.each([
   ['[1]', 400, 'BAD_BODY', /Operation 0 is not an object/],
-  ['[{"op":"set","key":"a","value":"AAAA"},null]', 400, 'BAD_BODY', /Operation 1/],
-  ['[{"op":"delete","key":"a","value":"AAAA"}]', 400, 'BAD_BODY', /drop its "value"/],
-  ['[{"op":"set","key":"a","value":"AAAA AAAA"}]', 400, 'BAD_BODY', /base64/],
-  ['[{"op":"set","key":"a","value":"AA-_"}]', 400, 'BAD_BODY', /base64/],
+  ['[{"type":"set","key":"a","value":"AAAA"},null]', 400, 'BAD_BODY', /Operation 1/],
+  ['[{"type":"delete","key":"a","value":"AAAA"}]', 400, 'BAD_BODY', /drop its "value"/],
+  ['[{"type":"set","key":"a","value":"AAAA AAAA"}]', 400, 'BAD_BODY', /base64/],
+  ['[{"type":"set","key":"a","value":"AA-_"}]', 400, 'BAD_BODY', /base64/],
   [
-    '[{"op":"set","key":"a","value":"AAAAAAAA"}]',
+    '[{"type":"set","key":"a","value":"AAAAAAAA"}]',
     413,
     'VALUE_TOO_LARGE',
     /6 bytes; the limit is 4/,
   ],
-  ['[{"op":"delete","key":"123456789"}]', 400, 'KEY_TOO_LARGE', /limit is 8/],
+  ['[{"type":"delete","key":"123456789"}]', 400, 'KEY_TOO_LARGE', /limit is 8/],
   [
-    '[{"op":"delete","key":"a"},{"op":"delete","key":"b"},{"op":"delete","key":"c"},{"op":"delete","key":"d"}]',
+    '[{"type":"delete","key":"a"},{"type":"delete","key":"b"},{"type":"delete","key":"c"},{"type":"delete","key":"d"}]',
     413,
     'BATCH_TOO_LARGE',
     /limit is 3/,

@@ -44,7 +44,7 @@ it('refuses writes with 503 LOG_POISONED after a failed fsync, keeps serving rea
   for (const [method, path, body] of [
     ['PUT', '/kv/after', 'x'],
     ['DELETE', '/kv/before', undefined],
-    ['POST', '/batch', '[{"op":"delete","key":"before"}]'],
+    ['POST', '/batch', '[{"type":"delete","key":"before"}]'],
   ] as const) {
     const reply = await http(base, method, path, body === undefined ? {} : { body });
     expect(reply.status).toBe(503);

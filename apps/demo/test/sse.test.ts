@@ -16,7 +16,7 @@ describe('formatEvent', () => {
 
 describe('changeEvent', () => {
   it('maps each kind of change, values in base64 and batch ops as POST /batch takes them', () => {
-    const value = new Uint8Array([0, 255, 1]);
+    const value = Buffer.from([0, 255, 1]);
     expect(changeEvent({ id: 'e-1', type: 'set', key: 'k', value })).toEqual({
       event: 'set',
       id: 'e-1',
@@ -34,8 +34,8 @@ describe('changeEvent', () => {
       }).data,
     ).toEqual({
       ops: [
-        { op: 'set', key: 'a', value: '/wE=' },
-        { op: 'delete', key: 'b' },
+        { type: 'set', key: 'a', value: '/wE=' },
+        { type: 'delete', key: 'b' },
       ],
     });
     expect(changeEvent({ id: 'e-4', type: 'clear' })).toEqual({

@@ -27,7 +27,7 @@ it('a write with ?sync=true is answered once fsynced, under a policy that would 
         [`${base}/kv/plain?sync=true`, { method: 'DELETE' }],
         [
           `${base}/batch?sync=true`,
-          { method: 'POST', body: JSON.stringify([{ op: 'set', key: 'b', value: 'dHdv' }]) },
+          { method: 'POST', body: JSON.stringify([{ type: 'set', key: 'b', value: 'dHdv' }]) },
         ],
       ];
       let count = before;

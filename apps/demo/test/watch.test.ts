@@ -94,19 +94,19 @@ describe('GET /watch', () => {
     await http(base, 'PUT', kv('user/1'), { body: 'Ada' });
     await http(base, 'POST', '/batch', {
       body: JSON.stringify([
-        { op: 'set', key: 'user/2', value: b64('Grace') },
-        { op: 'delete', key: 'other' },
+        { type: 'set', key: 'user/2', value: b64('Grace') },
+        { type: 'delete', key: 'other' },
       ]),
     });
     await http(base, 'DELETE', kv('user/1'));
     await http(base, 'POST', '/batch', {
-      body: JSON.stringify([{ op: 'delete', key: 'other' }]),
+      body: JSON.stringify([{ type: 'delete', key: 'other' }]),
     });
     await http(base, 'PUT', kv('user/end'), { body: '' });
     await until(5);
     expect(got.slice(1).map(({ type, data }) => ({ type, data }))).toEqual([
       { type: 'set', data: { key: 'user/1', value: b64('Ada') } },
-      { type: 'batch', data: { ops: [{ op: 'set', key: 'user/2', value: b64('Grace') }] } },
+      { type: 'batch', data: { ops: [{ type: 'set', key: 'user/2', value: b64('Grace') }] } },
       { type: 'delete', data: { key: 'user/1' } },
       { type: 'set', data: { key: 'user/end', value: '' } },
     ]);

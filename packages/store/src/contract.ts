@@ -31,26 +31,35 @@ export interface ScanOptions {
 }
 
 /**
- * The reads every Hermes store and every snapshot of one offer. Reads are synchronous. Values
- * come out as fresh copies: mutating one never changes stored data.
+ * The reads every Hermes store and every snapshot of one offer. Reads are synchronous. Keys are
+ * any well-formed strings, `''` included (a durable store also caps their UTF-8 length at its
+ * log's `maxKeyBytes`). Values come out as fresh copies: mutating one never changes stored data.
+ *
+ * Values come out as Node `Buffer`s (a `Buffer` is a `Uint8Array`, so code written for
+ * `Uint8Array` works unchanged), and are typed so: `value.toString('utf8')`, `equals` and the
+ * rest are there, and `JSON.stringify` gives Buffer's `{ type: 'Buffer', data }`. Writes take any
+ * `Uint8Array`. A store of your own implementing this contract returns `Buffer`s too
+ * (`Buffer.from(bytes)` copies; `Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength)` wraps
+ * without copying). Hermes' stores make a `Buffer` for each value they hand out anyway (from the
+ * compact string they keep), so typing it so costs nothing.
  *
  * Iterators (`entries`, `keys`, `values`) are **consistent**: each sees the data as it was when
  * it was created (the call, not the first `next()`), whatever is written while it runs, and
  * holds no lock. Starting one costs O(log n); each step is O(1) amortized.
  */
 export interface StoreReader {
-  /** The value stored under `key`, as a fresh copy, or `undefined`. */
-  get(key: string): Uint8Array | undefined;
+  /** The value stored under `key`, as a fresh `Buffer`, or `undefined`. */
+  get(key: string): Buffer | undefined;
   /** Whether `key` is present. */
   has(key: string): boolean;
   /** How many keys are present. */
   readonly size: number;
-  /** `[key, value]` pairs (values are fresh copies) in key order, within `options`' range. */
-  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]>;
+  /** `[key, value]` pairs (values are fresh `Buffer`s) in key order, within `options`' range. */
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Buffer]>;
   /** Keys in key order, within `options`' range. */
   keys(options?: ScanOptions): IterableIterator<string>;
-  /** Values (fresh copies) in the order of their keys, within `options`' range. */
-  values(options?: ScanOptions): IterableIterator<Uint8Array>;
+  /** Values (fresh `Buffer`s) in the order of their keys, within `options`' range. */
+  values(options?: ScanOptions): IterableIterator<Buffer>;
 }
 
 /**

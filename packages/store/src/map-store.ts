@@ -79,7 +79,7 @@ export class MapStore implements LockableStore {
   }
 
   /** The stored value as a fresh `Buffer`, or `undefined`. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
-  get(key: string): Uint8Array | undefined {
+  get(key: string): Buffer | undefined {
     this.#checkReadable();
     checkKey(key);
     const stored = this.#maps[this.#shardOf(key)]!.get(key);
@@ -99,7 +99,7 @@ export class MapStore implements LockableStore {
    * them). Starts in O(log n); each step is O(1) amortized.
    * Throws `STORE_INVALID_OPTION`, `STORE_CLOSED` (also mid-iteration, once the store is closed).
    */
-  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Buffer]> {
     return this.#scan(options, toEntry);
   }
 
@@ -109,7 +109,7 @@ export class MapStore implements LockableStore {
   }
 
   /** Values (fresh copies) in key order within `options`, as they were at this call; same guarantees as {@link entries}. */
-  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+  values(options?: ScanOptions): IterableIterator<Buffer> {
     return this.#scan(options, toValue);
   }
 
@@ -131,7 +131,7 @@ export class MapStore implements LockableStore {
   }
 
   /** Same as `entries()`. */
-  [Symbol.iterator](): IterableIterator<[key: string, value: Uint8Array]> {
+  [Symbol.iterator](): IterableIterator<[key: string, value: Buffer]> {
     return this.entries();
   }
 

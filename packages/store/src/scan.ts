@@ -8,14 +8,14 @@ import { decodeValue, type StoredValue } from './value-codec.js';
 export type Project<T> = (sortable: string, value: StoredValue) => T;
 
 /** Yields `[key, value]` with a fresh copy of the value. */
-export const toEntry: Project<[key: string, value: Uint8Array]> = (sortable, value) => [
+export const toEntry: Project<[key: string, value: Buffer]> = (sortable, value) => [
   keyOfSortable(sortable),
   decodeValue(value),
 ];
 /** Yields the key. */
 export const toKey: Project<string> = keyOfSortable;
 /** Yields a fresh copy of the value. */
-export const toValue: Project<Uint8Array> = (_key, value) => decodeValue(value);
+export const toValue: Project<Buffer> = (_key, value) => decodeValue(value);
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 

@@ -37,7 +37,7 @@ export class TreeSnapshot implements StoreSnapshot {
   }
 
   /** The value under `key` at the snapshot's moment (a fresh copy), or `undefined`. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
-  get(key: string): Uint8Array | undefined {
+  get(key: string): Buffer | undefined {
     const tree = this.#open();
     checkKey(key);
     const stored = tree.get(sortableKey(key));
@@ -52,7 +52,7 @@ export class TreeSnapshot implements StoreSnapshot {
   }
 
   /** The snapshot's entries in key order within `options`. Throws `STORE_INVALID_OPTION`, `STORE_CLOSED`. */
-  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Buffer]> {
     return this.#scan(options, toEntry);
   }
 
@@ -62,12 +62,12 @@ export class TreeSnapshot implements StoreSnapshot {
   }
 
   /** The snapshot's values in key order within `options`. Throws `STORE_INVALID_OPTION`, `STORE_CLOSED`. */
-  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+  values(options?: ScanOptions): IterableIterator<Buffer> {
     return this.#scan(options, toValue);
   }
 
   /** Same as `entries()`. */
-  [Symbol.iterator](): IterableIterator<[key: string, value: Uint8Array]> {
+  [Symbol.iterator](): IterableIterator<[key: string, value: Buffer]> {
     return this.entries();
   }
 

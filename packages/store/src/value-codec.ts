@@ -18,7 +18,7 @@ export function encodeValue(value: Uint8Array, limit: number = LATIN1_LIMIT): St
 }
 
 /** A fresh `Buffer` (a `Uint8Array`) holding the bytes of a stored value; mutating it changes nothing stored. */
-export function decodeValue(stored: StoredValue): Uint8Array {
+export function decodeValue(stored: StoredValue): Buffer {
   if (typeof stored === 'string') return Buffer.from(stored, 'latin1');
   return Buffer.from(stored);
 }

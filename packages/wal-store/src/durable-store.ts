@@ -17,6 +17,7 @@ import { ChangeFeed } from './change-feed.js';
 import { type AppliedOps, isAppliedClear } from './change-history.js';
 import { Compactor } from './compaction.js';
 import { DurableStoreError } from './errors.js';
+import { storeInputError } from './input-errors.js';
 import type { ResolvedCompaction, ResolvedWatchHistory } from './options.js';
 import type {
   AppliedKeys,
@@ -87,6 +88,8 @@ export class DurableStoreImpl<S extends LockableStore>
   readonly #backup: BackupSettings | undefined;
   /** Records applied to memory, in log order, counted from the open (replayed ones included). */
   #position: number;
+  /** The log's `maxKeyBytes`, checked before a write is logged; `Infinity` when not known (a log passed as `options.log`). */
+  readonly #maxKeyBytes: number;
 
   constructor(
     inner: S,
@@ -96,8 +99,10 @@ export class DurableStoreImpl<S extends LockableStore>
     closeTimeoutMs: number,
     watchHistory: ResolvedWatchHistory,
     backup: BackupSettings | undefined,
+    maxKeyBytes: number,
   ) {
     super();
+    this.#maxKeyBytes = maxKeyBytes;
     this.#backup = backup;
     this.#position = report.records;
     this.#watchHistory = watchHistory;
@@ -148,7 +153,7 @@ export class DurableStoreImpl<S extends LockableStore>
     return this.inner.size;
   }
 
-  get(key: string): Uint8Array | undefined {
+  get(key: string): Buffer | undefined {
     return this.inner.get(key);
   }
 
@@ -157,7 +162,7 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   /** The wrapped store's entries in key order within `options`, as of this call (only writes already durable). */
-  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Buffer]> {
     return this.inner.entries(options);
   }
 
@@ -167,7 +172,7 @@ export class DurableStoreImpl<S extends LockableStore>
   }
 
   /** The wrapped store's values in key order within `options`, as of this call. */
-  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+  values(options?: ScanOptions): IterableIterator<Buffer> {
     return this.inner.values(options);
   }
 
@@ -194,7 +199,7 @@ export class DurableStoreImpl<S extends LockableStore>
     let op: BatchOp;
     try {
       this.#checkWritable();
-      checkKey(key);
+      checkKey(key, this.#maxKeyBytes);
       op = { type: 'delete', key };
     } catch (error) {
       return Promise.reject(error);
@@ -206,7 +211,7 @@ export class DurableStoreImpl<S extends LockableStore>
     let own: BatchOp[];
     try {
       this.#checkWritable();
-      own = checkBatch(ops);
+      own = checkBatch(ops, this.#maxKeyBytes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -234,7 +239,7 @@ export class DurableStoreImpl<S extends LockableStore>
     let want: Uint8Array | undefined;
     try {
       this.#checkWritable();
-      checkKey(key);
+      checkKey(key, this.#maxKeyBytes);
       if (expected !== undefined) checkValue(expected);
       if (next !== undefined) checkValue(next);
       op =
@@ -258,7 +263,8 @@ export class DurableStoreImpl<S extends LockableStore>
       if (!Array.isArray(keys)) {
         throw new StoreError('STORE_INVALID_OPTION', 'update keys must be an array of keys.');
       }
-      for (const key of keys) checkKey(key);
+      // Only held (and maybe only read): a key over the log's limit is refused if it is written.
+      for (const key of keys) checkKey(key, Number.POSITIVE_INFINITY);
       if (typeof decide !== 'function') {
         throw new StoreError('STORE_INVALID_OPTION', 'update needs a decide function.');
       }
@@ -270,7 +276,7 @@ export class DurableStoreImpl<S extends LockableStore>
         this.#decideAndAppend(
           () => {
             const plan = decide((key) => this.inner.get(key));
-            const ops = checkBatch(plan.ops);
+            const ops = checkBatch(plan.ops, this.#maxKeyBytes);
             const held = ops.length > 4 && keys.length > 4 ? new Set(keys) : undefined;
             for (const op of ops) {
               if (!(held ? held.has(op.key) : keys.includes(op.key))) {
@@ -401,12 +407,14 @@ export class DurableStoreImpl<S extends LockableStore>
       return;
     }
     let decision: Decision<T> | undefined;
+    let record: LogRecord | undefined;
     const applied: Applied = { present: false, failure: undefined };
     log
       .appendDecided(
         () => {
           decision = decide();
-          return decision.ops === undefined ? undefined : recordOf(decision.ops);
+          record = decision.ops === undefined ? undefined : recordOf(decision.ops);
+          return record;
         },
         () => this.#applyOwn(decision!.ops!, applied),
       )
@@ -422,7 +430,7 @@ export class DurableStoreImpl<S extends LockableStore>
         },
         (error: unknown) => {
           release();
-          settle.reject(error);
+          settle.reject(record === undefined ? error : storeInputError(error, record));
         },
       );
   }
@@ -460,8 +468,8 @@ export class DurableStoreImpl<S extends LockableStore>
       appended = this.#wal.append(record, onDurable);
     } catch (error) {
       release();
-      if (later === undefined) return Promise.reject(error);
-      later.reject(error);
+      if (later === undefined) return Promise.reject(storeInputError(error, record));
+      later.reject(storeInputError(error, record));
       return undefined;
     }
     const done = (): boolean | undefined => {
@@ -472,7 +480,7 @@ export class DurableStoreImpl<S extends LockableStore>
     };
     const failed = (error: unknown): never => {
       release();
-      throw error;
+      throw storeInputError(error, record);
     };
     if (later === undefined) return appended.then(done, failed);
     appended.then(
@@ -488,7 +496,7 @@ export class DurableStoreImpl<S extends LockableStore>
       },
       (error: unknown) => {
         release();
-        later.reject(error);
+        later.reject(storeInputError(error, record));
       },
     );
     return undefined;
@@ -587,7 +595,7 @@ export class DurableStoreImpl<S extends LockableStore>
       }
     } catch (error) {
       release();
-      return Promise.reject(error);
+      return Promise.reject(storeInputError(error, record));
     }
     return appended.then(
       (logged) => {
@@ -597,7 +605,7 @@ export class DurableStoreImpl<S extends LockableStore>
       },
       (error: unknown) => {
         release();
-        throw error;
+        throw storeInputError(error, record);
       },
     );
   }
@@ -707,7 +715,7 @@ export class DurableStoreImpl<S extends LockableStore>
   /** Validates a write of `value` under `key` and returns its op, with the store's own copy of the value. */
   #setOp(key: string, value: Uint8Array): BatchOp {
     this.#checkWritable();
-    checkKey(key);
+    checkKey(key, this.#maxKeyBytes);
     checkValue(value);
     return { type: 'set', key, value: copyValue(value) };
   }

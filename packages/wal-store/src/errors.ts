@@ -1,8 +1,11 @@
 /**
  * Stable codes of {@link DurableStoreError}. Errors the store contract defines keep their
  * `StoreError` codes (`STORE_CLOSED`, `STORE_INVALID_KEY`, `STORE_INVALID_VALUE`,
- * `STORE_INVALID_BATCH`), and the log's failures keep their `WalError` codes (`WAL_POISONED`, ...),
- * so code written against any Hermes store branches the same way.
+ * `STORE_INVALID_BATCH`, `STORE_INVALID_OPTION`), and the log's failures keep their `WalError`
+ * codes (`WAL_POISONED`, ...), so code written against any Hermes store branches the same way.
+ * Bad input is always a `StoreError`, the log codec's limits included: a key over `maxKeyBytes`
+ * is `STORE_INVALID_KEY`, a value over `maxValueBytes` `STORE_INVALID_VALUE`, a batch over
+ * `maxBatchOps` `STORE_INVALID_BATCH` (the codec's `RecordError`, when it refused, is the `cause`).
  */
 export type DurableStoreErrorCode =
   /** The options are invalid (the message names the option). */

@@ -1,6 +1,7 @@
 import type { BatchOp, LockableStore } from '@hermes/store';
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_LIMITS,
   type LogFollower,
   type LogOpener,
   type LogRecord,
@@ -102,6 +103,11 @@ export async function openDurableStore<S extends LockableStore>(
     options.log === undefined
       ? { dir: options.dir, fs: options.fs, limits: options.limits }
       : undefined,
+    // The local log's key limit is known, so a key over it is refused before it is logged; a
+    // log passed as options.log refuses it itself, as the same StoreError (see storeInputError).
+    options.log === undefined
+      ? (options.limits?.maxKeyBytes ?? DEFAULT_LIMITS.maxKeyBytes)
+      : Number.POSITIVE_INFINITY,
   );
   return durable;
 }

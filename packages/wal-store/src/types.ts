@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { BatchOp, LockableStore, ScanOptions, Store } from '@hermes/store';
 import type { LogOpener, OpenReport, WalOptions, WalStats } from '@hermes/wal';
+import type { DurableStoreErrorCode } from './errors.js';
 import type { ChangeStream, WatchHistoryOptions, WatchOptions } from './watch-types.js';
 
 /** When automatic compaction runs and how it backs off after a failure. */
@@ -118,7 +119,7 @@ export interface DurableStoreEvents {
 }
 
 /** Reads the current value of a key inside {@link DurableStore.update}'s `decide` (a fresh copy). */
-export type UpdateRead = (key: string) => Uint8Array | undefined;
+export type UpdateRead = (key: string) => Buffer | undefined;
 
 /** What {@link DurableStore.update}'s `decide` returns: the writes to make and the answer to give. */
 export interface UpdatePlan<T> {
@@ -139,6 +140,11 @@ export type AppliedKeys = readonly string[] | 'every key';
  * A store made durable by a write-ahead log: every write is appended to the log before it is
  * applied to the wrapped in-memory store, reads are served from memory. It is an
  * `EventEmitter` of {@link DurableStoreEvents}: `compaction`, `compaction-failed`, `poisoned`.
+ *
+ * Values read (`get`, `entries`, `values`, snapshots, `update`'s `read`) and delivered by
+ * `watch` are fresh `Buffer`s. Bad input is refused with `StoreError` (see
+ * {@link DurableStoreErrorCode}), a key over the log's `maxKeyBytes` (4096 UTF-8 bytes by
+ * default) as `STORE_INVALID_KEY` before anything is logged.
  */
 export interface DurableStore<S extends LockableStore = LockableStore>
   extends Store,

@@ -1,12 +1,17 @@
 import { type BatchOp, StoreError } from '@hermes/store';
+import { RecordError } from '@hermes/wal';
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /** `String.prototype.isWellFormed` (Node >= 20; not yet in the ES2023 lib typings). */
 const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
   .isWellFormed;
 
-/** Throws `STORE_INVALID_KEY` unless `key` is a well-formed string (sizes are the codec's job). */
-export function checkKey(key: unknown): asserts key is string {
+/**
+ * Throws `STORE_INVALID_KEY` unless `key` is a well-formed string of at most `maxKeyBytes` UTF-8
+ * bytes (the log's `maxKeyBytes`; `Infinity` on a log whose limit the store does not know, whose
+ * refusal `storeInputError` then turns into the same error).
+ */
+export function checkKey(key: unknown, maxKeyBytes: number): asserts key is string {
   if (typeof key !== 'string') {
     throw new StoreError('STORE_INVALID_KEY', `Key must be a string, got ${typeof key}.`);
   }
@@ -16,6 +21,25 @@ export function checkKey(key: unknown): asserts key is string {
       'Key contains a lone UTF-16 surrogate and cannot be stored as UTF-8: fix the string.',
     );
   }
+  // A UTF-16 code unit takes 1 to 3 UTF-8 bytes: count them only when that range straddles the limit.
+  if (
+    key.length * 3 > maxKeyBytes &&
+    (key.length > maxKeyBytes || Buffer.byteLength(key, 'utf8') > maxKeyBytes)
+  ) {
+    throw keyTooLarge(Buffer.byteLength(key, 'utf8'), maxKeyBytes);
+  }
+}
+
+/**
+ * The `STORE_INVALID_KEY` of a key of `bytes` UTF-8 bytes, over the log's limit `max`. Its
+ * `cause` is the `RECORD_KEY_TOO_LARGE` the codec would have thrown, as when the log itself
+ * refuses a key (see `storeInputError`), so which limit it was is always in the cause's code.
+ */
+function keyTooLarge(bytes: number, max: number): StoreError {
+  const message = `Key takes ${bytes} UTF-8 bytes, over the log's limit of ${max} (maxKeyBytes): use a shorter key, or open the store with a larger limits.maxKeyBytes.`;
+  return new StoreError('STORE_INVALID_KEY', message, {
+    cause: new RecordError('RECORD_KEY_TOO_LARGE', message),
+  });
 }
 
 /** Throws `STORE_INVALID_VALUE` unless `value` is a `Uint8Array`. */
@@ -33,17 +57,18 @@ export function checkValue(value: unknown): asserts value is Uint8Array {
  * memory. Small copies come from Node's shared buffer pool (far cheaper than a fresh
  * `ArrayBuffer` each); the copy never leaves this package, the store keeps its own.
  */
-export function copyValue(value: Uint8Array): Uint8Array {
+export function copyValue(value: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafe(value.length);
   copy.set(value);
   return copy;
 }
 
 /**
- * Checks every op of a batch and returns a copy whose values are private copies.
+ * Checks every op of a batch (keys up to `maxKeyBytes`, see {@link checkKey}) and returns a copy
+ * whose values are private copies.
  * Throws the store contract's `STORE_INVALID_BATCH`, `STORE_INVALID_KEY` or `STORE_INVALID_VALUE`.
  */
-export function checkBatch(ops: unknown): BatchOp[] {
+export function checkBatch(ops: unknown, maxKeyBytes: number): BatchOp[] {
   if (!Array.isArray(ops)) {
     throw new StoreError('STORE_INVALID_BATCH', 'A batch must be an array of ops.');
   }
@@ -54,7 +79,7 @@ export function checkBatch(ops: unknown): BatchOp[] {
       throw new StoreError('STORE_INVALID_BATCH', `Batch op ${i} is not an object.`);
     }
     const { type, key, value } = op as { type?: unknown; key?: unknown; value?: unknown };
-    checkKey(key);
+    checkKey(key, maxKeyBytes);
     if (type === 'set') {
       checkValue(value);
       out[i] = { type: 'set', key, value: copyValue(value) };

@@ -1,4 +1,4 @@
-import type { BatchOp, KeyBounds } from '@hermes/store';
+import type { KeyBounds } from '@hermes/store';
 import type { DurableStoreError } from './errors.js';
 
 /**
@@ -8,8 +8,13 @@ import type { DurableStoreError } from './errors.js';
  */
 export type ChangeId = string;
 
-/** One write of a `batch` change, as it was applied (the value is the watcher's own copy). */
-export type ChangeOp = BatchOp;
+/**
+ * One write of a `batch` change, as it was applied: a `BatchOp` whose value is the watcher's own
+ * copy, a `Buffer` as every value a Hermes store hands out.
+ */
+export type ChangeOp =
+  | { readonly type: 'set'; readonly key: string; readonly value: Buffer }
+  | { readonly type: 'delete'; readonly key: string };
 
 /**
  * One durable change, delivered in log order:
@@ -32,7 +37,8 @@ export type Change =
       readonly id: ChangeId;
       readonly type: 'set';
       readonly key: string;
-      readonly value: Uint8Array;
+      /** The watcher's own copy of the value. */
+      readonly value: Buffer;
     }
   | { readonly id: ChangeId; readonly type: 'delete'; readonly key: string }
   | { readonly id: ChangeId; readonly type: 'batch'; readonly ops: readonly ChangeOp[] }

@@ -3,7 +3,7 @@ import { isAppliedClear, type RecordedChange, sizeOf } from './change-history.js
 import { DurableStoreError } from './errors.js';
 import type { KeyFilter } from './key-filter.js';
 import { copyValue } from './validate.js';
-import type { Change, ChangeId, ChangeStream, ResyncReason } from './watch-types.js';
+import type { Change, ChangeId, ChangeOp, ChangeStream, ResyncReason } from './watch-types.js';
 
 /** What a watcher holds for its consumer: a recorded change (maybe filtered) or the resync notice. */
 type Item = RecordedChange | { readonly resync: ResyncReason; readonly id: ChangeId };
@@ -198,6 +198,6 @@ function toChange(item: Item): Change {
     : { id, type: 'delete', key: op.key };
 }
 
-function copyOp(op: BatchOp): BatchOp {
+function copyOp(op: BatchOp): ChangeOp {
   return op.type === 'set' ? { type: 'set', key: op.key, value: copyValue(op.value) } : op;
 }

@@ -54,6 +54,25 @@ describe.each([
   ['LockedStore', () => new LockedStore()],
   ['ShardedStore', () => new ShardedStore()],
 ])('watch() over %s', (_name, makeStore) => {
+  it("delivers values as fresh Buffers, as the store's reads give them", async () => {
+    const db = await openDurableStore({ dir: await dirs.make(), store: makeStore() });
+    const stream = db.watch();
+    await db.set('a', bytes('1'));
+    await db.batch([{ type: 'set', key: 'b', value: bytes('2') }]);
+    const [set, batch] = await take(stream, 2);
+    const values = [
+      set!.type === 'set' ? set!.value : undefined,
+      batch!.type === 'batch' && batch!.ops[0]!.type === 'set' ? batch!.ops[0]!.value : undefined,
+    ];
+    for (const value of values) {
+      expect(Buffer.isBuffer(value)).toBe(true);
+      expect(Object.getPrototypeOf(value)).toBe(Buffer.prototype);
+    }
+    expect(values.map((value) => value!.toString('utf8'))).toEqual(['1', '2']);
+    await stream.return?.();
+    await db.close();
+  });
+
   it('delivers every kind of write in log order, a batch as one change, with growing ids', async () => {
     const db = await openDurableStore({ dir: await dirs.make(), store: makeStore() });
     const stream = db.watch();

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { type LockableStore, LockedStore, ShardedStore, type Store } from '@hermes/store';
 import { storeSuite } from '@hermes/store/testing';
+import { DEFAULT_LIMITS } from '@hermes/wal';
 import { afterAll } from 'vitest';
 import { type DurableStore, openDurableStore } from '../src/index.js';
 import { PlainLockable } from './helpers/plain-lockable.js';
@@ -25,6 +26,8 @@ function options(inner: () => LockableStore) {
   return {
     concurrencyRuns: 40,
     modelRuns: 40,
+    // The log's codec caps keys; the store refuses longer ones as any invalid key.
+    maxKeyBytes: DEFAULT_LIMITS.maxKeyBytes,
     dispose: async (store: Store): Promise<void> => {
       const dir = dirOf.get(store);
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 export type { ClearRecord, LogRecord, Op, RecordErrorCode, RecordLimits } from '@hermes/record';
-export { RecordError } from '@hermes/record';
+export { DEFAULT_LIMITS, RecordError } from '@hermes/record';
 export { type BackupFiles, type BackupOptions, writeBackup } from './backup.js';
 export * from './errors.js';
 export {

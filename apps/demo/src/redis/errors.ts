@@ -1,4 +1,5 @@
 import { replicaFailure } from '../replica-errors.js';
+import { answerCodeOf } from '../store-errors.js';
 
 /**
  * A command's refusal, thrown inside a command and answered as an error reply with `message`
@@ -75,8 +76,9 @@ const LOG_FAILED = new Set(['WAL_POISONED', 'WAL_WRITE_FAILED', 'WAL_SYNC_FAILED
  * writing to the AOF file` (reads still work), a closed store says the service is stopping, a
  * full store is `OOM`; on a replicated log, a write the cluster did not acknowledge is
  * `CLUSTERDOWN` (its outcome unknown), a conditional one that kept losing to other replicas
- * `TRYAGAIN` (nothing written), a record over the cluster's `max_payload` `ERR`. Anything else
- * is unexpected: it is logged and answered as `ERR`.
+ * `TRYAGAIN` (nothing written), a record over the cluster's `max_payload` `ERR`; input the store
+ * refused (`StoreError` `STORE_INVALID_*`, the log codec's limits included) is `ERR` with the
+ * store's message. Anything else is unexpected: it is logged and answered as `ERR`.
  */
 export function errorTextOf(
   error: unknown,
@@ -100,6 +102,12 @@ export function errorTextOf(
       return `TRYAGAIN ${message}`;
     case 'too-large':
       return `ERR ${message}`;
+  }
+  if (typeof code === 'string' && code.startsWith('STORE_INVALID_')) {
+    if (answerCodeOf(error) === 'RECORD_BATCH_TOO_LARGE') {
+      return `ERR the command or transaction writes more than one log record may hold (${message}): split it`;
+    }
+    return `ERR ${message}`;
   }
   if (code === 'RECORD_BATCH_TOO_LARGE') {
     return `ERR the command or transaction writes more than one log record may hold (${message}): split it`;

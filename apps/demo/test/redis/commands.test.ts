@@ -245,6 +245,13 @@ describe('string commands', () => {
     expect(await redis.get('from-http')).toBe('hi');
   });
 
+  it('the empty key \'\' is one key over both fronts: SET "" is /kv/ over HTTP', async () => {
+    await redis.set('', 'root');
+    expect((await http(hermes.service.url, 'GET', '/kv/')).body.toString()).toBe('root');
+    expect((await http(hermes.service.url, 'DELETE', kv(''))).status).toBe(204);
+    expect(await redis.exists('')).toBe(0);
+  });
+
   it('a key over --max-key-bytes or a value over --max-value-bytes is refused, the connection goes on', async () => {
     const longKey = 'k'.repeat(257);
     expect(await errorOf(redis.set(longKey, 'v'))).toMatch(

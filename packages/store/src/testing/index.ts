@@ -3,6 +3,7 @@ import { callOrderTests } from './call-order.js';
 import { clearTests } from './clears.js';
 import { concurrencyTests } from './concurrency.js';
 import { iterationTests } from './iteration.js';
+import { keyLimitTests } from './key-limit.js';
 import { lifecycleTests } from './lifecycle.js';
 import { modelTests } from './model.js';
 import { operationTests } from './operations.js';
@@ -27,7 +28,7 @@ export { expectScan };
 
 /**
  * Registers the Hermes store conformance suite as vitest `describe`/`it` blocks: every
- * operation, edge keys, empty values, batches, iteration, ranges, ranged clears (against a
+ * operation, edge keys, key length (against `maxKeyBytes` for a store that caps keys), empty values, batches, iteration, ranges, ranged clears (against a
  * sorted model), aliasing, closed-store errors,
  * concurrency properties under `fc.scheduler` (writes issued without awaiting apply in call order), and a model-based test against a `Map`.
  *
@@ -41,6 +42,7 @@ export function storeSuite(name: string, factory: StoreFactory, options?: StoreS
   const resolved = resolveOptions(factory, options);
   describe(`store conformance: ${name}`, () => {
     operationTests(resolved);
+    keyLimitTests(resolved);
     iterationTests(resolved);
     rangeTests(resolved);
     clearTests(resolved);

@@ -222,6 +222,33 @@ export function operationTests(o: ResolvedSuiteOptions): void {
         expect(show(store.get('buf'))).toBe(show(bytes('buffer')));
       }));
 
+    it("hands out every value as a fresh Buffer: get, entries, values, and a snapshot's", () =>
+      withStore(async (store) => {
+        await store.set('a', bytes('1'));
+        await store.set('b', new Uint8Array(0));
+        const snapshot = store.snapshot();
+        try {
+          const values = [
+            store.get('a'),
+            store.get('b'),
+            ...[...store.entries()].map(([, value]) => value),
+            ...store.values(),
+            snapshot.get('a'),
+            ...[...snapshot.entries()].map(([, value]) => value),
+            ...snapshot.values(),
+          ];
+          expect(values).toHaveLength(11);
+          for (const value of values) {
+            expect(Buffer.isBuffer(value)).toBe(true);
+            expect(Object.getPrototypeOf(value)).toBe(Buffer.prototype);
+          }
+          expect(store.get('a')!.toString('utf8')).toBe('1');
+          expect(store.get('a')).not.toBe(store.get('a'));
+        } finally {
+          snapshot.close();
+        }
+      }));
+
     it('clear removes every key and the store stays usable', () =>
       withStore(async (store) => {
         for (let i = 0; i < 50; i++) await store.set(`k${i}`, bytes(String(i)));

@@ -13,6 +13,14 @@ export interface StoreSuiteOptions {
   readonly maxCommands?: number;
   /** Length of the "long key" edge case, in characters (the durable store caps keys at 4096 UTF-8 bytes). @default 1000 */
   readonly longKeyLength?: number;
+  /**
+   * The longest key the store takes, in UTF-8 bytes, for a store that caps keys (a durable
+   * store: its log's `maxKeyBytes`): the suite then checks that every write refuses a longer key
+   * with the invalid-key code, writing nothing, and takes one of exactly this length. Absent, it
+   * checks that a key of 16 KiB is taken, as the in-memory stores take any length.
+   * @default none (no cap)
+   */
+  readonly maxKeyBytes?: number;
   /** Called after the suite closed a store, e.g. to remove its directory. @default nothing */
   readonly dispose?: (store: Store) => Promise<void> | void;
   /**
@@ -45,6 +53,8 @@ export interface ResolvedSuiteOptions {
   readonly modelRuns: number;
   readonly maxCommands: number;
   readonly longKeyLength: number;
+  /** {@link StoreSuiteOptions.maxKeyBytes}, if given. */
+  readonly maxKeyBytes: number | undefined;
   readonly codes: {
     invalidKey: string;
     invalidValue: string;
@@ -70,6 +80,7 @@ export function resolveOptions(
     modelRuns: options.modelRuns ?? 100,
     maxCommands: options.maxCommands ?? 30,
     longKeyLength: options.longKeyLength ?? 1000,
+    maxKeyBytes: options.maxKeyBytes,
     codes: {
       invalidKey: options.codes?.invalidKey ?? 'STORE_INVALID_KEY',
       invalidValue: options.codes?.invalidValue ?? 'STORE_INVALID_VALUE',

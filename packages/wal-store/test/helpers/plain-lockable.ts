@@ -21,19 +21,19 @@ export class PlainLockable implements LockableStore {
   get size(): number {
     return this.#inner.size;
   }
-  get(key: string): Uint8Array | undefined {
+  get(key: string): Buffer | undefined {
     return this.#inner.get(key);
   }
   has(key: string): boolean {
     return this.#inner.has(key);
   }
-  entries(options?: ScanOptions): IterableIterator<[key: string, value: Uint8Array]> {
+  entries(options?: ScanOptions): IterableIterator<[key: string, value: Buffer]> {
     return this.#inner.entries(options);
   }
   keys(options?: ScanOptions): IterableIterator<string> {
     return this.#inner.keys(options);
   }
-  values(options?: ScanOptions): IterableIterator<Uint8Array> {
+  values(options?: ScanOptions): IterableIterator<Buffer> {
     return this.#inner.values(options);
   }
   snapshot(): StoreSnapshot {
