@@ -595,7 +595,7 @@ export class DurableStoreImpl<S extends LockableStore>
       }
     } catch (error) {
       release();
-      return Promise.reject(storeInputError(error, record));
+      return Promise.reject(storeInputError(error, record ?? CLEAR_EVERY_KEY));
     }
     return appended.then(
       (logged) => {
@@ -605,7 +605,7 @@ export class DurableStoreImpl<S extends LockableStore>
       },
       (error: unknown) => {
         release();
-        throw storeInputError(error, record);
+        throw storeInputError(error, record ?? CLEAR_EVERY_KEY);
       },
     );
   }
@@ -737,6 +737,9 @@ export class DurableStoreImpl<S extends LockableStore>
 }
 
 /** The log record of `ops`: the op itself, or one batch of several. */
+/** The record a clear's error is told of when its bounds were not picked yet (a failed pick). */
+const CLEAR_EVERY_KEY: ClearRecord = { type: 'clear' };
+
 function recordOf(ops: BatchOp | readonly BatchOp[]): LogRecord {
   return Array.isArray(ops) ? { type: 'batch', ops: ops as readonly BatchOp[] } : (ops as BatchOp);
 }
