@@ -209,7 +209,7 @@ const FLAGS: readonly Flag[] = [
     flags: '--auto-compact <on|off>',
     name: 'autoCompact',
     env: 'HERMES_AUTO_COMPACT',
-    help: 'compact the log when it outgrows the live data (local log only: a replicated log is not compacted yet)',
+    help: 'compact the log when it outgrows the live data (default on; off on a replicated log, where one replica with it on is enough)',
     fallback: 'on',
     choices: ['on', 'off'],
   },
@@ -311,7 +311,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
         1,
         3_600_000,
       ),
-      autoCompact: log.kind === 'local' && v['autoCompact'] === 'on',
+      // On a replicated log every replica would compact the same stream: on only when asked.
+      autoCompact: v['autoCompact'] === 'on' && (log.kind === 'local' || given.has('autoCompact')),
       authToken,
       insecure,
     };
@@ -329,8 +330,8 @@ const QUORUM: SyncSetting = { ms: 0, label: 'quorum' };
 
 /**
  * Refuses, on a replicated log, the flags that only a local log has (set explicitly, by flag or
- * variable): `--data-dir`, `--sync`, `--recovery`, `--backup-dir <dir>` and `--auto-compact on`
- * (their `off` is harmless).
+ * variable): `--data-dir`, `--sync`, `--recovery` and `--backup-dir <dir>` (their `off` is
+ * harmless).
  */
 function refuseLocalOnly(
   v: Record<string, string>,
@@ -343,7 +344,6 @@ function refuseLocalOnly(
     recovery: 'replay reads the stream, which has no torn tail; a damaged message stops the log',
     backupDir:
       "POST /admin/backup copies a local log; back up the stream with NATS's own tools, e.g. nats stream backup",
-    autoCompact: 'compaction of a replicated log is not supported yet',
   };
   for (const [flag, reason] of Object.entries(why)) {
     if (!given.has(flag) || v[flag] === 'off') continue;

@@ -63,6 +63,9 @@ export interface ServiceConfig {
    * backups off. Never inside `dataDir`. @default undefined
    */
   readonly backupDir: string | undefined;
-  /** Whether the store compacts its log automatically. @default true; false on a replicated log */
+  /**
+   * Whether the store compacts its log automatically. @default true; false on a replicated log
+   * (each replica would compact the same stream: turn it on in one)
+   */
   readonly autoCompact: boolean;
 }

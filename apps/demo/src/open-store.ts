@@ -10,8 +10,8 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /**
  * Opens the durable store the config describes: the chosen in-memory store under the log in
  * `config.dataDir`, with the sync policy, recovery mode, limits and automatic compaction setting,
- * or, with `config.log` on nats, under the JetStream stream (compaction off: not supported there
- * yet; the hooks, which watch a local log, are not used). Rejects with the log's `WAL_LOCKED`
+ * or, with `config.log` on nats, under the JetStream stream (automatic compaction as set; the
+ * hooks, which watch a local log, are not used). Rejects with the log's `WAL_LOCKED`
  * when another process holds the folder, or `JETSTREAM_UNREACHABLE` when no server answers.
  */
 export function openServiceStore(
@@ -40,7 +40,7 @@ export function openServiceStore(
     return openDurableStore({
       store,
       log: openJetStreamLog({ servers: config.log.servers, stream: config.log.stream, limits }),
-      compaction: false,
+      compaction: config.autoCompact ? {} : false,
     });
   }
   return openDurableStore({

@@ -206,12 +206,14 @@ describe('--log and --stream: a replica on NATS JetStream', () => {
     expect(run(['--log', 'local'], { HERMES_LOG: 'nats://h:1' }).log).toEqual({ kind: 'local' });
   });
 
-  it('on nats, reads sync as quorum and turns automatic compaction off (not supported there yet)', () => {
+  it('on nats, reads sync as quorum and compacts automatically only when asked (one replica is enough)', () => {
     expect(run(['--log', NATS])).toMatchObject({
       sync: { ms: 0, label: 'quorum' },
       autoCompact: false,
     });
     expect(run(['--log', NATS, '--auto-compact', 'off']).autoCompact).toBe(false);
+    expect(run(['--log', NATS, '--auto-compact', 'on']).autoCompact).toBe(true);
+    expect(run(['--log', NATS], { HERMES_AUTO_COMPACT: 'on' }).autoCompact).toBe(true);
     expect(run(['--log', NATS, '--backup-dir', 'off']).backupDir).toBeUndefined();
   });
 
@@ -254,7 +256,6 @@ describe('--log and --stream: a replica on NATS JetStream', () => {
     ],
     [[], { HERMES_SYNC: 'everysec' }, /HERMES_SYNC does not apply/],
     [['--recovery', 'salvage'], {}, /--recovery does not apply/],
-    [['--auto-compact', 'on'], {}, /--auto-compact does not apply .* not supported yet/],
     [['--backup-dir', '/srv/b'], {}, /--backup-dir does not apply .* nats stream backup/],
     [[], { HERMES_BACKUP_DIR: '/srv/b' }, /HERMES_BACKUP_DIR does not apply/],
   ])('refuses %j %j with nats, as only the local log has it', (argv, env, pattern) => {

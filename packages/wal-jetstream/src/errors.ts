@@ -23,7 +23,7 @@ export type JetStreamLogErrorCode =
    * sequence and why. The log stops there, it never skips it; remove or repair the message.
    */
   | 'JETSTREAM_BAD_MESSAGE'
-  /** Replay or `close()` did not finish within its bound. */
+  /** Replay, `close()` or a compaction's snapshot did not finish within `timeoutMs`. */
   | 'JETSTREAM_TIMEOUT'
   /**
    * A conditional write (`putIfAbsent`, `compareAndSet`, `update`) kept losing the race to other
@@ -39,8 +39,16 @@ export type JetStreamLogErrorCode =
   | 'JETSTREAM_ACK_LOST'
   /** The log was closed: open it again to append. */
   | 'JETSTREAM_CLOSED'
-  /** Compaction (`rotate`, `installSnapshot`) is not there yet on this log. */
-  | 'JETSTREAM_NOT_SUPPORTED';
+  /**
+   * The newest snapshot (named by the stream's last marker) cannot be used: its object is missing
+   * from the bucket or does not decode. The records it replaced are purged, so the log stops.
+   */
+  | 'JETSTREAM_BAD_SNAPSHOT'
+  /**
+   * Messages of the stream vanished without a snapshot that covers them (a retention limit or a
+   * message deleted outside Hermes): the log stops rather than serve a state with a hole.
+   */
+  | 'JETSTREAM_GAP';
 
 /** Every error the JetStream log raises itself; record-level refusals keep their `RecordError`. */
 export class JetStreamLogError extends Error {
@@ -62,7 +70,7 @@ export class JetStreamLogError extends Error {
 export class JetStreamBadMessageError extends JetStreamLogError {
   /** Stream sequence of the message. */
   readonly seq: number;
-  /** Why it failed to decode (a `DecodeFailureReason` of `@hermes/record`, or `not-a-line`). */
+  /** Why it failed to decode (a `DecodeFailureReason` of `@hermes/record`, `not-a-line`, or `bad-marker`). */
   readonly reason: string;
 
   /** Creates the error for message `seq` of `stream`. */

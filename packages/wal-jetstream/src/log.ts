@@ -8,13 +8,18 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { JetStreamBadMessageError, JetStreamLogError } from './errors.js';
+import type { LoadedSnapshot, SnapshotStore } from './snapshots.js';
 
 /** What the log needs to run: resolved options and the client it publishes with. */
 export interface LogSettings {
   readonly js: JetStreamClient;
   readonly stream: string;
-  /** The subject every record is published to. */
+  /** The subject every record is published to (`<prefix>.log`). */
   readonly subject: string;
+  /** The subject of the snapshot markers (`<prefix>.snap`). */
+  readonly markerSubject: string;
+  /** Where snapshots are written and read. */
+  readonly snapshots: SnapshotStore;
   /** This handle's name in message ids (`<node>.<n>`), unique per open. */
   readonly node: string;
   /** The server's `max_payload`, headers included. */
@@ -117,7 +122,17 @@ export class JetStreamLog implements LogPort {
   /** When the stream last told this node anything (`performance.now()`). */
   #heardAt = performance.now();
   #appends = 0;
-  #bytes = 0;
+  /** Bytes of the snapshot this node started from or installed last. */
+  #snapshotBytes = 0;
+  /** Bytes of the records applied here since that snapshot. */
+  #tailBytes = 0;
+  /** `#tailBytes` at the last `rotate()`: what an installed snapshot replaces. */
+  #cutTail = 0;
+  /** Every record below this sequence is in the snapshot loaded last (an ack below it is covered). */
+  #coveredBelow = 0;
+  #fromSnapshot = false;
+  /** Set while a gap in the stream is looked into: deliveries are dropped, then read again. */
+  #mending = false;
   #queuedBytes = 0;
   #messages: ConsumerMessages | undefined;
   /** Own appends acknowledged but not read back yet, by the sequence JetStream gave them (in acknowledgement order). */
@@ -139,7 +154,8 @@ export class JetStreamLog implements LogPort {
   }
 
   /**
-   * Starts following the stream from its first message and resolves once every message up to
+   * Loads the newest snapshot, if the stream has one (its records go to the follower), then
+   * follows the stream from the first message after it, and resolves once every message up to
    * `upTo` (the stream's last sequence at open) was applied, within `timeoutMs`. From then on a
    * watchdog restarts the consumer, from the next message to apply, whenever the stream has been
    * silent (no message, no idle heartbeat) for `SILENCE_MS`: the consumer lives on one server, and
@@ -148,6 +164,11 @@ export class JetStreamLog implements LogPort {
    *   `JETSTREAM_TIMEOUT` when replay does not finish in time.
    */
   async replay(upTo: number): Promise<void> {
+    const snapshot = await this.#s.snapshots.load();
+    if (snapshot !== undefined) {
+      this.#loadSnapshot(snapshot, false);
+      this.#fromSnapshot = true;
+    }
     await this.#follow();
     this.#watchdog = setInterval(() => this.#checkSilence(), HEARTBEAT_MS);
     this.#watchdog.unref();
@@ -181,8 +202,11 @@ export class JetStreamLog implements LogPort {
     const consumer = await this.#s.js.consumers.get(this.#s.stream, {
       opt_start_seq: this.#appliedSeq + 1,
     });
-    const messages = await consumer.consume({
-      callback: (msg) => this.deliver(msg),
+    const messages: ConsumerMessages = await consumer.consume({
+      // Only the current consumer's messages count: one replaced may still deliver a few.
+      callback: (msg) => {
+        if (messages === this.#messages) this.deliver(msg);
+      },
       idle_heartbeat: HEARTBEAT_MS,
     });
     const previous = this.#messages;
@@ -240,7 +264,7 @@ export class JetStreamLog implements LogPort {
    * own append acknowledged that long ago was still not read back although the stream goes on.
    */
   #checkSilence(): void {
-    if (this.#closed || this.#poisoned || this.#resubscribing) return;
+    if (this.#closed || this.#poisoned || this.#resubscribing || this.#mending) return;
     this.#sweepUnread();
     const now = performance.now();
     const oldest = this.#unread.values().next().value?.entry;
@@ -258,18 +282,34 @@ export class JetStreamLog implements LogPort {
 
   /** Takes one message of the stream, in sequence order (the consumer's callback). */
   deliver(msg: JsMsg): void {
-    if (this.#poisoned) return;
+    if (this.#poisoned || this.#mending) return;
     this.#heardAt = performance.now();
     const seq = msg.seq;
     if (seq <= this.#appliedSeq) return; // a redelivery after the consumer was recreated
+    if (seq > this.#appliedSeq + 1) {
+      this.#mendGap(seq);
+      return;
+    }
     this.#behindRecords = msg.info.pending;
     this.#appliedStoredAt = Number(msg.info.timestampNanos / 1_000_000);
+    if (msg.subject === this.#s.markerSubject) {
+      // A snapshot marker holds no change: it only takes a place in the sequence.
+      try {
+        this.#s.snapshots.parseMarker(seq, msg.data);
+      } catch (error) {
+        this.#poison(error as Error);
+        return;
+      }
+      this.#appliedSeq = seq;
+      this.#afterApplied(seq);
+      return;
+    }
     const id = msg.headers?.get(MSG_ID);
     const own = id ? this.#pending.get(id) : undefined;
     if (own !== undefined && !own.delivered) {
       own.delivered = true;
       this.#appliedSeq = seq;
-      this.#bytes += msg.data.length;
+      this.#tailBytes += msg.data.length;
       try {
         own.onDurable?.();
       } catch (error) {
@@ -280,7 +320,7 @@ export class JetStreamLog implements LogPort {
       const record = this.#decode(msg);
       if (record === undefined) return;
       this.#appliedSeq = seq;
-      this.#bytes += msg.data.length;
+      this.#tailBytes += msg.data.length;
       try {
         this.#follower.onRecord(record);
       } catch (error) {
@@ -288,7 +328,16 @@ export class JetStreamLog implements LogPort {
         return;
       }
     }
-    if (this.#replay !== undefined && seq >= this.#replay.upTo) this.#replay.done();
+    this.#afterApplied(seq, own);
+  }
+
+  /** What follows applying message `seq`: replay's end, conditional writes waiting, lost acks. */
+  #afterApplied(seq: number, own?: Pending): void {
+    // Replay ends at the stream's last message at open, or at the end of the stream when that
+    // one was deleted since (`pending` counts what the stream holds past this message).
+    if (this.#replay !== undefined && (seq >= this.#replay.upTo || this.#behindRecords === 0)) {
+      this.#replay.done();
+    }
     if (this.#reachers.length > 0) this.#wakeReachers();
     const unread = this.#unread.size > 0 ? this.#unread.get(seq) : undefined;
     if (unread !== undefined) {
@@ -296,6 +345,82 @@ export class JetStreamLog implements LogPort {
       if (unread.entry === own) this.#unread.delete(seq);
       else this.#lost(seq, unread.id, unread.entry);
     }
+  }
+
+  /**
+   * The stream skipped from the last message applied here to `seq`. If a compaction purged
+   * records there (the newest snapshot covers past them), this node fell behind it: it loads that
+   * snapshot in place of its memory (a whole clear, then the snapshot's records, as one step) and
+   * follows from the message after it. A gap that no snapshot covers, where only messages that
+   * were deleted on purpose were (a bad message, as its error advises), is stepped over. Messages
+   * are not applied meanwhile; the consumer starts again where this leaves off.
+   */
+  #mendGap(seq: number): void {
+    this.#mending = true;
+    const first = this.#appliedSeq + 1;
+    void (async () => {
+      const latest = await this.#s.snapshots.latest();
+      if (latest !== undefined && latest.marker.upTo > first) {
+        const snapshot = await this.#s.snapshots.load();
+        if (snapshot === undefined || snapshot.marker.upTo <= first) {
+          throw new JetStreamLogError(
+            'JETSTREAM_GAP',
+            `Stream ${this.#s.stream} has no snapshot for the messages from ${first} that it no longer holds; the log stops rather than serve a state with a hole. Reopen the store.`,
+          );
+        }
+        this.#loadSnapshot(snapshot, true);
+      } else {
+        // Nothing purged there: messages deleted one by one. Their places are skipped.
+        this.#appliedSeq = seq - 1;
+      }
+      this.#mending = false;
+      if (this.#replay !== undefined && this.#appliedSeq >= this.#replay.upTo) this.#replay.done();
+      if (this.#reachers.length > 0) this.#wakeReachers();
+      this.#sweepUnread();
+      await this.#follow();
+    })().catch((error: unknown) => {
+      this.#mending = false;
+      if (this.#closed) return;
+      this.#poison(
+        error instanceof JetStreamLogError
+          ? error
+          : new JetStreamLogError(
+              'JETSTREAM_FOLLOW_FAILED',
+              `The log could not read on past a gap in stream ${this.#s.stream} at message ${first} (${errorText(error)}); writes are refused. Reopen the store.`,
+              { cause: error },
+            ),
+      );
+    });
+  }
+
+  /**
+   * Makes memory the snapshot's state: at open, its records go to the follower; later (`replace`),
+   * a whole clear goes first, so the follower's memory becomes exactly the snapshot's. Own
+   * appends the snapshot holds resolve (their `onDurable` does not run: the snapshot applied
+   * them, with whatever came after them below its sequence).
+   */
+  #loadSnapshot(snapshot: LoadedSnapshot, replace: boolean): void {
+    const { marker, records } = snapshot;
+    if (replace) this.#follower.onRecord({ type: 'clear' });
+    for (const record of records) this.#follower.onRecord(record);
+    this.#appliedSeq = marker.upTo - 1;
+    this.#coveredBelow = marker.upTo;
+    this.#snapshotBytes = marker.bytes;
+    this.#tailBytes = 0;
+    this.#cutTail = 0;
+    for (const [seq, { id, entry }] of this.#unread) {
+      if (seq < marker.upTo) {
+        this.#unread.delete(seq);
+        this.#covered(id, entry);
+      }
+    }
+  }
+
+  /** Resolves an own append that a loaded snapshot holds (it was acknowledged below its sequence). */
+  #covered(id: string, entry: Pending): void {
+    if (entry.delivered || this.#pending.get(id) !== entry) return;
+    entry.delivered = true;
+    this.#settle(id, entry);
   }
 
   append(record: LogRecord, onDurable?: () => void): Promise<void> {
@@ -364,12 +489,55 @@ export class JetStreamLog implements LogPort {
     await Promise.all([...this.#inFlight]);
   }
 
+  /**
+   * The compaction cut: the sequence after the last message applied here. Every record applied
+   * before the call is below it; this node's appends in flight, and every other node's record
+   * not applied yet, are at or after it.
+   */
   rotate(): Promise<number> {
-    return Promise.reject(notYet());
+    const refused = this.#refusal();
+    if (refused) return Promise.reject(refused);
+    this.#cutTail = this.#tailBytes;
+    return Promise.resolve(this.#appliedSeq + 1);
   }
 
-  installSnapshot(_upTo: number, _write: (writer: SnapshotWriter) => Promise<void>): Promise<void> {
-    return Promise.reject(notYet());
+  /**
+   * Writes the snapshot that `write` fills to the stream's object store, names it with a marker
+   * message, and purges the records below `upTo` from the stream (see `SnapshotStore.install`).
+   * When another node installed a snapshot at `upTo` or later meanwhile, this one is dropped: that
+   * one covers more.
+   */
+  async installSnapshot(
+    upTo: number,
+    write: (writer: SnapshotWriter) => Promise<void>,
+  ): Promise<void> {
+    const refused = this.#refusal();
+    if (refused) throw refused;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new JetStreamLogError(
+            'JETSTREAM_TIMEOUT',
+            `The snapshot of stream ${this.#s.stream} below ${upTo} was not installed within ${this.#s.timeoutMs} ms (is a quorum of the cluster up?); the stream is unchanged unless its marker went out meanwhile, which is as good.`,
+          ),
+        );
+      }, this.#s.timeoutMs);
+    });
+    const { installed, bytes } = await Promise.race([
+      this.#s.snapshots.install(upTo, write),
+      late,
+    ]).finally(() => clearTimeout(timer));
+    if (installed) {
+      this.#tailBytes -= Math.min(this.#cutTail, this.#tailBytes);
+      this.#snapshotBytes = bytes;
+    }
+    this.#cutTail = 0;
+  }
+
+  /** Whether opening started from a snapshot. */
+  get fromSnapshot(): boolean {
+    return this.#fromSnapshot;
   }
 
   stats(): JetStreamLogStats {
@@ -377,8 +545,8 @@ export class JetStreamLog implements LogPort {
       appends: this.#appends,
       batches: this.#appends,
       fsyncs: 0,
-      logBytes: this.#bytes,
-      snapshotBytes: 0,
+      logBytes: this.#snapshotBytes + this.#tailBytes,
+      snapshotBytes: this.#snapshotBytes,
       fsyncLagMs: 0,
       queuedRecords: this.#pending.size,
       queuedBytes: this.#queuedBytes,
@@ -459,6 +627,11 @@ export class JetStreamLog implements LogPort {
           }
           entry.ackSeq = ack.seq;
           entry.ackedAt = performance.now();
+          if (ack.seq < this.#coveredBelow) {
+            // Purged by a compaction this node loaded the snapshot of: that snapshot holds it.
+            this.#covered(id, entry);
+            return;
+          }
           // Already past its sequence without reading it: another message holds that place.
           if (this.#appliedSeq >= ack.seq) this.#lost(ack.seq, id, entry);
           else this.#unread.set(ack.seq, { id, entry });
@@ -615,13 +788,6 @@ export class JetStreamLog implements LogPort {
     }
     for (const entry of this.#reachers.splice(0)) entry.done(error);
   }
-}
-
-function notYet(): JetStreamLogError {
-  return new JetStreamLogError(
-    'JETSTREAM_NOT_SUPPORTED',
-    'Compaction of a JetStream log is not there yet: open the store with compaction: false.',
-  );
 }
 
 function closedError(): JetStreamLogError {

@@ -14,6 +14,7 @@ import { connect, type NatsConnection, nuid } from '@nats-io/transport-node';
 import { JetStreamLogError } from './errors.js';
 import { JetStreamLog, type LogSettings } from './log.js';
 import type { JetStreamLogOptions } from './options.js';
+import { SnapshotStore } from './snapshots.js';
 
 /** Options with every default filled in. */
 interface Resolved {
@@ -79,12 +80,16 @@ function resolve(options: JetStreamLogOptions): Resolved {
 
 /**
  * The stream named `r.stream`, created (replicas `r.replicas`, file storage, limits retention,
- * subjects `<prefix>.>`, plus `streamConfig`) when missing.
+ * subjects `<prefix>.>`, plus `streamConfig`) when missing, and whether this call created it.
  * @throws JetStreamLogError `JETSTREAM_STREAM_MISMATCH` for a stream of other subjects or retention.
  */
-async function ensureStream(jsm: JetStreamManager, r: Resolved): Promise<StreamInfo> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  r: Resolved,
+): Promise<{ readonly info: StreamInfo; readonly created: boolean }> {
   const subjects = [`${r.prefix}.>`];
   let info: StreamInfo;
+  let created = false;
   try {
     info = await jsm.streams.info(r.stream);
   } catch (error) {
@@ -100,6 +105,7 @@ async function ensureStream(jsm: JetStreamManager, r: Resolved): Promise<StreamI
       subjects,
       num_replicas: r.replicas,
     });
+    created = true;
   }
   const { config } = info;
   if (
@@ -112,7 +118,7 @@ async function ensureStream(jsm: JetStreamManager, r: Resolved): Promise<StreamI
       `Stream ${r.stream} has subjects ${JSON.stringify(config.subjects)} and ${config.retention} retention; the log needs exactly ["${subjects[0]}"] and limits retention. Name another stream, or set subjectPrefix to match.`,
     );
   }
-  return info;
+  return { info, created };
 }
 
 async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
@@ -135,20 +141,34 @@ async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
   let log: JetStreamLog | undefined;
   try {
     const jsm = await jetstreamManager(nc);
-    const info = await ensureStream(jsm, r);
+    const { info, created } = await ensureStream(jsm, r);
+    const limits = resolveLimits(r.options.limits);
+    const subject = `${r.prefix}.log`;
+    const markerSubject = `${r.prefix}.snap`;
     const settings: LogSettings = {
       js: jsm.jetstream(),
       stream: r.stream,
-      subject: `${r.prefix}.log`,
+      subject,
+      markerSubject,
+      snapshots: new SnapshotStore({
+        nc,
+        jsm,
+        stream: r.stream,
+        logSubject: subject,
+        markerSubject,
+        replicas: info.config.num_replicas,
+        limits,
+      }),
       node: nuid.next(),
       maxPayload: nc.info?.max_payload ?? 1024 * 1024,
       ackTimeoutMs: r.ackTimeoutMs,
       timeoutMs: r.timeoutMs,
       maxInFlight: r.maxInFlight,
-      limits: resolveLimits(r.options.limits),
+      limits,
       // The log's own connection closes with it; a connection given by the caller stays open.
       release: owned ? () => nc.close() : async () => {},
     };
+    if (created) await settings.snapshots.createBucket(r.timeoutMs);
     const opened = new JetStreamLog(settings, follower);
     log = opened;
     const upTo = info.state.messages === 0 ? 0 : info.state.last_seq;
@@ -167,7 +187,7 @@ function report(log: JetStreamLog, durationMs: number): OpenReport {
     records: appliedSeq,
     bytes: logBytes,
     segments: 0,
-    fromSnapshot: false,
+    fromSnapshot: log.fromSnapshot,
     durationMs,
     tornTail: null,
     skipped: 0,

@@ -10,6 +10,7 @@ import {
   faultCluster,
   freshStream,
   openNode,
+  retryUntilAcknowledged,
   text,
 } from './helpers.js';
 
@@ -64,22 +65,3 @@ describe.skipIf(binary === undefined)('the JetStream log cut off from a quorum',
     await Promise.all([db.close(), replica.close()]);
   }, 120_000);
 });
-
-/**
- * Runs `write` until JetStream acknowledges it, as a client does after an outage: while the
- * stream elects a leader, the servers answer "no responders" at once, so tries are spaced by
- * 200 ms, for at most 30 s.
- */
-async function retryUntilAcknowledged(write: () => Promise<unknown>): Promise<void> {
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    try {
-      await write();
-      return;
-    } catch (error) {
-      expect(error).toMatchObject({ code: 'JETSTREAM_PUBLISH_FAILED' });
-      if (performance.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}

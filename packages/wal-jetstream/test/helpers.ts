@@ -1,6 +1,6 @@
 import { ShardedStore } from '@hermes/store';
 import { type DurableStore, openDurableStore } from '@hermes/wal-store';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   type JetStreamLogOptions,
   type JetStreamLogStats,
@@ -79,4 +79,42 @@ export function faultCluster(): {
     cluster: () => cluster!,
     options: (stream) => ({ servers: [...cluster!.servers], stream, ackTimeoutMs: FAULT_ACK_MS }),
   };
+}
+
+/**
+ * Runs `write` until JetStream acknowledges it, as a client does after an outage: while the
+ * stream elects a leader, the servers answer "no responders" at once, so tries are spaced by
+ * 200 ms, for at most 30 s. Any other error fails at once.
+ */
+export function retryUntilAcknowledged(write: () => Promise<unknown>): Promise<void> {
+  return retryWhile(write, (error) =>
+    expect(error).toMatchObject({ code: 'JETSTREAM_PUBLISH_FAILED' }),
+  );
+}
+
+/**
+ * Runs `compact` until it succeeds, while a stream or its snapshot bucket elects a leader after a
+ * server died (requests then time out or find no responder), spaced by 200 ms, for at most 30 s.
+ */
+export function retryCompaction(compact: () => Promise<unknown>): Promise<void> {
+  return retryWhile(compact, (error) =>
+    expect(String((error as Error).message)).toMatch(/timeout|no responders|not enabled|leader/i),
+  );
+}
+
+async function retryWhile(
+  attempt: () => Promise<unknown>,
+  checkTransient: (error: unknown) => void,
+): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      checkTransient(error);
+      if (performance.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
