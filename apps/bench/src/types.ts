@@ -28,6 +28,7 @@ export type Group =
   | 'wal-store'
   | 'demo'
   | 'resp'
+  | 'replicated'
   | 'peer';
 
 /** One measured row of the results. */

@@ -198,6 +198,30 @@ export const TARGETS: readonly Target[] = [
     numerator: v('resp.hermes-everysec.c50.get'),
     denominator: v('resp.redis-everysec.c50.get'),
   },
+  {
+    id: 'replicated.publish.n256',
+    text: 'Hermes replicated set N=256 / bare JetStream publish N=256 (R3, same bytes)',
+    op: '>=',
+    bound: 0.7,
+    numerator: v('replicated.hermes.n256'),
+    denominator: v('replicated.publish.n256'),
+  },
+  {
+    id: 'replicated.kv-put.n256',
+    text: 'Hermes replicated set N=256 / NATS KV put N=256 (R3)',
+    op: '>=',
+    bound: 1,
+    numerator: v('replicated.hermes.n256'),
+    denominator: v('replicated.kv-put.n256'),
+  },
+  {
+    id: 'replicated.get',
+    text: 'Hermes replica get / NATS KV get (N=1)',
+    op: '>=',
+    bound: 50,
+    numerator: v('replicated.get'),
+    denominator: v('replicated.kv-get'),
+  },
   ...DURABLE_PEERS.map(
     (peer): Target => ({
       id: `peers.${peer.id.slice(5)}`,

@@ -6,6 +6,7 @@ import { listScenario } from './list.js';
 import { readsScenario } from './reads.js';
 import { recordScenario } from './record.js';
 import { redisScenario } from './redis.js';
+import { replicatedScenario } from './replicated.js';
 import { respScenario } from './resp.js';
 import { storeMemoryScenario, storeScaleScenario } from './store.js';
 import { walReplayScenario } from './wal.js';
@@ -26,5 +27,6 @@ export const SCENARIOS: readonly Scenario[] = [
   demoScenario,
   listScenario,
   respScenario(),
+  replicatedScenario,
   storeScaleScenario,
 ];
