@@ -60,19 +60,35 @@ export const HEARTBEAT_MS = 2000;
 /** Silence of the stream after which the log restarts its consumer (three heartbeats). */
 export const SILENCE_MS: number = 3 * HEARTBEAT_MS;
 
-/** An append waiting for its acknowledgement and for its message to come back in the stream. */
-interface Pending {
+/** One append of a message in flight: its callback, its promise's settlers. */
+interface Append {
   readonly onDurable: (() => void) | undefined;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
-  readonly bytes: number;
+  /** What `onDurable` threw, if it did. */
+  failure: unknown;
+}
+
+/**
+ * One message in flight: the appends it carries (one, or every append called in the same turn,
+ * gathered), waiting for JetStream's acknowledgement and for the message to come back in the
+ * stream.
+ */
+interface Pending {
+  /** Its appends, in call order (their records are its lines, in that order). */
+  readonly appends: Append[];
+  bytes: number;
   acked: boolean;
   /** The stream sequence JetStream acknowledged it at, and when (`performance.now()`). */
   ackSeq: number;
   ackedAt: number;
   delivered: boolean;
-  /** What `onDurable` threw, if it did. */
-  failure: unknown;
+}
+
+/** A message being gathered: the appends called in this turn and their lines. */
+interface Gathering {
+  readonly entry: Pending;
+  readonly lines: Uint8Array[];
 }
 
 /**
@@ -96,11 +112,12 @@ const HEADER_ROOM = 256;
 const NEWLINE = 10;
 
 /**
- * A Hermes log on a JetStream stream: each record is one message whose payload is the record's
- * checksummed line (the `@hermes/record` codec), published with a message id `<node>.<n>`. One
- * ordered consumer reads the whole stream in sequence order; a message this handle published
- * completes its append (`onDurable`, then the promise once JetStream acknowledged it too), any
- * other is decoded and handed to the follower. So every node applies every record in stream
+ * A Hermes log on a JetStream stream: the appends called in one turn are one message whose
+ * payload is their records' checksummed lines (the `@hermes/record` codec), published with a
+ * message id `<node>.<n>`; a conditional append is a message of its own. One ordered consumer
+ * reads the whole stream in sequence order; a message this handle published completes its
+ * appends (each `onDurable` in order, then the promises once JetStream acknowledged it too), any
+ * other is decoded and its records handed to the follower. So every node applies every record in stream
  * order, its own among the others'. Opened by `openJetStreamLog`.
  */
 export class JetStreamLog implements LogPort {
@@ -122,6 +139,8 @@ export class JetStreamLog implements LogPort {
   /** When the stream last told this node anything (`performance.now()`). */
   #heardAt = performance.now();
   #appends = 0;
+  /** Messages this node published (each carries one or more appends). */
+  #published = 0;
   /** Bytes of the snapshot this node started from or installed last. */
   #snapshotBytes = 0;
   /** Bytes of the records applied here since that snapshot. */
@@ -134,6 +153,11 @@ export class JetStreamLog implements LogPort {
   /** Set while a gap in the stream is looked into: deliveries are dropped, then read again. */
   #mending = false;
   #queuedBytes = 0;
+  /** Appends not settled yet (gathered, or in a message in flight). */
+  #queuedRecords = 0;
+  /** The message gathering this turn's appends, published at the end of the turn. */
+  #gathering: Gathering | undefined;
+  readonly #flushGathering = (): void => this.#flush();
   #messages: ConsumerMessages | undefined;
   /** Own appends acknowledged but not read back yet, by the sequence JetStream gave them (in acknowledgement order). */
   readonly #unread = new Map<number, { readonly id: string; readonly entry: Pending }>();
@@ -251,7 +275,8 @@ export class JetStreamLog implements LogPort {
     this.#unread.delete(seq);
     if (entry.delivered || this.#pending.get(id) !== entry) return;
     this.#forget(id, entry);
-    entry.reject(
+    rejectAll(
+      entry,
       new JetStreamLogError(
         'JETSTREAM_ACK_LOST',
         `JetStream acknowledged this append at sequence ${entry.ackSeq} of stream ${this.#s.stream}, but the stream holds another message there: the cluster lost a write it had acknowledged (a leader killed right after acknowledging, see the README's durability section). The write is not applied on any node; write it again.`,
@@ -310,19 +335,21 @@ export class JetStreamLog implements LogPort {
       own.delivered = true;
       this.#appliedSeq = seq;
       this.#tailBytes += msg.data.length;
-      try {
-        own.onDurable?.();
-      } catch (error) {
-        own.failure = error;
+      for (const append of own.appends) {
+        try {
+          append.onDurable?.();
+        } catch (error) {
+          append.failure = error;
+        }
       }
       if (own.acked) this.#settle(id!, own);
     } else {
-      const record = this.#decode(msg);
-      if (record === undefined) return;
+      const records = this.#decode(msg);
+      if (records === undefined) return;
       this.#appliedSeq = seq;
       this.#tailBytes += msg.data.length;
       try {
-        this.#follower.onRecord(record);
+        for (const record of records) this.#follower.onRecord(record);
       } catch (error) {
         this.#poison(error instanceof Error ? error : new Error(String(error)));
         return;
@@ -433,14 +460,55 @@ export class JetStreamLog implements LogPort {
       return Promise.reject(error);
     }
     if (this.#waiters.length === 0 && this.#admitted === 0 && !this.#full()) {
-      return this.#publish(line, onDurable);
+      return this.#gather(line, onDurable);
     }
     return new Promise<void>((resolve) => this.#waiters.push(resolve)).then(() => {
       this.#admitted--;
       const late = this.#refusal();
       if (late) throw late;
-      return this.#publish(line, onDurable);
+      return this.#gather(line, onDurable);
     });
+  }
+
+  /**
+   * Adds an append to the message of this turn (started here if none is), published once the
+   * turn's synchronous work and microtasks are done: appends called together (many callers
+   * resumed by one acknowledgement) share one message, one acknowledgement and one delivery. A
+   * message stays within `max_payload`; one that would not is published first.
+   */
+  #gather(line: Uint8Array, onDurable: (() => void) | undefined): Promise<void> {
+    let gathering = this.#gathering;
+    if (
+      gathering !== undefined &&
+      gathering.entry.bytes + line.length + HEADER_ROOM > this.#s.maxPayload
+    ) {
+      this.#flush();
+      gathering = undefined;
+    }
+    if (gathering === undefined) {
+      gathering = { entry: newPending(), lines: [] };
+      this.#gathering = gathering;
+      queueMicrotask(this.#flushGathering);
+    }
+    const { entry } = gathering;
+    const promise = new Promise<void>((resolve, reject) => {
+      entry.appends.push({ onDurable, resolve, reject, failure: undefined });
+    });
+    gathering.lines.push(line);
+    entry.bytes += line.length;
+    this.#queuedBytes += line.length;
+    this.#queuedRecords++;
+    this.#track(promise);
+    return promise;
+  }
+
+  /** Publishes the message being gathered, if any. */
+  #flush(): void {
+    const gathering = this.#gathering;
+    if (gathering === undefined) return;
+    this.#gathering = undefined;
+    const { lines } = gathering;
+    this.#send(gathering.entry, lines.length === 1 ? lines[0]! : Buffer.concat(lines));
   }
 
   /**
@@ -469,7 +537,7 @@ export class JetStreamLog implements LogPort {
       if (record === undefined) return false;
       const line = this.#encode(record);
       try {
-        await this.#publish(line, onDurable, checkedAt);
+        await this.#publishAlone(line, onDurable, checkedAt);
         return true;
       } catch (error) {
         if (!(error instanceof StaleCheck)) throw error;
@@ -543,12 +611,12 @@ export class JetStreamLog implements LogPort {
   stats(): JetStreamLogStats {
     return {
       appends: this.#appends,
-      batches: this.#appends,
+      batches: this.#published,
       fsyncs: 0,
       logBytes: this.#snapshotBytes + this.#tailBytes,
       snapshotBytes: this.#snapshotBytes,
       fsyncLagMs: 0,
-      queuedRecords: this.#pending.size,
+      queuedRecords: this.#queuedRecords,
       queuedBytes: this.#queuedBytes,
       waitingAppends: this.#waiters.length,
       poisoned: this.#poisoned,
@@ -578,7 +646,7 @@ export class JetStreamLog implements LogPort {
       }),
     ]);
     clearTimeout(timer);
-    const stuck = this.#pending.size;
+    const stuck = this.#queuedRecords;
     this.#stopAll(closedError());
     await this.#messages?.close().catch(ignore);
     await this.#s.release().catch(ignore);
@@ -591,81 +659,92 @@ export class JetStreamLog implements LogPort {
   }
 
   /**
-   * Publishes one record's line with a fresh message id; with `expectedLastSeq`, only if the
-   * stream's last message is that one (else rejects with `StaleCheck`, nothing stored).
+   * Publishes one record's line as a message of its own (after the one being gathered, so this
+   * node's appends keep call order), only if the stream's last message is `expectedLastSeq` (else
+   * rejects with `StaleCheck`, nothing stored).
    */
-  #publish(
+  #publishAlone(
     line: Uint8Array,
     onDurable: (() => void) | undefined,
-    expectedLastSeq?: number,
+    expectedLastSeq: number,
   ): Promise<void> {
+    this.#flush();
+    const entry = newPending();
+    const promise = new Promise<void>((resolve, reject) => {
+      entry.appends.push({ onDurable, resolve, reject, failure: undefined });
+    });
+    entry.bytes = line.length;
+    this.#queuedBytes += line.length;
+    this.#queuedRecords++;
+    this.#track(promise);
+    this.#send(entry, line, expectedLastSeq);
+    return promise;
+  }
+
+  /** Lets `sync()` and `close()` wait for an append's promise to settle. */
+  #track(promise: Promise<void>): void {
+    const settled = promise.then(ignore, ignore);
+    this.#inFlight.add(settled);
+    void settled.then(() => this.#inFlight.delete(settled));
+  }
+
+  /**
+   * Publishes `entry`'s message (`payload`, its lines) with a fresh message id, and settles its
+   * appends from the acknowledgement and the delivery; with `expectedLastSeq`, only if the
+   * stream's last message is that one.
+   */
+  #send(entry: Pending, payload: Uint8Array, expectedLastSeq?: number): void {
     const id = `${this.#s.node}.${++this.#counter}`;
+    this.#published++;
     const options =
       expectedLastSeq === undefined
         ? { msgID: id, timeout: this.#s.ackTimeoutMs }
         : { msgID: id, timeout: this.#s.ackTimeoutMs, expect: { lastSequence: expectedLastSeq } };
-    const promise = new Promise<void>((resolve, reject) => {
-      const entry: Pending = {
-        onDurable,
-        resolve,
-        reject,
-        bytes: line.length,
-        acked: false,
-        ackSeq: 0,
-        ackedAt: 0,
-        delivered: false,
-        failure: undefined,
-      };
-      this.#pending.set(id, entry);
-      this.#queuedBytes += line.length;
-      this.#s.js.publish(this.#s.subject, line, options).then(
-        (ack) => {
+    this.#pending.set(id, entry);
+    this.#s.js.publish(this.#s.subject, payload, options).then(
+      (ack) => {
+        entry.acked = true;
+        if (entry.delivered) {
+          this.#settle(id, entry);
+          return;
+        }
+        entry.ackSeq = ack.seq;
+        entry.ackedAt = performance.now();
+        if (ack.seq < this.#coveredBelow) {
+          // Purged by a compaction this node loaded the snapshot of: that snapshot holds it.
+          this.#covered(id, entry);
+          return;
+        }
+        // Already past its sequence without reading it: another message holds that place.
+        if (this.#appliedSeq >= ack.seq) this.#lost(ack.seq, id, entry);
+        else this.#unread.set(ack.seq, { id, entry });
+      },
+      (error: unknown) => {
+        if (this.#pending.get(id) !== entry) return;
+        if (entry.delivered) {
+          // It is in the stream (we read it back): stored, whatever the ack said.
           entry.acked = true;
-          if (entry.delivered) {
-            this.#settle(id, entry);
-            return;
-          }
-          entry.ackSeq = ack.seq;
-          entry.ackedAt = performance.now();
-          if (ack.seq < this.#coveredBelow) {
-            // Purged by a compaction this node loaded the snapshot of: that snapshot holds it.
-            this.#covered(id, entry);
-            return;
-          }
-          // Already past its sequence without reading it: another message holds that place.
-          if (this.#appliedSeq >= ack.seq) this.#lost(ack.seq, id, entry);
-          else this.#unread.set(ack.seq, { id, entry });
-        },
-        (error: unknown) => {
-          if (this.#pending.get(id) !== entry) return;
-          if (entry.delivered) {
-            // It is in the stream (we read it back): stored, whatever the ack said.
-            entry.acked = true;
-            this.#settle(id, entry);
-            return;
-          }
-          this.#forget(id, entry);
-          const stale = staleCheckOf(error);
-          if (stale !== undefined) {
-            entry.reject(stale);
-            return;
-          }
-          // Not seen in the stream: if it was stored after all, it comes back as another
-          // writer's record and applies then, in its place.
-          entry.reject(
-            new JetStreamLogError(
-              'JETSTREAM_PUBLISH_FAILED',
-              `JetStream did not acknowledge the append to stream ${this.#s.stream} (${errorText(error)}); it may still be stored, and then applies in its place. Check that a quorum of the cluster is up.`,
-              { cause: error },
-            ),
-          );
-        },
-      );
-    });
-    const settled = promise.then(ignore, ignore);
-    this.#inFlight.add(settled);
-    void settled.then(() => this.#inFlight.delete(settled));
-    return promise;
+          this.#settle(id, entry);
+          return;
+        }
+        this.#forget(id, entry);
+        const stale = staleCheckOf(error);
+        if (stale !== undefined) {
+          rejectAll(entry, stale);
+          return;
+        }
+        // Not seen in the stream: if it was stored after all, it comes back as another
+        // writer's message and applies then, in its place.
+        rejectAll(
+          entry,
+          new JetStreamLogError(
+            'JETSTREAM_PUBLISH_FAILED',
+            `JetStream did not acknowledge the append to stream ${this.#s.stream} (${errorText(error)}); it may still be stored, and then applies in its place. Check that a quorum of the cluster is up.`,
+            { cause: error },
+          ),
+        );
+      },
+    );
   }
 
   /** The record's line, checked against the server's `max_payload`. @throws RecordError, `JETSTREAM_TOO_LARGE` */
@@ -722,18 +801,21 @@ export class JetStreamLog implements LogPort {
 
   #settle(id: string, entry: Pending): void {
     this.#forget(id, entry);
-    if (entry.failure !== undefined) {
-      entry.reject(entry.failure);
-      return;
+    for (const append of entry.appends) {
+      if (append.failure !== undefined) {
+        append.reject(append.failure);
+        continue;
+      }
+      this.#appends++;
+      append.resolve();
     }
-    this.#appends++;
-    entry.resolve();
   }
 
   /** Drops `entry` from the in-flight set and lets waiting appends in. */
   #forget(id: string, entry: Pending): void {
     this.#pending.delete(id);
     this.#queuedBytes -= entry.bytes;
+    this.#queuedRecords -= entry.appends.length;
     while (this.#waiters.length > 0 && !this.#full()) {
       this.#admitted++;
       this.#waiters.shift()!();
@@ -741,7 +823,7 @@ export class JetStreamLog implements LogPort {
   }
 
   #full(): boolean {
-    return this.#pending.size + this.#admitted >= this.#s.maxInFlight;
+    return this.#queuedRecords + this.#admitted >= this.#s.maxInFlight;
   }
 
   #refusal(): Error | undefined {
@@ -750,7 +832,8 @@ export class JetStreamLog implements LogPort {
     return undefined;
   }
 
-  #decode(msg: JsMsg): LogRecord | undefined {
+  /** The records of another writer's message (one per line), or `undefined` after poisoning the log. */
+  #decode(msg: JsMsg): LogRecord[] | undefined {
     const data = msg.data;
     const bad = (reason: string, detail: string): undefined => {
       this.#poison(new JetStreamBadMessageError(this.#s.stream, msg.seq, reason, detail));
@@ -759,9 +842,15 @@ export class JetStreamLog implements LogPort {
     if (data.length === 0 || data[data.length - 1] !== NEWLINE) {
       return bad('not-a-line', `${data.length} bytes not ending in a newline`);
     }
-    const result = decodeLine(data.subarray(0, data.length - 1), 0, 'v2', this.#s.limits);
-    if (!result.ok) return bad(result.reason, result.message);
-    return result.record;
+    const records: LogRecord[] = [];
+    for (let start = 0; start < data.length; ) {
+      const end = data.indexOf(NEWLINE, start);
+      const result = decodeLine(data.subarray(start, end), 0, 'v2', this.#s.limits);
+      if (!result.ok) return bad(result.reason, result.message);
+      records.push(result.record);
+      start = end + 1;
+    }
+    return records;
   }
 
   /** Refuses every later append for good, fails those in flight, tells the follower (or the opener). */
@@ -778,9 +867,16 @@ export class JetStreamLog implements LogPort {
     clearInterval(this.#watchdog);
     this.#unread.clear();
     void this.#messages?.close().catch(ignore);
+    const gathering = this.#gathering;
+    this.#gathering = undefined;
+    if (gathering !== undefined) {
+      this.#queuedBytes -= gathering.entry.bytes;
+      this.#queuedRecords -= gathering.entry.appends.length;
+      rejectAll(gathering.entry, error);
+    }
     for (const [id, entry] of [...this.#pending]) {
       this.#forget(id, entry);
-      entry.reject(error);
+      rejectAll(entry, error);
     }
     for (const wake of this.#waiters.splice(0)) {
       this.#admitted++;
@@ -788,6 +884,16 @@ export class JetStreamLog implements LogPort {
     }
     for (const entry of this.#reachers.splice(0)) entry.done(error);
   }
+}
+
+/** A message with no appends yet. */
+function newPending(): Pending {
+  return { appends: [], bytes: 0, acked: false, ackSeq: 0, ackedAt: 0, delivered: false };
+}
+
+/** Rejects every append of a message with `error`. */
+function rejectAll(entry: Pending, error: unknown): void {
+  for (const append of entry.appends) append.reject(error);
 }
 
 function closedError(): JetStreamLogError {

@@ -75,7 +75,9 @@ describe.skipIf(binary === undefined)('the JetStream log on a real three-node cl
     // a fresh replica replays the whole stream, and both must reach exactly its state.
     const reference = await openNode(on(stream));
     const last = appliedSeq(reference);
-    expect(last).toBe(writes.length);
+    // Appends called in the same turn share one message: fewer messages than writes.
+    expect(last).toBeGreaterThan(1);
+    expect(last).toBeLessThan(writes.length);
     await Promise.all([a, b].map((db) => caughtUp(db, last)));
     expect(contents(a)).toEqual(contents(reference));
     expect(contents(b)).toEqual(contents(reference));
