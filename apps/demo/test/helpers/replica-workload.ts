@@ -89,8 +89,9 @@ export class ReplicaWorkload {
   }
 
   /**
-   * Runs a Redis client over `redis` that alternates `INCR` of one of `counters` counters and a
-   * `SETNX` of the next create-once key, until `stop()` or until a command gets no reply.
+   * Runs a Redis client over `redis` that sends `INCR` of one of `counters` counters and `SETNX`
+   * of the next create-once keys in turn, several at once, until `stop()` or until a command gets
+   * no reply.
    */
   runRedisClient(group: string, redis: Redis, counters: number, seed: number): Promise<void> {
     return this.#client(group, () => this.#runRedis(group, redis, counters, seed));
@@ -98,30 +99,47 @@ export class ReplicaWorkload {
 
   async #runRedis(group: string, redis: Redis, counters: number, seed: number): Promise<void> {
     const random = prng(seed);
-    for (let n = 0; !this.#stopped; n++) {
-      const counter = `counter/${Math.floor(random() * counters)}`;
-      const state = this.#counter(counter);
-      try {
-        state.replies.push(await redis.incr(counter));
-      } catch {
-        state.unanswered++;
-        return;
-      }
-      this.#acked(group);
-      const once = this.#onceKey(`once/${n}`);
-      const value = `${group}:${seed}:${n}`;
-      try {
-        if ((await redis.setnx(`once/${n}`, value)) === 1) {
-          once.winners.push(value);
-          this.#acked(group);
-        } else {
-          once.losers++;
-        }
-      } catch {
-        once.unanswered.push(value);
-        return;
-      }
+    for (let round = 0; !this.#stopped; round++) {
+      // A window of commands sent at once on the connection, none awaited before the next.
+      const sent = Array.from({ length: REDIS_WINDOW }, (_, i) => {
+        const n = round * REDIS_WINDOW + i;
+        return i % 2 === 0
+          ? this.#incr(group, redis, `counter/${Math.floor(random() * counters)}`)
+          : this.#setnx(group, redis, `once/${n}`, `${group}:${seed}:${n}`);
+      });
+      const answered = await Promise.all(sent);
+      if (answered.includes(false)) return; // the replica went away
     }
+  }
+
+  /** `INCR key`, recorded; resolves whether it was answered. */
+  async #incr(group: string, redis: Redis, key: string): Promise<boolean> {
+    const state = this.#counter(key);
+    try {
+      state.replies.push(await redis.incr(key));
+    } catch {
+      state.unanswered++;
+      return false;
+    }
+    this.#acked(group);
+    return true;
+  }
+
+  /** `SETNX key value`, recorded; resolves whether it was answered. */
+  async #setnx(group: string, redis: Redis, key: string, value: string): Promise<boolean> {
+    const state = this.#onceKey(key);
+    try {
+      if ((await redis.setnx(key, value)) === 0) {
+        state.losers++;
+        return true;
+      }
+    } catch {
+      state.unanswered.push(value);
+      return false;
+    }
+    state.winners.push(value);
+    this.#acked(group);
+    return true;
   }
 
   /**
@@ -249,6 +267,9 @@ export class ReplicaWorkload {
     return state;
   }
 }
+
+/** Commands a Redis client keeps in flight: `INCR` and `SETNX` in turn. */
+const REDIS_WINDOW = 8;
 
 /** Keys each HTTP owner writes. */
 const OWNED_KEYS = 4;
