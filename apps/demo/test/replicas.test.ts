@@ -5,7 +5,7 @@ import { UNREACHABLE_AFTER_MS } from '../src/replication.js';
 import { type ChildService, spawnService, startChild } from './helpers/child.js';
 import { http, kv } from './helpers/http.js';
 import { replicaHealth } from './helpers/replica-health.js';
-import { healthzUntil, putAndSee, stopChildren } from './helpers/replicas.js';
+import { healthzUntil, putAndSee, replicaArgs, stopChildren } from './helpers/replicas.js';
 import { openSse } from './helpers/sse.js';
 import { connectRedis, startRedisChild } from './redis/helpers.js';
 
@@ -70,7 +70,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
 
   /** Two replicas of a fresh stream, on free ports. */
   async function twoReplicas(): Promise<[ChildService, ChildService]> {
-    const args = ['--log', cluster.servers.join(','), '--stream', `t${++streams}`, '--port', '0'];
+    const args = [...replicaArgs(cluster.servers, `t${++streams}`), '--port', '0'];
     const a = await startChild(args, { timeoutMs: 60_000 });
     children.push(a);
     const b = await startChild(args, { timeoutMs: 60_000 });
@@ -119,7 +119,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
   }, 120_000);
 
   it('FLUSHDB on one replica clears every key on both, as one record both apply; FLUSHALL too', async () => {
-    const args = ['--log', cluster.servers.join(','), '--stream', `t${++streams}`];
+    const args = replicaArgs(cluster.servers, `t${++streams}`);
     const a = await startRedisChild(args);
     children.push(a);
     const b = await startRedisChild(args);
@@ -179,7 +179,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
   it('replays the stream on start: a replica started later serves what was written before', async () => {
     const [a] = await twoReplicas();
     expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);
-    const args = ['--log', cluster.servers.join(','), '--stream', `t${streams}`, '--port', '0'];
+    const args = [...replicaArgs(cluster.servers, `t${streams}`), '--port', '0'];
     const c = await startChild(args, { timeoutMs: 60_000 });
     children.push(c);
     expect(c.line).toMatch(/replayed 1 record of the stream in \d+ ms$/);
