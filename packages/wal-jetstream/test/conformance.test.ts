@@ -11,8 +11,8 @@ import { StreamPool } from './stream-pool.js';
 
 const binary = findNatsServer();
 
-/** Streams being made at once ahead of the suite's need (see `StreamPool`): 8 keep up with it. */
-const POOL_DEPTH = 8;
+/** Streams being made at once ahead of the suite's need (see `StreamPool`): 6 keep up with it. */
+const POOL_DEPTH = 6;
 
 describe.skipIf(binary === undefined)('the store contract on a replicated log', () => {
   let cluster: NatsCluster;

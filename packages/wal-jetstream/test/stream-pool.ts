@@ -2,6 +2,9 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { bucketOf } from '../src/snapshots.js';
 import { freshStream } from './helpers.js';
 
+/** Tries to make one stream (see `StreamPool.#makeWithRetries`). */
+const MAKE_ATTEMPTS = 3;
+
 /**
  * Fresh, empty streams made ahead of need, for a test file that opens hundreds of stores (the
  * conformance suite). Making a stream of three replicas and its snapshot bucket takes about a
@@ -30,7 +33,7 @@ export class StreamPool {
   take(): Promise<string> {
     while (this.#ready.length < this.#depth + 1) {
       const stream = freshStream();
-      const made = this.#make(stream).then(() => stream);
+      const made = this.#makeWithRetries(stream).then(() => stream);
       // A failure is reported by the test that takes this stream, not as an unhandled rejection.
       made.catch(() => {});
       this.#ready.push(made);
@@ -53,8 +56,33 @@ export class StreamPool {
     await Promise.all(this.#deleting);
   }
 
+  /**
+   * `make(stream)`, tried again (at most `MAKE_ATTEMPTS` times in all) when a JetStream API
+   * request times out: on a busy machine, creating a stream of three replicas can outlast the
+   * client's 5 s API timeout while the server goes on and creates it. Trying again is safe, as
+   * creating a stream that exists with the same settings succeeds, and opening a store on a
+   * stream that exists uses it. Any other error fails at once.
+   */
+  async #makeWithRetries(stream: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#make(stream);
+      } catch (error) {
+        if (!timedOut(error) || attempt >= MAKE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   async #delete(stream: string): Promise<void> {
     await this.#jsm.streams.delete(stream);
     await this.#jsm.streams.delete(`OBJ_${bucketOf(stream)}`);
   }
+}
+
+/** Whether `error`, or an error it wraps, is the NATS client's request timeout. */
+function timedOut(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e.name === 'TimeoutError') return true;
+  }
+  return false;
 }
