@@ -5,17 +5,13 @@ import { UNREACHABLE_AFTER_MS } from '../src/replication.js';
 import { type ChildService, spawnService, startChild } from './helpers/child.js';
 import { http, kv } from './helpers/http.js';
 import { replicaHealth } from './helpers/replica-health.js';
+import { healthzUntil, putAndSee, replicaArgs, stopChildren } from './helpers/replicas.js';
 import { openSse } from './helpers/sse.js';
 import { connectRedis, startRedisChild } from './redis/helpers.js';
 
 const children: ChildService[] = [];
 
-afterEach(async () => {
-  for (const service of children.splice(0)) {
-    service.child.kill('SIGTERM');
-    await service.exited;
-  }
-});
+afterEach(() => stopChildren(children));
 
 /** Resolves with the exit code, or rejects if it takes longer than `ms`. */
 function exitWithin(exited: Promise<number | string>, ms: number): Promise<number | string> {
@@ -24,32 +20,6 @@ function exitWithin(exited: Promise<number | string>, ms: number): Promise<numbe
     timer = setTimeout(() => reject(new Error(`no exit within ${ms} ms`)), ms);
   });
   return Promise.race([exited, late]).finally(() => clearTimeout(timer));
-}
-
-/**
- * PUTs `value` under `key` on replica `from` and resolves with the change event it causes on
- * replica `to`'s `GET /watch` (opened first), so a test waits for the write to arrive, no longer.
- */
-async function putAndSee(from: ChildService, to: ChildService, key: string, value: string) {
-  const watch = await openSse(to.url, `/watch?prefix=${encodeURIComponent(key)}`);
-  try {
-    expect((await watch.nextEvent())?.event).toBe('ready');
-    expect((await http(from.url, 'PUT', kv(key), { body: value })).status).toBe(204);
-    return await watch.nextEvent();
-  } finally {
-    watch.close();
-  }
-}
-
-/** Polls `GET /healthz` of `service` every second until `done(status)` or `ms` passed; the last reply. */
-async function healthzUntil(service: ChildService, done: (status: number) => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  let health = await http(service.url, 'GET', '/healthz');
-  while (!done(health.status) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    health = await http(service.url, 'GET', '/healthz');
-  }
-  return health;
 }
 
 /** A port nothing listens on (taken from the OS, then freed). */
@@ -100,7 +70,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
 
   /** Two replicas of a fresh stream, on free ports. */
   async function twoReplicas(): Promise<[ChildService, ChildService]> {
-    const args = ['--log', cluster.servers.join(','), '--stream', `t${++streams}`, '--port', '0'];
+    const args = [...replicaArgs(cluster.servers, `t${++streams}`), '--port', '0'];
     const a = await startChild(args, { timeoutMs: 60_000 });
     children.push(a);
     const b = await startChild(args, { timeoutMs: 60_000 });
@@ -149,7 +119,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
   }, 120_000);
 
   it('FLUSHDB on one replica clears every key on both, as one record both apply; FLUSHALL too', async () => {
-    const args = ['--log', cluster.servers.join(','), '--stream', `t${++streams}`];
+    const args = replicaArgs(cluster.servers, `t${++streams}`);
     const a = await startRedisChild(args);
     children.push(a);
     const b = await startRedisChild(args);
@@ -209,7 +179,7 @@ describe.skipIf(nats === undefined)('replicas on a three-node NATS JetStream clu
   it('replays the stream on start: a replica started later serves what was written before', async () => {
     const [a] = await twoReplicas();
     expect((await http(a.url, 'PUT', kv('k'), { body: 'v' })).status).toBe(204);
-    const args = ['--log', cluster.servers.join(','), '--stream', `t${streams}`, '--port', '0'];
+    const args = [...replicaArgs(cluster.servers, `t${streams}`), '--port', '0'];
     const c = await startChild(args, { timeoutMs: 60_000 });
     children.push(c);
     expect(c.line).toMatch(/replayed 1 record of the stream in \d+ ms$/);

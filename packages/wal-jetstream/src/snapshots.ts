@@ -202,7 +202,12 @@ export class SnapshotStore {
       await bucket.delete(object).catch(() => {});
       return { installed: false, bytes: info.size };
     }
-    await this.#s.jsm.streams.purge(this.#s.stream, { filter: this.#s.logSubject, seq: upTo });
+    // Nothing is below the first sequence. The server reads a purge `seq` of 0 or 1 as "no
+    // bound" and would purge every record of the subject, also those after the cut (a write
+    // that landed while a compaction of an empty stream ran).
+    if (upTo > 1) {
+      await this.#s.jsm.streams.purge(this.#s.stream, { filter: this.#s.logSubject, seq: upTo });
+    }
     if (replaced !== undefined) await bucket.delete(replaced.object).catch(() => {});
     return { installed: true, bytes: info.size };
   }

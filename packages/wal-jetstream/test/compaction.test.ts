@@ -1,9 +1,10 @@
+import { DEFAULT_LIMITS } from '@hermes/record';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JetStreamLogStats } from '../src/index.js';
-import { bucketOf } from '../src/snapshots.js';
+import { bucketOf, SnapshotStore } from '../src/snapshots.js';
 import { findNatsServer, type NatsCluster, startNatsCluster } from '../src/testing/index.js';
 import {
   appliedSeq,
@@ -71,6 +72,31 @@ describe.skipIf(binary === undefined)('compaction of a replicated log', () => {
     expect(contents(fresh)).toEqual(contents(a));
     expect(text(fresh.get('k1'))).toBe('after');
     expect(fresh.has('k0')).toBe(false);
+    await Promise.all([a.close(), fresh.close()]);
+  });
+
+  it('a compaction cut at the first sequence (an empty stream) purges nothing: a record that landed after the cut stays', async () => {
+    const stream = freshStream();
+    const a = await openNode(on(stream));
+    // As if a compaction of the empty stream cut at 1, then this write landed before its marker.
+    await a.set('after-the-cut', bytes('kept'));
+    const snapshots = new SnapshotStore({
+      nc,
+      jsm: await jetstreamManager(nc),
+      stream,
+      logSubject: `hermes.${stream}.log`,
+      markerSubject: `hermes.${stream}.snap`,
+      replicas: 3,
+      limits: DEFAULT_LIMITS,
+    });
+    expect(await snapshots.install(1, async () => {})).toMatchObject({ installed: true });
+    expect((await streamState(nc, stream)).subjects).toEqual({
+      [`hermes.${stream}.log`]: 1,
+      [`hermes.${stream}.snap`]: 1,
+    });
+    const fresh = await openNode(on(stream));
+    expect(fresh.report.fromSnapshot).toBe(true);
+    expect(contents(fresh)).toEqual([['after-the-cut', 'kept']]);
     await Promise.all([a.close(), fresh.close()]);
   });
 
