@@ -47,11 +47,6 @@ export class ReplicaWorkload {
     return this.#acks.get(group) ?? 0;
   }
 
-  /** The acknowledged writes of every group: at most the records the clients appended. */
-  totalAcks(): number {
-    return [...this.#acks.values()].reduce((sum, n) => sum + n, 0);
-  }
-
   /**
    * Resolves once the clients of `group` have `more` acknowledged writes beyond those so far;
    * rejects, with the problems seen, if every client of the group stops first.
