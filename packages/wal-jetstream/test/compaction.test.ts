@@ -181,7 +181,7 @@ describe.skipIf(binary === undefined)('compaction of a replicated log', () => {
     expect(first.value).toMatchObject({ type: 'clear' });
     await changes.return?.();
     await Promise.all([a.close(), b.close()]);
-  }, 120_000);
+  }, 240_000);
 
   it('refuses to open on a snapshot whose object is gone, naming it', async () => {
     const stream = freshStream();

@@ -84,7 +84,8 @@ export function faultCluster(): {
 /**
  * Runs `write` until JetStream acknowledges it, as a client does after an outage: while the
  * stream elects a leader, the servers answer "no responders" at once, so tries are spaced by
- * 200 ms, for at most 30 s. Any other error fails at once.
+ * 200 ms, for at most 60 s (elections take longer on a loaded two-core machine). Any other error
+ * fails at once.
  */
 export function retryUntilAcknowledged(write: () => Promise<unknown>): Promise<void> {
   return retryWhile(write, (error) =>
@@ -94,7 +95,7 @@ export function retryUntilAcknowledged(write: () => Promise<unknown>): Promise<v
 
 /**
  * Runs `compact` until it succeeds, while a stream or its snapshot bucket elects a leader after a
- * server died (requests then time out or find no responder), spaced by 200 ms, for at most 30 s.
+ * server died (requests then time out or find no responder), spaced by 200 ms, for at most 60 s.
  */
 export function retryCompaction(compact: () => Promise<unknown>): Promise<void> {
   return retryWhile(compact, (error) =>
@@ -106,7 +107,7 @@ async function retryWhile(
   attempt: () => Promise<unknown>,
   checkTransient: (error: unknown) => void,
 ): Promise<void> {
-  const deadline = performance.now() + 30_000;
+  const deadline = performance.now() + 60_000;
   for (;;) {
     try {
       await attempt();
