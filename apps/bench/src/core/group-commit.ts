@@ -7,14 +7,16 @@ export type BaselineIo = 'callbacks' | 'filehandle';
 /**
  * The disk's limit as plain Node sees it: producers hand buffers to one consumer, which writes
  * everything pending with one `writev` and (when `sync`) one `fdatasync`, then settles all of
- * it; whatever arrived meanwhile forms the next batch. Nothing else: no framing, no checksum, no
- * bounds. This is the baseline every Hermes write row is divided by.
+ * it; whatever arrived meanwhile forms the next batch. A batch starts at the end of the turn in
+ * which its first write came (a microtask), so a burst of writers resumed together (as N callers
+ * are when a batch settles) shares one batch instead of the first writing alone. Nothing else:
+ * no framing, no checksum, no bounds. This is the baseline every Hermes write row is divided by.
  */
 export class GroupCommitBaseline {
   readonly #sync: boolean;
   #fd = -1;
   #handle: FileHandle | undefined;
-  #queue: Buffer[] = [];
+  #queue: Uint8Array[] = [];
   #waiters: Array<(error?: Error) => void> = [];
   #busy = false;
   /** Batches written, for the report. */
@@ -38,13 +40,18 @@ export class GroupCommitBaseline {
   }
 
   /** Resolves once `line` is written (and fdatasynced when `sync`). */
-  write(line: Buffer): Promise<void> {
+  write(line: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push(line);
       this.#waiters.push((error) => (error ? reject(error) : resolve()));
-      if (!this.#busy) this.#flush();
+      if (!this.#busy) {
+        this.#busy = true;
+        queueMicrotask(this.#flushNow);
+      }
     });
   }
+
+  readonly #flushNow = (): void => this.#flush();
 
   #flush(): void {
     this.#busy = true;

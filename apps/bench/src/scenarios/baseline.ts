@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { encodeRecord } from '@hermes/record';
 import { keyOf } from '../core/data.js';
 import { type BaselineIo, GroupCommitBaseline } from '../core/group-commit.js';
 import type { Contender } from '../core/race.js';
@@ -6,14 +7,18 @@ import { summarize } from '../core/stats.js';
 import { fdatasyncLatency } from '../machine.js';
 import type { Row, Scenario } from '../types.js';
 
-/** Bytes of a baseline line: the seed's `SET <16-byte key> <base64 of 100 B>\n` (158 B). */
-export function seedLine(key: string, value: Buffer): Buffer {
-  return Buffer.from(`SET ${key} ${value.toString('base64')}\n`);
+/**
+ * Bytes of a baseline line: exactly the line the log writes for `set(key, value)` (the
+ * `@hermes/record` codec), so that the ratio to the baseline isolates the log's own work.
+ */
+export function recordLine(key: string, value: Buffer): Uint8Array {
+  return encodeRecord({ type: 'set', key, value });
 }
 
 /**
- * The disk's limit as a race contender: N producers hand a pre-built line each to one consumer
- * doing one writev (+ one fdatasync when `sync`) per batch, with fs callbacks or FileHandle.
+ * The disk's limit as a race contender: N producers hand a pre-encoded record line each (the
+ * bytes the log writes) to one consumer doing one writev (+ one fdatasync when `sync`) per batch
+ * gathered over a turn, with fs callbacks or FileHandle.
  */
 export function baselineContender(sync: boolean, io: BaselineIo): Contender {
   const mode = sync ? 'fsync' : 'nofsync';
@@ -23,7 +28,7 @@ export function baselineContender(sync: boolean, io: BaselineIo): Contender {
     label: `baseline ${sync ? 'writev+fdatasync' : 'writev, no fsync'} (${io})`,
     async open(ctx, n) {
       const dir = await ctx.dir(`baseline-${mode}-${io}-${n}`);
-      const lines = Array.from({ length: n }, (_, w) => seedLine(keyOf(w), Buffer.alloc(100, w)));
+      const lines = Array.from({ length: n }, (_, w) => recordLine(keyOf(w), Buffer.alloc(100, w)));
       const log = await GroupCommitBaseline.open(join(dir, 'baseline.log'), sync, io);
       return {
         op: (w) => log.write(lines[w]!),
