@@ -2,7 +2,7 @@
 export type JetStreamLogErrorCode =
   /** The options are invalid (the message names the option). */
   | 'JETSTREAM_INVALID_OPTIONS'
-  /** No server of `servers` could be reached at open (the message names them). */
+  /** No server of `servers` could be reached at open, or they run without JetStream (the message names them). */
   | 'JETSTREAM_UNREACHABLE'
   /**
    * The stream exists with settings the log cannot use (other subjects, or not a limits stream):
@@ -23,7 +23,10 @@ export type JetStreamLogErrorCode =
    * sequence and why. The log stops there, it never skips it; remove or repair the message.
    */
   | 'JETSTREAM_BAD_MESSAGE'
-  /** Replay, `close()` or a compaction's snapshot did not finish within `timeoutMs`. */
+  /**
+   * The stream did not answer at open, or replay, `close()` or a compaction's snapshot did not
+   * finish, within `timeoutMs`.
+   */
   | 'JETSTREAM_TIMEOUT'
   /**
    * A conditional write (`putIfAbsent`, `compareAndSet`, `update`) kept losing the race to other

@@ -147,8 +147,7 @@ async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
   }
   let log: JetStreamLog | undefined;
   try {
-    const jsm = await jetstreamManager(nc);
-    const { info, created } = await ensureStream(jsm, r);
+    const { jsm, info, created } = await readyStream(nc, r);
     const limits = resolveLimits(r.options.limits);
     const subject = `${r.prefix}.log`;
     const markerSubject = `${r.prefix}.snap`;
@@ -188,6 +187,37 @@ async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
   }
 }
 
+/**
+ * The JetStream manager (its requests bounded by `timeoutMs`) and the stream, created if missing.
+ * @throws JetStreamLogError `JETSTREAM_UNREACHABLE` when the servers run without JetStream,
+ *   `JETSTREAM_TIMEOUT` when the stream does not answer within `timeoutMs` (no quorum, or an
+ *   election that takes that long), `JETSTREAM_STREAM_MISMATCH`
+ */
+async function readyStream(nc: NatsConnection, r: Resolved) {
+  try {
+    const jsm = await jetstreamManager(nc, { timeout: r.timeoutMs });
+    return { jsm, ...(await ensureStream(jsm, r)) };
+  } catch (error) {
+    if (error instanceof JetStreamLogError) throw error;
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'JetStreamNotEnabled') {
+      throw new JetStreamLogError(
+        'JETSTREAM_UNREACHABLE',
+        `The NATS server${r.servers.length === 1 ? '' : 's'} ${r.servers.join(', ')} answer${r.servers.length === 1 ? 's' : ''}, but without JetStream: start ${r.servers.length === 1 ? 'it' : 'them'} with -js (or a jetstream block in the configuration).`,
+        { cause: error },
+      );
+    }
+    if (name === 'TimeoutError') {
+      throw new JetStreamLogError(
+        'JETSTREAM_TIMEOUT',
+        `Stream ${r.stream} did not answer within ${r.timeoutMs} ms (timeoutMs): is a quorum of the cluster up? A new stream's first leader election can take seconds on a loaded machine; raise timeoutMs if so.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 function report(log: JetStreamLog, durationMs: number): OpenReport {
   const { appliedSeq, logBytes } = log.stats();
   return {
@@ -208,8 +238,9 @@ function report(log: JetStreamLog, durationMs: number): OpenReport {
  * uses `options.connection`), replays the stream, then follows it: records other nodes append
  * reach the store in stream order, among its own.
  * @throws JetStreamLogError `JETSTREAM_INVALID_OPTIONS` at once for bad options; the opener
- *   rejects with `JETSTREAM_UNREACHABLE`, `JETSTREAM_STREAM_MISMATCH`, `JETSTREAM_BAD_MESSAGE`
- *   (naming the sequence) or `JETSTREAM_TIMEOUT`.
+ *   rejects with `JETSTREAM_UNREACHABLE` (no server, or no JetStream on it),
+ *   `JETSTREAM_STREAM_MISMATCH`, `JETSTREAM_BAD_MESSAGE` (naming the sequence),
+ *   `JETSTREAM_BAD_SNAPSHOT` or `JETSTREAM_TIMEOUT` (the stream or replay not within `timeoutMs`).
  */
 export function openJetStreamLog(options: JetStreamLogOptions): LogOpener {
   const resolved = resolve(options);

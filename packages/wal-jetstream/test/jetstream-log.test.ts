@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +154,46 @@ describe.skipIf(binary === undefined)('the JetStream log on a real three-node cl
     await db.close();
   });
 });
+
+describe.skipIf(binary === undefined)('openJetStreamLog on a server without JetStream', () => {
+  it('rejects with JETSTREAM_UNREACHABLE saying JetStream is off, naming the server', async () => {
+    const port = await freePort();
+    const server = spawn(binary!, ['-a', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let log = '';
+        server.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+          log += chunk;
+          if (log.includes('Server is ready')) resolve();
+        });
+        server.once('exit', (code) => reject(new Error(`nats-server exited ${code}: ${log}`)));
+      });
+      const url = `nats://127.0.0.1:${port}`;
+      const failure = await openNode({ servers: url, stream: 'x' }).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(JetStreamLogError);
+      expect(failure).toMatchObject({
+        code: 'JETSTREAM_UNREACHABLE',
+        message: expect.stringMatching(/answers, but without JetStream: start it with -js/),
+      });
+      expect((failure as Error).message).toContain(url);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+});
+
+/** A port nothing listens on now (taken from the OS, then freed). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
 describe('openJetStreamLog without a server', () => {
   it('rejects an unreachable server with JETSTREAM_UNREACHABLE, naming it', async () => {
