@@ -188,15 +188,19 @@ async function openLog(r: Resolved, follower: LogFollower): Promise<OpenedLog> {
 }
 
 /**
- * The JetStream manager (its requests bounded by `timeoutMs`) and the stream, created if missing.
+ * The stream, created if missing (these requests bounded by `timeoutMs`), and the JetStream
+ * manager the log runs with.
  * @throws JetStreamLogError `JETSTREAM_UNREACHABLE` when the servers run without JetStream,
  *   `JETSTREAM_TIMEOUT` when the stream does not answer within `timeoutMs` (no quorum, or an
  *   election that takes that long), `JETSTREAM_STREAM_MISMATCH`
  */
 async function readyStream(nc: NatsConnection, r: Resolved) {
   try {
-    const jsm = await jetstreamManager(nc, { timeout: r.timeoutMs });
-    return { jsm, ...(await ensureStream(jsm, r)) };
+    const ensured = await ensureStream(await jetstreamManager(nc, { timeout: r.timeoutMs }), r);
+    // While running, the client's own request timeout: a consumer recreated after a server died
+    // is retried by the watchdog rather than waited for that long.
+    const jsm = await jetstreamManager(nc, { checkAPI: false });
+    return { jsm, ...ensured };
   } catch (error) {
     if (error instanceof JetStreamLogError) throw error;
     const name = error instanceof Error ? error.name : '';
