@@ -2,8 +2,18 @@ import type { Results } from '../types.js';
 import { num } from './format.js';
 
 /** Hermes in warm colours, peers in cool ones, the baseline in black. */
-const HERMES_COLORS = ['#d62728', '#ff7f0e', '#8c2d04', '#c51b8a'];
-const PEER_COLORS = ['#1f77b4', '#2ca02c', '#9467bd', '#17becf', '#8c564b', '#7f7f7f', '#bcbd22'];
+const HERMES_COLORS = ['#d62728', '#ff7f0e', '#8c2d04', '#c51b8a', '#a6761d'];
+const PEER_COLORS = [
+  '#1f77b4',
+  '#2ca02c',
+  '#9467bd',
+  '#17becf',
+  '#8c564b',
+  '#7f7f7f',
+  '#bcbd22',
+  '#393b79',
+  '#6b6ecf',
+];
 
 /**
  * Series drawn as a wide pale band under the others: the durable Locked store, whose line lies on
@@ -130,9 +140,9 @@ export function renderSvg(results: Pick<Results, 'rows' | 'startedAt' | 'machine
     '(SyncEverySecond: fsync once a second)',
     'pale band: durable Locked, drawn under',
     'Sharded, which it equals where hidden',
-    'baseline: a plain writev + fdatasync loop',
-    '(the better of one per writer and a simple',
-    'group commit): a reference, not a bound',
+    "baseline: the log's own lines written by a",
+    'plain writev + fdatasync group commit that',
+    'gathers each turn: a reference, not a bound',
   ];
   notes.forEach((note, k) => {
     const y = H - bottom - (notes.length - 1 - k) * 15;
