@@ -490,16 +490,8 @@ export class JetStreamLog implements LogPort {
       this.#gathering = gathering;
       queueMicrotask(this.#flushGathering);
     }
-    const { entry } = gathering;
-    const promise = new Promise<void>((resolve, reject) => {
-      entry.appends.push({ onDurable, resolve, reject, failure: undefined });
-    });
     gathering.lines.push(line);
-    entry.bytes += line.length;
-    this.#queuedBytes += line.length;
-    this.#queuedRecords++;
-    this.#track(promise);
-    return promise;
+    return this.#enqueue(gathering.entry, line, onDurable);
   }
 
   /** Publishes the message being gathered, if any. */
@@ -670,22 +662,26 @@ export class JetStreamLog implements LogPort {
   ): Promise<void> {
     this.#flush();
     const entry = newPending();
-    const promise = new Promise<void>((resolve, reject) => {
-      entry.appends.push({ onDurable, resolve, reject, failure: undefined });
-    });
-    entry.bytes = line.length;
-    this.#queuedBytes += line.length;
-    this.#queuedRecords++;
-    this.#track(promise);
+    const promise = this.#enqueue(entry, line, onDurable);
     this.#send(entry, line, expectedLastSeq);
     return promise;
   }
 
-  /** Lets `sync()` and `close()` wait for an append's promise to settle. */
-  #track(promise: Promise<void>): void {
+  /**
+   * Adds an append of `line` to the message `entry` and counts it as queued; its promise is one
+   * `sync()` and `close()` wait for.
+   */
+  #enqueue(entry: Pending, line: Uint8Array, onDurable: (() => void) | undefined): Promise<void> {
+    const promise = new Promise<void>((resolve, reject) => {
+      entry.appends.push({ onDurable, resolve, reject, failure: undefined });
+    });
+    entry.bytes += line.length;
+    this.#queuedBytes += line.length;
+    this.#queuedRecords++;
     const settled = promise.then(ignore, ignore);
     this.#inFlight.add(settled);
     void settled.then(() => this.#inFlight.delete(settled));
+    return promise;
   }
 
   /**

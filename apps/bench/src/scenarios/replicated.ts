@@ -30,6 +30,12 @@ async function dropStream(nc: NatsConnection, name: string): Promise<void> {
   await jsm.streams.delete(name).catch(() => false);
 }
 
+/** Deletes a replicated store's stream and its snapshot bucket (`<stream>-snap`). */
+async function dropReplicated(nc: NatsConnection, stream: string): Promise<void> {
+  await dropStream(nc, stream);
+  await dropStream(nc, `OBJ_${stream}-snap`);
+}
+
 /** A durable store on a fresh three-replica stream of `cluster`. */
 function openReplicated(cluster: NatsCluster, stream: string): Promise<DurableStore> {
   return openDurableStore({
@@ -54,8 +60,7 @@ function hermesContender(cluster: NatsCluster, nc: NatsConnection): Contender {
         op: (_w, seq) => store.set(keyOf(seq), values[seq & 63]!),
         async close() {
           await store.close();
-          await dropStream(nc, stream);
-          await dropStream(nc, `OBJ_${stream}-snap`);
+          await dropReplicated(nc, stream);
           return undefined;
         },
       };
@@ -174,8 +179,7 @@ async function readRows(ctx: Context, cluster: NatsCluster, nc: NatsConnection):
     ];
   } finally {
     await store.close();
-    await dropStream(nc, stream);
-    await dropStream(nc, `OBJ_${stream}-snap`);
+    await dropReplicated(nc, stream);
     await dropStream(nc, `KV_${bucket}`);
   }
 }
@@ -242,8 +246,7 @@ async function lagRow(ctx: Context, cluster: NatsCluster, nc: NatsConnection): P
   } finally {
     stop();
     await Promise.all([a.close(), b.close()]);
-    await dropStream(nc, stream);
-    await dropStream(nc, `OBJ_${stream}-snap`);
+    await dropReplicated(nc, stream);
   }
 }
 
