@@ -1,7 +1,7 @@
 import { RecordError } from './errors.js';
-import { LineFault } from './failure.js';
+import { Cursor, LineFault } from './failure.js';
 import { SPACE } from './format.js';
-import { KeyFieldError, keyField, keyFieldEnd, readKeyField } from './key.js';
+import { keyField, readKeyField } from './key.js';
 import { fieldEnd } from './parse-op.js';
 import type { ClearRecord, LogRecord, RecordLimits } from './types.js';
 
@@ -60,9 +60,10 @@ export function decodeClear(
   const record: { type: 'clear' } & { [name in BoundName]?: string } = { type: 'clear' };
   let lower = false;
   let upper = false;
+  const cursor = new Cursor();
   let pos = at;
   while (pos < end) {
-    // isClear and keyFieldEnd leave `pos` on a space: the one separator before each bound.
+    // isClear and readKeyField leave `pos` on a space: the one separator before each bound.
     const wordStart = pos + 1;
     const wordEnd = fieldEnd(line, wordStart, end);
     const word = line.toString('latin1', wordStart, Math.min(wordEnd, wordStart + 16));
@@ -86,8 +87,8 @@ export function decodeClear(
     if (wordEnd === end) {
       throw new LineFault('bad-clear', `The CLEAR bound ${word} has no key field.`);
     }
-    record[name] = readBoundKey(line, wordEnd + 1, end, limits);
-    pos = keyFieldEnd;
+    record[name] = readKeyField(line, wordEnd + 1, end, limits.maxKeyBytes, cursor);
+    pos = cursor.at;
     if (isLower) lower = true;
     else upper = true;
   }
@@ -98,15 +99,6 @@ function boundName(word: string): BoundName | undefined {
   if (Object.hasOwn(LOWER, word)) return LOWER[word as keyof typeof LOWER];
   if (Object.hasOwn(UPPER, word)) return UPPER[word as keyof typeof UPPER];
   return undefined;
-}
-
-function readBoundKey(line: Buffer, start: number, end: number, limits: RecordLimits): string {
-  try {
-    return readKeyField(line, start, end, limits.maxKeyBytes);
-  } catch (e) {
-    if (e instanceof KeyFieldError) throw new LineFault(e.reason, e.message);
-    throw e;
-  }
 }
 
 function twoBounds(a: string, b: string): RecordError {

@@ -1,12 +1,12 @@
 import { asBuffer } from './as-buffer.js';
 import { decodeClear, isClear } from './clear.js';
 import { crc32 } from './crc32.js';
-import { failure, LineFault } from './failure.js';
+import { Cursor, failure, LineFault } from './failure.js';
 import { CRC_PREFIX, type LogFormat, SPACE } from './format.js';
 import { readHex32 } from './hex.js';
 import { decodeLegacyBody } from './legacy.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { fieldEnd, isBatch, opEnd, parseOp } from './parse-op.js';
+import { fieldEnd, isBatch, parseOp } from './parse-op.js';
 import type { DecodeResult, LogRecord, Op, RecordLimits } from './types.js';
 
 /**
@@ -93,8 +93,9 @@ function decodeChecked(
     }
     return decodeClear(line, body + 5, end, limits);
   }
-  const op = parseOp(line, body, end, limits, 'unknown-op', true);
-  if (opEnd !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');
+  const cursor = new Cursor();
+  const op = parseOp(line, body, end, limits, 'unknown-op', true, cursor);
+  if (cursor.at !== end) throw new LineFault('malformed', 'Unexpected bytes after the record.');
   return op;
 }
 
@@ -110,13 +111,14 @@ function decodeBatch(line: Buffer, at: number, end: number, limits: RecordLimits
     );
   }
   const ops: Op[] = new Array(count);
+  const cursor = new Cursor();
   let pos = countEnd;
   for (let i = 0; i < count; i++) {
     if (pos >= end) {
       throw new LineFault('bad-batch', `The batch announces ${count} ops but holds ${i}.`);
     }
-    ops[i] = parseOp(line, pos + 1, end, limits, 'bad-batch', false);
-    pos = opEnd;
+    ops[i] = parseOp(line, pos + 1, end, limits, 'bad-batch', false, cursor);
+    pos = cursor.at;
   }
   if (pos !== end) {
     throw new LineFault('bad-batch', `The batch holds more than the ${count} ops it announces.`);

@@ -1,4 +1,5 @@
 import { RecordError } from './errors.js';
+import { type Cursor, LineFault } from './failure.js';
 import { PERCENT, SPACE } from './format.js';
 import { latin1Slice } from './latin1.js';
 
@@ -93,28 +94,18 @@ function keyTooLarge(bytes: number, max: number): RecordError {
   );
 }
 
-/** Why a key field could not be decoded: `bad-key` or `too-large`. */
-export class KeyFieldError {
-  constructor(
-    readonly reason: 'bad-key' | 'too-large',
-    readonly message: string,
-  ) {}
-}
-
-/** Where {@link readKeyField} stopped: the index of the space after the key, or the end. */
-export let keyFieldEnd: number = 0;
-
 /**
  * Decodes the key field that starts at `start` and runs to the next space or to `end`, in one
- * pass; sets {@link keyFieldEnd}.
- * @throws KeyFieldError for an unknown byte, a bad escape, bytes that are not UTF-8, or a key
- *   over `maxKeyBytes`.
+ * pass; leaves in `cursor.at` where it ended (that space, or `end`).
+ * @throws LineFault `bad-key` for an unknown byte, a bad escape or bytes that are not UTF-8,
+ *   `too-large` for a key over `maxKeyBytes`.
  */
 export function readKeyField(
   line: Buffer,
   start: number,
   end: number,
   maxKeyBytes: number,
+  cursor: Cursor,
 ): string {
   let escaped = false;
   let i = start;
@@ -124,7 +115,7 @@ export function readKeyField(
     if (b === SPACE) break;
     escaped = true;
   }
-  keyFieldEnd = i;
+  cursor.at = i;
   if (escaped) return decodeEscapedKey(line, start, i, maxKeyBytes);
   if (i - start > maxKeyBytes) throw tooLargeField(i - start, maxKeyBytes);
   return latin1Slice(line, start, i);
@@ -153,14 +144,14 @@ function decodeEscapedKey(line: Buffer, start: number, end: number, maxKeyBytes:
   try {
     return utf8.decode(bytes.subarray(0, n));
   } catch {
-    throw new KeyFieldError('bad-key', 'The key escapes do not spell valid UTF-8.');
+    throw new LineFault('bad-key', 'The key escapes do not spell valid UTF-8.');
   }
 }
 
-function badKey(at: number, what: string): KeyFieldError {
-  return new KeyFieldError('bad-key', `The key field has ${what} at key byte ${at}.`);
+function badKey(at: number, what: string): LineFault {
+  return new LineFault('bad-key', `The key field has ${what} at key byte ${at}.`);
 }
 
-function tooLargeField(bytes: number, max: number): KeyFieldError {
-  return new KeyFieldError('too-large', `The key takes ${bytes} bytes, over maxKeyBytes ${max}.`);
+function tooLargeField(bytes: number, max: number): LineFault {
+  return new LineFault('too-large', `The key takes ${bytes} bytes, over maxKeyBytes ${max}.`);
 }

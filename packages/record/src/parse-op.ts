@@ -1,11 +1,8 @@
 import { base64DecodedLength, decodeBase64 } from './base64.js';
-import { LineFault } from './failure.js';
+import { type Cursor, LineFault } from './failure.js';
 import { SPACE } from './format.js';
-import { KeyFieldError, keyFieldEnd, readKeyField } from './key.js';
+import { readKeyField } from './key.js';
 import type { Op, RecordLimits } from './types.js';
-
-/** Where {@link parseOp} stopped: the index just after the op it read. */
-export let opEnd: number = 0;
 
 /** Whether `line[at, at+4)` is `SET `. */
 export function isSet(line: Uint8Array, at: number): boolean {
@@ -31,7 +28,8 @@ export function isBatch(line: Uint8Array, at: number): boolean {
 
 /**
  * Reads one `SET <key> <base64>` or `DEL <key>` starting at `at`, ending at the next space or
- * at `end` (`toEnd`: the op is the whole rest of the line); sets {@link opEnd}.
+ * at `end` (`toEnd`: the op is the whole rest of the line); leaves in `cursor.at` the index just
+ * after the op.
  * @throws LineFault naming what is wrong (`unknown` for a word that is not SET or DEL).
  */
 export function parseOp(
@@ -41,30 +39,22 @@ export function parseOp(
   limits: RecordLimits,
   unknown: 'unknown-op' | 'bad-batch',
   toEnd: boolean,
+  cursor: Cursor,
 ): Op {
   const set = isSet(line, at);
   if (!set && !isDel(line, at)) {
     const word = line.toString('latin1', at, Math.min(fieldEnd(line, at, end), at + 16));
     throw new LineFault(unknown, `Unknown op ${JSON.stringify(word)}.`);
   }
-  let key: string;
-  try {
-    key = readKeyField(line, at + 4, end, limits.maxKeyBytes);
-  } catch (e) {
-    if (e instanceof KeyFieldError) throw new LineFault(e.reason, e.message);
-    throw e;
-  }
-  const keyEnd = keyFieldEnd;
-  if (!set) {
-    opEnd = keyEnd;
-    return { type: 'delete', key };
-  }
+  const key = readKeyField(line, at + 4, end, limits.maxKeyBytes, cursor);
+  const keyEnd = cursor.at;
+  if (!set) return { type: 'delete', key };
   if (keyEnd === end) throw new LineFault('malformed', 'A SET has no value field.');
   const valueStart = keyEnd + 1;
   // The last field of a line runs to its end: a space in it fails as base64, reported below.
   const valueEnd = toEnd ? end : fieldEnd(line, valueStart, end);
   const value = readValue(line, valueStart, valueEnd, limits);
-  opEnd = valueEnd;
+  cursor.at = valueEnd;
   return { type: 'set', key, value };
 }
 
