@@ -5,7 +5,8 @@
  */
 
 import { asBuffer } from './as-buffer.js';
-import { base64Slice, latin1Slice, writeLatin1 } from './latin1.js';
+import { writeLatin1 } from './latin1.js';
+import { NATIVE_BASE64_FROM } from './limits.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Alphabet byte for each 6-bit value. */
@@ -22,13 +23,6 @@ const DECODE = new Int32Array(256).fill(-1);
 for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 const EQUALS = 61;
-/**
- * Values at least this long are encoded by Node's native base64 (then checksummed by zlib);
- * shorter ones in JavaScript, fused with the CRC. Measured crossover: about 250 bytes.
- */
-export const NATIVE_ENCODE_FROM = 256;
-/** Values at least this long are decoded by Node's native base64 (measured crossover, as above). */
-export const NATIVE_DECODE_FROM = 256;
 
 /** Characters that `bytes` bytes take in padded base64. */
 export function base64Length(bytes: number): number {
@@ -38,9 +32,9 @@ export function base64Length(bytes: number): number {
 /** Writes `value` as padded base64 into `target` at `at`; returns the index after it. */
 export function writeBase64(target: Buffer, at: number, value: Uint8Array): number {
   const n = value.length;
-  if (n >= NATIVE_ENCODE_FROM) {
+  if (n >= NATIVE_BASE64_FROM) {
     const bytes = asBuffer(value);
-    return writeLatin1(target, at, base64Slice(bytes));
+    return writeLatin1(target, at, bytes.toString('base64'));
   }
   let o = at;
   const whole = n - (n % 3);
@@ -100,7 +94,7 @@ export function decodeBase64(
     const last = DECODE[line[end - 1 - pad]!]!;
     if (last < 0 || (last & (pad === 2 ? 15 : 3)) !== 0) return undefined;
   }
-  return expected >= NATIVE_DECODE_FROM
+  return expected >= NATIVE_BASE64_FROM
     ? decodeNative(line, start, end, expected)
     : decodeJs(line, start, end, expected, pad);
 }
@@ -154,7 +148,7 @@ function decodeNative(
   end: number,
   expected: number,
 ): Buffer | undefined {
-  const text = latin1Slice(line, start, end);
+  const text = line.toString('latin1', start, end);
   const value = Buffer.from(text, 'base64');
   if (value.length !== expected) return undefined;
   if (text.indexOf('-') !== -1 || text.indexOf('_') !== -1) return undefined;

@@ -1,11 +1,5 @@
-import { crc32Backend, nativeCrc32 } from './native-crc.js';
-
-/**
- * Ranges shorter than this are checksummed in JavaScript: below it the cost of the native call
- * (and of the subarray it needs) exceeds the work. Measured crossovers (bench/crc.ts): about
- * 160 bytes for `@node-rs/crc32`, about 256 for `zlib.crc32`.
- */
-const NATIVE_FROM = crc32Backend === 'node-rs' ? 160 : 256;
+import { NATIVE_CRC_FROM } from './limits.js';
+import { nativeCrc32 } from './native-crc.js';
 
 /**
  * CRC-32 tables for slicing-by-8: table t at [t*256, t*256+256). Table 0 is the classic
@@ -33,7 +27,7 @@ export const CRC_INIT = -1;
  * `bytes[start, end)`: in JavaScript (slicing-by-8) for short ranges, natively for long ones.
  */
 export function crc32Update(c: number, bytes: Uint8Array, start: number, end: number): number {
-  if (end - start >= NATIVE_FROM) return ~nativeCrc32(bytes.subarray(start, end), ~c >>> 0);
+  if (end - start >= NATIVE_CRC_FROM) return ~nativeCrc32(bytes.subarray(start, end), ~c >>> 0);
   let i = start;
   const last8 = end - 8;
   while (i <= last8) {

@@ -1,5 +1,5 @@
 import { asBuffer } from './as-buffer.js';
-import { base64Length, NATIVE_ENCODE_FROM, writeBase64 } from './base64.js';
+import { base64Length, writeBase64 } from './base64.js';
 import { writeBase64Crc } from './base64-crc.js';
 import { clearBody, isClearRecord } from './clear.js';
 import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
@@ -8,7 +8,7 @@ import { CRC_PREFIX, NEWLINE, SPACE } from './format.js';
 import { writeHex32 } from './hex.js';
 import { keyField, writeOrdinaryKey } from './key.js';
 import { writeLatin1 } from './latin1.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { DEFAULT_LIMITS, KEY_LOOP_UNTIL, NATIVE_BASE64_FROM } from './limits.js';
 import { allocLine } from './line-pool.js';
 import type { LogRecord, Op, RecordLimits } from './types.js';
 
@@ -52,9 +52,6 @@ export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_L
   return checked;
 }
 
-/** Longest key {@link encodeOrdinary} tries. */
-const ORDINARY_UNTIL = 64;
-
 /**
  * The common record (a short key, a short value, all within limits) encoded optimistically: the
  * key is checked for ordinary characters as it is written, not in a pass of its own. Returns
@@ -74,7 +71,7 @@ function encodeOrdinary(record: Op, limits: RecordLimits): Buffer | undefined {
  */
 function ordinaryLength(record: Op, limits: RecordLimits): number {
   const key = record.key;
-  if (typeof key !== 'string' || key.length > ORDINARY_UNTIL || key.length > limits.maxKeyBytes) {
+  if (typeof key !== 'string' || key.length > KEY_LOOP_UNTIL || key.length > limits.maxKeyBytes) {
     return -1;
   }
   let valueField = 0;
@@ -82,7 +79,7 @@ function ordinaryLength(record: Op, limits: RecordLimits): number {
     const value: unknown = record.value;
     if (
       !(value instanceof Uint8Array) ||
-      value.length >= NATIVE_ENCODE_FROM ||
+      value.length >= NATIVE_BASE64_FROM ||
       value.length > limits.maxValueBytes
     ) {
       return -1;
@@ -249,7 +246,7 @@ function writeSingle(
   const body = at + CRC_PREFIX;
   const end = at + length - 1;
   let c: number;
-  if (value !== undefined && value.length < NATIVE_ENCODE_FROM) {
+  if (value !== undefined && value.length < NATIVE_BASE64_FROM) {
     // Short value: the CRC runs over the base64 as it is written.
     const valueAt = writeLatin1(line, writeOpWord(line, body, S, E, T), key);
     line[valueAt] = SPACE;

@@ -1,7 +1,7 @@
 import { RecordError } from './errors.js';
 import { type Cursor, LineFault } from './failure.js';
 import { PERCENT, SPACE } from './format.js';
-import { latin1Slice } from './latin1.js';
+import { KEY_LOOP_UNTIL } from './limits.js';
 
 /** Keys made only of these characters are written as they are. */
 const ORDINARY_RE = /^[A-Za-z0-9:/._-]*$/;
@@ -79,7 +79,7 @@ export function writeOrdinaryKey(target: Uint8Array, at: number, key: string): b
 /** Whether every character of `key` is written as it is. */
 function isOrdinary(key: string): boolean {
   const n = key.length;
-  if (n > 64) return ORDINARY_RE.test(key);
+  if (n > KEY_LOOP_UNTIL) return ORDINARY_RE.test(key);
   for (let i = 0; i < n; i++) {
     const c = key.charCodeAt(i);
     if (c > 127 || ORDINARY[c] !== 1) return false;
@@ -118,7 +118,7 @@ export function readKeyField(
   cursor.at = i;
   if (escaped) return decodeEscapedKey(line, start, i, maxKeyBytes);
   if (i - start > maxKeyBytes) throw tooLargeField(i - start, maxKeyBytes);
-  return latin1Slice(line, start, i);
+  return line.toString('latin1', start, i);
 }
 
 function decodeEscapedKey(line: Buffer, start: number, end: number, maxKeyBytes: number): string {

@@ -1,5 +1,37 @@
 import { RecordError } from './errors.js';
+import { crc32Backend } from './native-crc.js';
 import type { RecordLimits } from './types.js';
+
+// Where the codec switches from one way of doing a job to another: every such threshold lives
+// here, each measured (see the README's "Speed"). They change speed only, never a byte.
+
+/**
+ * Ranges at least this long are checksummed by one native call, shorter ones in JavaScript:
+ * below it the call (and the subarray it needs) costs more than the work. Measured crossovers
+ * (`bench/crc.ts`): about 160 bytes for `@node-rs/crc32`, about 256 for `zlib.crc32`.
+ */
+export const NATIVE_CRC_FROM: number = crc32Backend === 'node-rs' ? 160 : 256;
+
+/**
+ * Values at least this long are base64-encoded and decoded by Node's codec, shorter ones in
+ * JavaScript (encoding fused with the checksum). Measured crossover: about 250 bytes.
+ */
+export const NATIVE_BASE64_FROM = 256;
+
+/** Keys up to this long are checked character by character; longer ones with one regular expression. */
+export const KEY_LOOP_UNTIL = 64;
+
+/** A field's end is looked for byte by byte this far, then with `indexOf`. */
+export const FIELD_LOOP_UNTIL = 32;
+
+/** ASCII text shorter than this is copied into a line byte by byte, longer text by `Buffer#write`. */
+export const TEXT_LOOP_BELOW = 48;
+
+/** Lines up to this long are carved from a shared slab (longer ones get a buffer of their own). */
+export const SLAB_LINE_UNTIL: number = 16 * 1024;
+
+/** Bytes of one slab of lines. */
+export const SLAB_BYTES: number = 128 * 1024;
 
 /** The limits used when none are given: keys 4 KiB, values 16 MiB, 10 000 ops a batch, lines 64 MiB. */
 export const DEFAULT_LIMITS: RecordLimits = Object.freeze({

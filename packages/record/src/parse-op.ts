@@ -2,6 +2,7 @@ import { base64DecodedLength, decodeBase64 } from './base64.js';
 import { type Cursor, LineFault } from './failure.js';
 import { SPACE } from './format.js';
 import { readKeyField } from './key.js';
+import { FIELD_LOOP_UNTIL } from './limits.js';
 import type { Op, RecordLimits } from './types.js';
 
 /** Whether `line[at, at+4)` is `SET `. */
@@ -60,9 +61,10 @@ export function parseOp(
 
 /** Index of the next space in `line[from, end)`, or `end`. */
 export function fieldEnd(line: Buffer, from: number, end: number): number {
-  for (let i = from; i < end && i < from + 32; i++) if (line[i] === SPACE) return i;
-  if (end - from <= 32) return end;
-  const i = line.indexOf(SPACE, from + 32);
+  const loopEnd = from + FIELD_LOOP_UNTIL;
+  for (let i = from; i < end && i < loopEnd; i++) if (line[i] === SPACE) return i;
+  if (end <= loopEnd) return end;
+  const i = line.indexOf(SPACE, loopEnd);
   return i < 0 || i > end ? end : i;
 }
 
