@@ -1,23 +1,13 @@
 /**
- * Standard, padded base64 (RFC 4648 section 4) written straight into and read straight out of
- * line buffers. Short values are coded in JavaScript (no intermediate string, no native call);
- * long ones go through Node's native codec, with the strictness Node lacks checked around it.
+ * Standard, padded base64 (RFC 4648 section 4) read straight out of line buffers: short values
+ * in JavaScript (no intermediate string), long ones by Node's codec with the strictness Node
+ * lacks checked around it. (Values are written by `writeBase64Crc` when short, by Node's codec
+ * when long: see `encode.ts`.)
  */
 
-import { asBuffer } from './as-buffer.js';
-import { writeLatin1 } from './latin1.js';
 import { NATIVE_BASE64_FROM } from './limits.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** Alphabet byte for each 6-bit value. */
-const ENCODE = Buffer.from(ALPHABET, 'latin1');
-/** For a 12-bit value, the alphabet bytes of its high and low 6 bits (two table loads per pair). */
-const PAIR_HIGH = new Uint8Array(4096);
-const PAIR_LOW = new Uint8Array(4096);
-for (let i = 0; i < 4096; i++) {
-  PAIR_HIGH[i] = ENCODE[i >>> 6]!;
-  PAIR_LOW[i] = ENCODE[i & 63]!;
-}
 /** 6-bit value for each alphabet byte, -1 for every other byte. */
 const DECODE = new Int32Array(256).fill(-1);
 for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
@@ -27,44 +17,6 @@ const EQUALS = 61;
 /** Characters that `bytes` bytes take in padded base64. */
 export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
-}
-
-/** Writes `value` as padded base64 into `target` at `at`; returns the index after it. */
-export function writeBase64(target: Buffer, at: number, value: Uint8Array): number {
-  const n = value.length;
-  if (n >= NATIVE_BASE64_FROM) {
-    const bytes = asBuffer(value);
-    return writeLatin1(target, at, bytes.toString('base64'));
-  }
-  let o = at;
-  const whole = n - (n % 3);
-  let i = 0;
-  for (; i < whole; i += 3) {
-    const v = (value[i]! << 16) | (value[i + 1]! << 8) | value[i + 2]!;
-    const high = v >>> 12;
-    const low = v & 4095;
-    target[o] = PAIR_HIGH[high]!;
-    target[o + 1] = PAIR_LOW[high]!;
-    target[o + 2] = PAIR_HIGH[low]!;
-    target[o + 3] = PAIR_LOW[low]!;
-    o += 4;
-  }
-  if (n - whole === 1) {
-    const v = value[i]!;
-    target[o] = ENCODE[v >>> 2]!;
-    target[o + 1] = ENCODE[(v & 3) << 4]!;
-    target[o + 2] = EQUALS;
-    target[o + 3] = EQUALS;
-    o += 4;
-  } else if (n - whole === 2) {
-    const v = (value[i]! << 8) | value[i + 1]!;
-    target[o] = ENCODE[v >>> 10]!;
-    target[o + 1] = ENCODE[(v >>> 4) & 63]!;
-    target[o + 2] = ENCODE[(v & 15) << 2]!;
-    target[o + 3] = EQUALS;
-    o += 4;
-  }
-  return o;
 }
 
 /** Decoded size of a padded base64 field `line[start, end)`, or -1 if its length is wrong. */

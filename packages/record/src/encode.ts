@@ -1,5 +1,5 @@
 import { asBuffer } from './as-buffer.js';
-import { base64Length, writeBase64 } from './base64.js';
+import { base64Length } from './base64.js';
 import { writeBase64Crc } from './base64-crc.js';
 import { clearBody, isClearRecord } from './clear.js';
 import { CRC_INIT, crc32Final, crc32Update } from './crc32.js';
@@ -34,7 +34,7 @@ export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_L
   if (isBatchRecord(record)) {
     const batch = prepareBatch(record.ops, limits);
     const line = allocLine(lineLength(batch.size, limits));
-    writeBatch(line, 0, line.length, batch);
+    writeOps(line, 0, line.length, batch);
     return line;
   }
   if (isClearRecord(record)) {
@@ -45,10 +45,9 @@ export function encodeRecord(record: LogRecord, limits: RecordLimits = DEFAULT_L
   }
   const line = encodeOrdinary(record, limits);
   if (line !== undefined) return line;
-  const key = keyField(opKey(record), limits.maxKeyBytes);
-  const value = opValue(record, limits);
-  const checked = allocLine(lineLength(opSize(key, value), limits));
-  writeSingle(checked, 0, checked.length, key, value);
+  const single = prepareSingle(record, limits);
+  const checked = allocLine(lineLength(single.size, limits));
+  writeOps(checked, 0, checked.length, single);
   return checked;
 }
 
@@ -138,7 +137,7 @@ export function encodeRecordInto(
     const batch = prepareBatch(record.ops, limits);
     const length = lineLength(batch.size, limits);
     checkRoom(line, offset, length);
-    writeBatch(line, offset, length, batch);
+    writeOps(line, offset, length, batch);
     return length;
   }
   if (isClearRecord(record)) {
@@ -158,11 +157,10 @@ export function encodeRecordInto(
   ) {
     return optimistic;
   }
-  const key = keyField(opKey(record), limits.maxKeyBytes);
-  const value = opValue(record, limits);
-  const length = lineLength(opSize(key, value), limits);
+  const single = prepareSingle(record, limits);
+  const length = lineLength(single.size, limits);
   checkRoom(line, offset, length);
-  writeSingle(line, offset, length, key, value);
+  writeOps(line, offset, length, single);
   return length;
 }
 
@@ -174,8 +172,7 @@ export function encodeRecordInto(
 export function encodedLength(record: LogRecord, limits: RecordLimits = DEFAULT_LIMITS): number {
   if (isBatchRecord(record)) return lineLength(prepareBatch(record.ops, limits).size, limits);
   if (isClearRecord(record)) return lineLength(clearBody(record, limits).length, limits);
-  const key = keyField(opKey(record), limits.maxKeyBytes);
-  return lineLength(opSize(key, opValue(record, limits)), limits);
+  return lineLength(prepareSingle(record, limits).size, limits);
 }
 
 function isBatchRecord(record: LogRecord): record is Extract<LogRecord, { type: 'batch' }> {
@@ -192,15 +189,23 @@ function checkRoom(target: Buffer, offset: number, length: number): void {
   }
 }
 
-/** A batch's ops checked and escaped, and the size of its body. */
-interface PreparedBatch {
+/** The ops of a line checked and their keys escaped, and the size of its body. */
+interface PreparedOps {
   readonly keys: string[];
   readonly values: (Uint8Array | undefined)[];
+  /** `BATCH <n>` before the ops, or `''` for a single op. */
   readonly head: string;
   readonly size: number;
 }
 
-function prepareBatch(ops: readonly Op[], limits: RecordLimits): PreparedBatch {
+/** A single set or delete, checked and escaped. */
+function prepareSingle(op: Op, limits: RecordLimits): PreparedOps {
+  const key = keyField(opKey(op), limits.maxKeyBytes);
+  const value = opValue(op, limits);
+  return { keys: [key], values: [value], head: '', size: opSize(key, value) };
+}
+
+function prepareBatch(ops: readonly Op[], limits: RecordLimits): PreparedOps {
   if (!Array.isArray(ops)) throw invalid('a batch needs an array of ops');
   const count = ops.length;
   if (count === 0) {
@@ -235,30 +240,6 @@ function prepareBatch(ops: readonly Op[], limits: RecordLimits): PreparedBatch {
   return { keys, values, head, size };
 }
 
-/** Writes a whole single-op line of `length` bytes at `at`. */
-function writeSingle(
-  line: Buffer,
-  at: number,
-  length: number,
-  key: string,
-  value: Uint8Array | undefined,
-): void {
-  const body = at + CRC_PREFIX;
-  const end = at + length - 1;
-  let c: number;
-  if (value !== undefined && value.length < NATIVE_BASE64_FROM) {
-    // Short value: the CRC runs over the base64 as it is written.
-    const valueAt = writeLatin1(line, writeOpWord(line, body, S, E, T), key);
-    line[valueAt] = SPACE;
-    c = crc32Update(CRC_INIT, line, body, valueAt + 1);
-    c = writeBase64Crc(line, valueAt + 1, value, c);
-  } else {
-    writeOp(line, body, key, value);
-    c = crc32Update(CRC_INIT, line, body, end);
-  }
-  seal(line, at, end, c);
-}
-
 /** Writes a line of `length` bytes at `at` whose body is the ASCII `body`. */
 function writeText(line: Buffer, at: number, length: number, body: string): void {
   const end = at + length - 1;
@@ -266,16 +247,37 @@ function writeText(line: Buffer, at: number, length: number, body: string): void
   seal(line, at, end, crc32Update(CRC_INIT, line, at + CRC_PREFIX, end));
 }
 
-function writeBatch(line: Buffer, at: number, length: number, batch: PreparedBatch): void {
+/**
+ * Writes a whole line of `length` bytes at `at` holding `ops` (one op, or a batch after its
+ * head). The checksum runs along as the body is written: short values through the base64
+ * writer fused with it, everything else over the bytes just written.
+ */
+function writeOps(line: Buffer, at: number, length: number, ops: PreparedOps): void {
   const body = at + CRC_PREFIX;
-  const end = at + length - 1;
-  const { keys, values } = batch;
-  let p = writeLatin1(line, body, batch.head);
+  const { keys, values } = ops;
+  let c = CRC_INIT;
+  /** Start of the bytes written but not yet checksummed. */
+  let unsummed = body;
+  let p = writeLatin1(line, body, ops.head);
   for (let i = 0; i < keys.length; i++) {
-    line[p] = SPACE;
-    p = writeOp(line, p + 1, keys[i]!, values[i]);
+    if (p > body) line[p++] = SPACE;
+    const value = values[i];
+    if (value === undefined) {
+      p = writeLatin1(line, writeOpWord(line, p, D, E, L), keys[i]!);
+      continue;
+    }
+    p = writeLatin1(line, writeOpWord(line, p, S, E, T), keys[i]!);
+    line[p++] = SPACE;
+    if (value.length < NATIVE_BASE64_FROM) {
+      c = crc32Update(c, line, unsummed, p);
+      c = writeBase64Crc(line, p, value, c);
+      p += base64Length(value.length);
+      unsummed = p;
+    } else {
+      p = writeLatin1(line, p, asBuffer(value).toString('base64'));
+    }
   }
-  seal(line, at, end, crc32Update(CRC_INIT, line, body, end));
+  seal(line, at, at + length - 1, crc32Update(c, line, unsummed, p));
 }
 
 /** The op's key, once its type is known to be `set` or `delete`. */
@@ -311,13 +313,6 @@ function writeOpWord(line: Buffer, at: number, a: number, b: number, c: number):
   line[at + 2] = c;
   line[at + 3] = SPACE;
   return at + 4;
-}
-
-function writeOp(line: Buffer, at: number, key: string, value: Uint8Array | undefined): number {
-  if (value === undefined) return writeLatin1(line, writeOpWord(line, at, D, E, L), key);
-  const end = writeLatin1(line, writeOpWord(line, at, S, E, T), key);
-  line[end] = SPACE;
-  return writeBase64(line, end + 1, value);
 }
 
 /** Bytes of a line whose body takes `bodySize` bytes, checked against `maxLineBytes`. */
