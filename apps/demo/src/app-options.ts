@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '@hermes/wal';
 import type { ServiceMetrics } from './metrics.js';
 import { DEFAULT_DRAIN_BYTES, DEFAULT_DRAIN_MS, type DrainLimits } from './refused-body.js';
 import { DEFAULT_WATCH_LIMITS, type WatchLimits } from './routes/watch.js';
@@ -47,12 +48,12 @@ export interface AppLimits {
   readonly watch: WatchLimits;
 }
 
-/** The default value limit: 16 MiB, as the log's codec. */
-export const DEFAULT_MAX_VALUE_BYTES: number = 16 * 1024 * 1024;
-/** The default key limit: 4096 UTF-8 bytes, as the log's codec. */
-export const DEFAULT_MAX_KEY_BYTES: number = 4096;
-/** The default batch size limit: 10 000 operations, as the log's codec. */
-export const DEFAULT_MAX_BATCH_OPS: number = 10_000;
+/** The default value limit: the log codec's (`DEFAULT_LIMITS.maxValueBytes`, 16 MiB). */
+export const DEFAULT_MAX_VALUE_BYTES: number = DEFAULT_LIMITS.maxValueBytes;
+/** The default key limit: the log codec's (`DEFAULT_LIMITS.maxKeyBytes`, 4096 UTF-8 bytes). */
+export const DEFAULT_MAX_KEY_BYTES: number = DEFAULT_LIMITS.maxKeyBytes;
+/** The default batch size limit: the log codec's (`DEFAULT_LIMITS.maxBatchOps`, 10 000 operations). */
+export const DEFAULT_MAX_BATCH_OPS: number = DEFAULT_LIMITS.maxBatchOps;
 /** The default `POST /batch` body limit: 64 MiB. */
 export const DEFAULT_MAX_BATCH_BYTES: number = 64 * 1024 * 1024;
 

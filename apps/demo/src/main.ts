@@ -2,6 +2,7 @@ import path from 'node:path';
 import { LOCK_FILE, salvageable, type WalCorruptError } from '@hermes/wal';
 import { parseCli, userCwd } from './cli.js';
 import type { ServiceConfig } from './config.js';
+import { isCode } from './error-codes.js';
 import { type RunningService, startService } from './service.js';
 
 /** Exit code when the data folder is locked by another process. */
@@ -137,8 +138,8 @@ function replicatedFailure(message: string, config: ServiceConfig): string {
 /** The exit code of a failed start: 3 for a locked folder, 4 for an unreachable cluster, else 1. */
 function exitCodeOf(error: unknown): number {
   const code = codeOf(error);
-  if (code === 'WAL_LOCKED') return EXIT_LOCKED;
-  if (code === 'JETSTREAM_UNREACHABLE') return EXIT_LOG_UNREACHABLE;
+  if (isCode(code, 'WAL_LOCKED')) return EXIT_LOCKED;
+  if (isCode(code, 'JETSTREAM_UNREACHABLE')) return EXIT_LOG_UNREACHABLE;
   return 1;
 }
 

@@ -1,4 +1,12 @@
-import { formatMs, parseDuration, parseSize, ValueError } from '@hermes/wal';
+import {
+  formatMs,
+  parseDuration,
+  parseSize,
+  SyncEverySecond,
+  SyncEveryWrite,
+  ValueError,
+} from '@hermes/wal';
+
 /** Thrown for a flag or environment variable with a value the service cannot use. */
 export class ConfigError extends Error {
   /** Stable code to branch on. */
@@ -12,22 +20,22 @@ export class ConfigError extends Error {
 
 /** A parsed `--sync` value: the wal's `SyncPolicy` in milliseconds, and how to print it. */
 export interface SyncSetting {
-  /** `0` fsyncs before every write is acknowledged; otherwise the fsync period in ms. */
+  /** `SyncEveryWrite` (0) fsyncs before every write is acknowledged; otherwise the fsync period in ms. */
   readonly ms: number;
   /** `always`, `everysec` or the duration as given (`250ms`). */
   readonly label: string;
 }
 
 /**
- * Parses `--sync`: `always` (fsync before acknowledging, 0), `everysec` (1000 ms), or a period
+ * Parses `--sync`: `always` (`SyncEveryWrite`), `everysec` (`SyncEverySecond`), or a period
  * from 1ms to 1h such as `250ms`, `2s`, `1m`, `1h` (the durations of `@hermes/wal`'s
  * `parseDuration`). A zero period is refused: say `always`. `name` is what the user set
  * (`--sync` or `HERMES_SYNC`). Throws `ConfigError` otherwise.
  */
 export function parseSync(raw: string, name = '--sync'): SyncSetting {
   const s = raw.trim().toLowerCase();
-  if (s === 'always') return { ms: 0, label: 'always' };
-  if (s === 'everysec') return { ms: 1000, label: 'everysec' };
+  if (s === 'always') return { ms: SyncEveryWrite, label: 'always' };
+  if (s === 'everysec') return { ms: SyncEverySecond, label: 'everysec' };
   if (/^0+(\.0+)?\s*(ms|s|m|h)$/.test(s)) {
     throw new ConfigError(
       `${name} "${raw}" is a zero period: say "always" to fsync before acknowledging each write.`,

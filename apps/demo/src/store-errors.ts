@@ -1,15 +1,13 @@
+import {
+  BAD_KEY_CODES,
+  CLOSED_CODES,
+  isCode,
+  LOG_FAILED_CODES,
+  TOO_LARGE_CODES,
+} from './error-codes.js';
 import { HttpError } from './http-error.js';
 import { type ReplicaFailure, replicaFailure } from './replica-errors.js';
 import { type ServedStore, writeHealth } from './served-store.js';
-
-const CLOSED = new Set(['WAL_CLOSED', 'STORE_CLOSED', 'DURABLE_CLOSED', 'WAL_CLOSE_TIMEOUT']);
-const LOG_FAILED = new Set(['WAL_POISONED', 'WAL_WRITE_FAILED', 'WAL_SYNC_FAILED']);
-const TOO_LARGE = new Set([
-  'RECORD_VALUE_TOO_LARGE',
-  'RECORD_BATCH_TOO_LARGE',
-  'RECORD_LINE_TOO_LARGE',
-]);
-const BAD_KEY = new Set(['RECORD_KEY_NOT_WELL_FORMED', 'STORE_INVALID_KEY']);
 
 /**
  * The code to answer a failed write by: for a `StoreError` refusing input over one of the log
@@ -34,24 +32,24 @@ export function answerCodeOf(error: unknown): string | undefined {
 export function storeErrorToHttp(error: unknown, store: ServedStore): HttpError {
   if (error instanceof HttpError) return error;
   const code = answerCodeOf(error);
-  if (code !== undefined && LOG_FAILED.has(code)) return poisoned(error, messageOf(error));
+  if (code !== undefined && LOG_FAILED_CODES.has(code)) return poisoned(error, messageOf(error));
   const health = writeHealth(store);
   if (!health.ok) return poisoned(error, health.reason);
   const replica = replicaFailure(error);
   if (replica !== undefined) return replicaError(replica, error);
-  if (code !== undefined && CLOSED.has(code)) {
+  if (code !== undefined && CLOSED_CODES.has(code)) {
     return new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.', {
       cause: error,
     });
   }
-  if (code === 'RECORD_KEY_TOO_LARGE')
+  if (isCode(code, 'RECORD_KEY_TOO_LARGE'))
     return new HttpError(400, 'KEY_TOO_LARGE', messageOf(error), { cause: error });
-  if (code !== undefined && BAD_KEY.has(code))
+  if (code !== undefined && BAD_KEY_CODES.has(code))
     return new HttpError(400, 'BAD_KEY', messageOf(error), { cause: error });
-  if (code !== undefined && TOO_LARGE.has(code)) {
+  if (code !== undefined && TOO_LARGE_CODES.has(code)) {
     return new HttpError(
       413,
-      code === 'RECORD_VALUE_TOO_LARGE' ? 'VALUE_TOO_LARGE' : 'BATCH_TOO_LARGE',
+      isCode(code, 'RECORD_VALUE_TOO_LARGE') ? 'VALUE_TOO_LARGE' : 'BATCH_TOO_LARGE',
       messageOf(error),
       {
         cause: error,

@@ -1,3 +1,4 @@
+import { CLOSED_CODES, isCode, LOG_FAILED_CODES } from '../error-codes.js';
 import { replicaFailure } from '../replica-errors.js';
 import { answerCodeOf } from '../store-errors.js';
 
@@ -67,9 +68,6 @@ export function unknownSubcommand(command: string, sub: Buffer): CommandError {
   );
 }
 
-const CLOSED = new Set(['WAL_CLOSED', 'STORE_CLOSED', 'DURABLE_CLOSED', 'WAL_CLOSE_TIMEOUT']);
-const LOG_FAILED = new Set(['WAL_POISONED', 'WAL_WRITE_FAILED', 'WAL_SYNC_FAILED']);
-
 /**
  * The error reply's text for what a command threw or rejected with: a `CommandError` is its
  * message; for a write the store rejected, a failed log is Redis's `MISCONF Errors
@@ -87,14 +85,14 @@ export function errorTextOf(
   if (error instanceof CommandError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if ((typeof code === 'string' && LOG_FAILED.has(code)) || !health.ok) {
+  if ((typeof code === 'string' && LOG_FAILED_CODES.has(code)) || !health.ok) {
     const reason = health.ok ? message : `${health.code}: ${health.message}`;
     return `MISCONF Errors writing to the AOF file: ${reason}`;
   }
-  if (typeof code === 'string' && CLOSED.has(code)) {
+  if (typeof code === 'string' && CLOSED_CODES.has(code)) {
     return 'ERR Hermes is shutting down: reconnect and retry';
   }
-  if (code === 'STORE_FULL') return `OOM ${message}`;
+  if (isCode(code, 'STORE_FULL')) return `OOM ${message}`;
   switch (replicaFailure(error)) {
     case 'unacknowledged':
       return `CLUSTERDOWN the NATS cluster did not acknowledge the write: ${message} Its outcome is unknown: read the key back before retrying.`;
@@ -104,12 +102,12 @@ export function errorTextOf(
       return `ERR ${message}`;
   }
   if (typeof code === 'string' && code.startsWith('STORE_INVALID_')) {
-    if (answerCodeOf(error) === 'RECORD_BATCH_TOO_LARGE') {
+    if (isCode(answerCodeOf(error), 'RECORD_BATCH_TOO_LARGE')) {
       return `ERR the command or transaction writes more than one log record may hold (${message}): split it`;
     }
     return `ERR ${message}`;
   }
-  if (code === 'RECORD_BATCH_TOO_LARGE') {
+  if (isCode(code, 'RECORD_BATCH_TOO_LARGE')) {
     return `ERR the command or transaction writes more than one log record may hold (${message}): split it`;
   }
   console.error('hermes: unexpected error in a Redis command', error);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BackupReport } from '@hermes/wal-store';
 import type { FastifyInstance } from 'fastify';
 import { isLoopbackPeer } from '../auth.js';
+import { isCode } from '../error-codes.js';
 import { HttpError } from '../http-error.js';
 import type { ServedStore } from '../served-store.js';
 import { storeErrorToHttp } from '../store-errors.js';
@@ -87,7 +88,7 @@ function parseName(body: Uint8Array): string {
 /** The answer for a backup that failed: 409 if the name is taken, the store's mapping else. */
 function backupError(error: unknown, name: string, store: ServedStore): HttpError {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'WAL_BACKUP_TARGET_EXISTS') {
+  if (isCode(code, 'WAL_BACKUP_TARGET_EXISTS')) {
     return new HttpError(
       409,
       'BACKUP_EXISTS',

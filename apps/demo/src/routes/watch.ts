@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ChangeStream, WatchOptions } from '@hermes/wal-store';
 import type { FastifyInstance } from 'fastify';
+import { isCode } from '../error-codes.js';
 import { HttpError } from '../http-error.js';
 import { splitUrl } from '../keys.js';
 import { parseQuery } from '../query.js';
@@ -140,7 +141,7 @@ async function pump(
     if (!res.destroyed) {
       res.write(
         formatEvent(
-          code === 'DURABLE_WATCH_OVERFLOW'
+          isCode(code, 'DURABLE_WATCH_OVERFLOW')
             ? {
                 event: 'overflow',
                 data: {
@@ -177,10 +178,10 @@ function endWithin(res: ServerResponse, ms: number): void {
 /** The HTTP error of a refused `watch()`: bad bounds are the client's, a closed store is shutdown. */
 function watchError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
-  if (code === 'DURABLE_INVALID_OPTIONS') {
+  if (isCode(code, 'DURABLE_INVALID_OPTIONS')) {
     return new HttpError(400, 'BAD_QUERY', `${(error as Error).message}`, { cause: error });
   }
-  if (code === 'STORE_CLOSED') {
+  if (isCode(code, 'STORE_CLOSED')) {
     return new HttpError(503, 'SHUTTING_DOWN', 'The service is shutting down; retry shortly.');
   }
   return error;
