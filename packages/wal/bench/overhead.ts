@@ -22,7 +22,7 @@ const nullFile: AppendFile = {
   datasync: async () => {},
   close: async () => {},
 };
-const base = (await import('../src/node-fs.js')).nodeFileSystem;
+const base = (await import('../src/fs/node-fs.js')).nodeFileSystem;
 const nullFs: FileSystem = {
   ...base,
   openAppend: async (p) => {

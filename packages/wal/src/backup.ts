@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type RecordLimits, resolveLimits } from '@hermes/record';
 import { WalError } from './errors.js';
+import { makeLogDir } from './fs/make-dir.js';
+import { nodeFileSystem } from './fs/node-fs.js';
 import { snapshotName, snapshotTempName } from './layout.js';
-import { makeLogDir } from './make-dir.js';
-import { nodeFileSystem } from './node-fs.js';
-import { createSegment } from './segment-file.js';
-import { writeSnapshot } from './snapshot.js';
 import type { FileSystem, SnapshotWriter } from './types.js';
+import { createSegment } from './write/segment-file.js';
+import { writeSnapshot } from './write/snapshot.js';
 
 /** The sequence number of a backup's snapshot and of its one, empty, segment. */
 const BACKUP_SEQ = 1;

@@ -6,7 +6,7 @@ import {
   resolveLimits,
 } from '@hermes/record';
 import { WalImportError, WalPathError } from './errors.js';
-import { nodeFileSystem } from './node-fs.js';
+import { nodeFileSystem } from './fs/node-fs.js';
 import { openWal } from './open.js';
 import type { FileSystem } from './types.js';
 

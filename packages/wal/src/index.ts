@@ -2,6 +2,7 @@ export type { ClearRecord, LogRecord, Op, RecordErrorCode, RecordLimits } from '
 export { DEFAULT_LIMITS, RecordError } from '@hermes/record';
 export { type BackupFiles, type BackupOptions, writeBackup } from './backup.js';
 export * from './errors.js';
+export * from './fs/node-fs.js';
 export {
   type ImportOptions,
   type ImportReport,
@@ -9,7 +10,6 @@ export {
   type NonUtf8Keys,
 } from './import.js';
 export * from './layout.js';
-export * from './node-fs.js';
 export { openWal } from './open.js';
 export {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -18,8 +18,8 @@ export {
   DEFAULT_MAX_QUEUE_RECORDS,
   DEFAULT_SEGMENT_BYTES,
 } from './options.js';
-export type { Damage, RecoveredLog } from './recover.js';
-export { salvageable } from './replay/damage.js';
-export { type LogVerdict, type VerifyLogOptions, verifyLog } from './replay/verify-log.js';
+export { salvageable } from './read/damage.js';
+export type { Damage, RecoveredLog } from './read/recover.js';
+export { type LogVerdict, type VerifyLogOptions, verifyLog } from './read/verify-log.js';
 export * from './types.js';
 export { formatMs, parseDuration, parseSize, ValueError } from './values.js';

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
-import { LogActor } from './actor.js';
+import { makeLogDir } from './fs/make-dir.js';
 import { segmentName, snapshotName } from './layout.js';
-import { acquireLock } from './lock.js';
-import { makeLogDir } from './make-dir.js';
+import { acquireLock } from './lock/directory-lock.js';
 import { resolveOptions } from './options.js';
-import { AppendQueue } from './queue.js';
-import { type RecoveredLog, recoverLog } from './recover.js';
-import { createSegment, reopenSegment } from './segment-file.js';
+import { type RecoveredLog, recoverLog } from './read/recover.js';
 import type { AppendFile, FileSystem, OpenReport, Wal, WalOptions } from './types.js';
-import { type InitialSizes, OpenWal } from './wal.js';
+import { LogActor } from './write/actor.js';
+import { LogState } from './write/log-state.js';
+import { AppendQueue } from './write/queue.js';
+import { createSegment, reopenSegment } from './write/segment-file.js';
+import { type InitialSizes, OpenWal } from './write/wal.js';
 
 /** Sums the sizes of the snapshot and segments that recovery kept. */
 async function measure(
@@ -69,10 +70,12 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
       { maxBytes: resolved.maxQueueBytes, maxRecords: resolved.maxQueueRecords },
       resolved.limits,
     );
+    const state = new LogState(dir);
     const actor = new LogActor(
       {
         fs,
         dir,
+        state,
         sync: resolved.sync,
         segmentBytes: resolved.segmentBytes,
         maxBatchBytes: resolved.maxBatchBytes,
@@ -82,7 +85,7 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
       file,
       seq,
     );
-    return { wal: new OpenWal(resolved, actor, queue, lock, sizes), report: log.report };
+    return { wal: new OpenWal(resolved, state, actor, queue, lock, sizes), report: log.report };
   } catch (error) {
     await file?.close().catch(() => {});
     await lock.release().catch(() => {});

@@ -1,6 +1,6 @@
 import { FILE_HEADER, type RecordLimits, resolveLimits } from '@hermes/record';
 import { WalError } from './errors.js';
-import { nodeFileSystem } from './node-fs.js';
+import { nodeFileSystem } from './fs/node-fs.js';
 import {
   type FileSystem,
   type RecoveryMode,

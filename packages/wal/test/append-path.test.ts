@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { CHUNK_BYTES } from '../src/arena.js';
 import { type LogRecord, openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
 import { FaultyFileSystem } from '../src/testing/index.js';
+import { CHUNK_BYTES } from '../src/write/arena.js';
 import { tempDir } from './helpers/wal-fixtures.js';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../src/index.js';
 import { LOCK_FILE } from '../src/layout.js';
-import { processStartTime } from '../src/lock.js';
+import { processStartTime } from '../src/lock/directory-lock.js';
 import { hermesWal } from './helpers/cli.js';
 import {
   listDir,

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 /** Writes a LOCK naming this (live) test process, so the log is held. */
 async function holdAsThisProcess(): Promise<void> {
-  const { processStartTime } = await import('../src/lock.js');
+  const { processStartTime } = await import('../src/lock/directory-lock.js');
   const { hostname } = await import('node:os');
   await writeFile(
     join(dir, LOCK_FILE),
@@ -239,7 +239,7 @@ describe('hermes-wal unlock', () => {
   });
 
   it('refuses while the holder is alive, even with --force, and keeps the LOCK', async () => {
-    const { processStartTime } = await import('../src/lock.js');
+    const { processStartTime } = await import('../src/lock/directory-lock.js');
     const lock = JSON.stringify({
       pid: process.pid,
       start: processStartTime(process.pid),

@@ -1,7 +1,7 @@
 import { encodeRecord, type LogRecord, type Op, resolveLimits } from '@hermes/record';
 import { describe, expect, test } from 'vitest';
-import { CHUNK_BYTES } from '../src/arena.js';
-import { AppendQueue, type Batch } from '../src/queue.js';
+import { CHUNK_BYTES } from '../src/write/arena.js';
+import { AppendQueue, type Batch } from '../src/write/queue.js';
 
 const limits = resolveLimits();
 const roomy = { maxBytes: 1 << 30, maxRecords: 1 << 20 };

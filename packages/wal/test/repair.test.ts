@@ -2,7 +2,7 @@ import { readdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLimits } from '@hermes/record';
 import { describe, expect, it } from 'vitest';
-import { recoverLog } from '../src/recover.js';
+import { recoverLog } from '../src/read/recover.js';
 import { FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
 import { replay, setRecord, useTempDir, writeSegment, writeSnapshot } from './helpers/log-dir.js';
 

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/io.js';
 import { REPAIR_HELP } from '../src/cli/repair.js';
 import { verify } from '../src/cli/verify.js';
+import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { segmentName, snapshotName } from '../src/layout.js';
-import { nodeFileSystem } from '../src/node-fs.js';
 import { openWal } from '../src/open.js';
-import { verifyLog } from '../src/replay/verify-log.js';
-import { salvageLog } from '../src/salvage.js';
+import { salvageLog } from '../src/read/salvage.js';
+import { verifyLog } from '../src/read/verify-log.js';
 import { FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
 import {
   encodeFile,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveLimits } from '@hermes/record';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeFileSystem } from '../src/node-fs.js';
+import { nodeFileSystem } from '../src/fs/node-fs.js';
 import { openWal } from '../src/open.js';
-import { recoverLog } from '../src/recover.js';
+import { recoverLog } from '../src/read/recover.js';
 import { makeTempDir, removeDir } from './helpers/log-dir.js';
 import { valueFor } from './helpers/sigkill-values.js';
 

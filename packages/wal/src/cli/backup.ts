@@ -1,9 +1,9 @@
 import type { LogRecord, RecordLimits } from '@hermes/record';
 import { type BackupFiles, writeBackup } from '../backup.js';
 import { WalError } from '../errors.js';
-import { acquireLock } from '../lock.js';
-import { nodeFileSystem } from '../node-fs.js';
-import { recoverLog } from '../recover.js';
+import { nodeFileSystem } from '../fs/node-fs.js';
+import { acquireLock } from '../lock/directory-lock.js';
+import { recoverLog } from '../read/recover.js';
 import type { FileSystem, OpenReport } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 import { mustExist } from './must-exist.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { RecordLimits } from '@hermes/record';
+import { nodeFileSystem } from '../fs/node-fs.js';
 import { segmentName, snapshotName } from '../layout.js';
-import { nodeFileSystem } from '../node-fs.js';
-import { listLogDir } from '../replay/list-dir.js';
-import { REPLAY_READ_BYTES, scanFile } from '../segment-reader.js';
+import { listLogDir } from '../read/list-dir.js';
+import { REPLAY_READ_BYTES, scanFile } from '../read/segment-reader.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 import { recordJson, renderRecord } from './render.js';

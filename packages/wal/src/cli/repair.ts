@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { RecordLimits } from '@hermes/record';
-import { acquireLock } from '../lock.js';
-import { nodeFileSystem } from '../node-fs.js';
-import { recoverLog } from '../recover.js';
+import { nodeFileSystem } from '../fs/node-fs.js';
+import { acquireLock } from '../lock/directory-lock.js';
+import { recoverLog } from '../read/recover.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 

@@ -1,7 +1,7 @@
 import type { RecordLimits } from '@hermes/record';
-import { acquireLock } from '../lock.js';
-import { nodeFileSystem } from '../node-fs.js';
-import { type SalvageReport, salvageLog } from '../salvage.js';
+import { nodeFileSystem } from '../fs/node-fs.js';
+import { acquireLock } from '../lock/directory-lock.js';
+import { type SalvageReport, salvageLog } from '../read/salvage.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 import { mustExist } from './must-exist.js';

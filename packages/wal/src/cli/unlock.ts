@@ -1,5 +1,5 @@
+import { nodeFileSystem } from '../fs/node-fs.js';
 import { unlockDirectory } from '../lock/unlock.js';
-import { nodeFileSystem } from '../node-fs.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 

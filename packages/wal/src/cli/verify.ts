@@ -1,11 +1,11 @@
 import { basename, join } from 'node:path';
 import type { RecordLimits } from '@hermes/record';
+import { nodeFileSystem } from '../fs/node-fs.js';
 import { LOCK_FILE } from '../layout.js';
+import { describeOwner, type LockOwner, ownerIsAlive } from '../lock/directory-lock.js';
 import { parseOwner } from '../lock/owner.js';
-import { describeOwner, type LockOwner, ownerIsAlive } from '../lock.js';
-import { nodeFileSystem } from '../node-fs.js';
-import { verifyLog } from '../replay/verify-log.js';
-import { unfixable } from '../salvage.js';
+import { unfixable } from '../read/salvage.js';
+import { verifyLog } from '../read/verify-log.js';
 import type { FileSystem } from '../types.js';
 import { type CliIo, Exit } from './io.js';
 

@@ -1,4 +1,4 @@
-import { WalPathError } from './errors.js';
+import { WalPathError } from '../errors.js';
 
 function errno(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;

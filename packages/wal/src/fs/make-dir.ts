@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
+import type { FileSystem } from '../types.js';
 import { directoryError } from './dir-errors.js';
-import type { FileSystem } from './types.js';
 
 /**
  * Creates the log directory `dir` and its missing parents durably: after `mkdir`, fsyncs every

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { AppendFile, FileSystem, ReadFile } from './types.js';
+import type { AppendFile, FileSystem, ReadFile } from '../types.js';
 
 function errnoError(message: string, code: string): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(message);

@@ -1,8 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { directoryError, isDirectoryError, notAFileError } from './dir-errors.js';
-import { WalError } from './errors.js';
-import { LOCK_FILE } from './layout.js';
+import { WalError } from '../errors.js';
+import { directoryError, isDirectoryError, notAFileError } from '../fs/dir-errors.js';
+import { LOCK_FILE } from '../layout.js';
+import type { FileSystem } from '../types.js';
 import {
   assessOwner,
   currentOwner,
@@ -11,11 +12,10 @@ import {
   type HolderState,
   type LockOwner,
   parseOwner,
-} from './lock/owner.js';
-import type { FileSystem } from './types.js';
+} from './owner.js';
 
-export { processStartTime } from './lock/identity.js';
-export { assessOwner, describeOwner, type HolderState, type LockOwner } from './lock/owner.js';
+export { processStartTime } from './identity.js';
+export { assessOwner, describeOwner, type HolderState, type LockOwner } from './owner.js';
 
 /** A held directory lock. */
 export interface DirectoryLock {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { WalError } from '../errors.js';
 import { LOCK_FILE } from '../layout.js';
-import { ownerIsAlive, TAKEOVER_FILE, takeOver } from '../lock.js';
 import type { FileSystem } from '../types.js';
+import { ownerIsAlive, TAKEOVER_FILE, takeOver } from './directory-lock.js';
 import { findAcrossNamespaces } from './namespace.js';
 import { assessOwner, describeOwner, type HolderState, parseOwner } from './owner.js';
 

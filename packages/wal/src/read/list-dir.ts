@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { directoryError } from '../dir-errors.js';
 import { WalPathError } from '../errors.js';
+import { directoryError } from '../fs/dir-errors.js';
 import { isIgnoredName, parseLogFileName } from '../layout.js';
 import type { FileSystem } from '../types.js';
 

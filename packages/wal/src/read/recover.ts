@@ -1,16 +1,22 @@
 import { join as joinPath } from 'node:path';
 import type { LogFormat, LogRecord, RecordLimits } from '@hermes/record';
-import { segmentName, snapshotName } from './layout.js';
+import { segmentName, snapshotName } from '../layout.js';
+import type {
+  FileSystem,
+  LogPosition,
+  OpenReport,
+  RecoveryMode,
+  ReplayProgress,
+} from '../types.js';
+import { type Damage, missingSegmentsError } from './damage.js';
+import { findGaps } from './gaps.js';
+import { listLogDir } from './list-dir.js';
+import { ProgressMeter } from './progress.js';
 import { cutTail, nextBrokenName } from './repair.js';
-import { type Damage, missingSegmentsError } from './replay/damage.js';
-import { findGaps } from './replay/gaps.js';
-import { listLogDir } from './replay/list-dir.js';
-import { ProgressMeter } from './replay/progress.js';
-import { replayFile } from './replay/replay-file.js';
+import { replayFile } from './replay-file.js';
 import { REPLAY_READ_BYTES } from './segment-reader.js';
-import type { FileSystem, LogPosition, OpenReport, RecoveryMode, ReplayProgress } from './types.js';
 
-export type { Damage } from './replay/damage.js';
+export type { Damage } from './damage.js';
 
 /** Options of `recoverLog`. */
 export interface RecoverOptions {

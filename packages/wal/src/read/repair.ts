@@ -1,4 +1,4 @@
-import type { AppendFile, FileSystem, ReadFile } from './types.js';
+import type { AppendFile, FileSystem, ReadFile } from '../types.js';
 
 const COPY_CHUNK_BYTES = 1024 * 1024;
 

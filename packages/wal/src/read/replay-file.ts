@@ -5,9 +5,8 @@ import {
   type LogRecord,
   type RecordLimits,
 } from '@hermes/record';
-import { isDirectoryError, notAFileError } from '../dir-errors.js';
 import type { WalCorruptError } from '../errors.js';
-import { scanFile } from '../segment-reader.js';
+import { isDirectoryError, notAFileError } from '../fs/dir-errors.js';
 import type { FileSystem, LogPosition, RecoveryMode } from '../types.js';
 import {
   corruptError,
@@ -17,6 +16,7 @@ import {
   shortFileFailure,
   toDamage,
 } from './damage.js';
+import { scanFile } from './segment-reader.js';
 
 /**
  * Failures a torn write cannot produce, with why: the writer never writes a line over its limits,

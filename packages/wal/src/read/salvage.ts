@@ -1,12 +1,12 @@
 import { basename, join } from 'node:path';
 import type { DecodeFailure, RecordLimits } from '@hermes/record';
-import { WalCorruptError } from './errors.js';
-import { segmentName, snapshotName } from './layout.js';
+import { WalCorruptError } from '../errors.js';
+import { segmentName, snapshotName } from '../layout.js';
+import type { FileSystem } from '../types.js';
+import { type Damage, salvageable } from './damage.js';
 import { recoverLog } from './recover.js';
 import { copyRange, createSideFile } from './repair.js';
-import { type Damage, salvageable } from './replay/damage.js';
 import { REPLAY_READ_BYTES, scanFile } from './segment-reader.js';
-import type { FileSystem } from './types.js';
 
 /** One file {@link salvageLog} rewrote. */
 export interface SalvagedFile {

@@ -1,5 +1,5 @@
 import { type DecodeResult, LogDecoder, type LogFormat, type RecordLimits } from '@hermes/record';
-import type { FileSystem } from './types.js';
+import type { FileSystem } from '../types.js';
 
 /** Size of the replay buffer; each positioned read fills half of it (4 MiB). */
 export const REPLAY_READ_BYTES: number = 8 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import { type LogRecord, type RecordLimits, resolveLimits } from '@hermes/record';
-import { checkLockFile } from '../lock.js';
-import { nodeFileSystem } from '../node-fs.js';
-import { type RecoveredLog, recoverLog } from '../recover.js';
+import { nodeFileSystem } from '../fs/node-fs.js';
+import { checkLockFile } from '../lock/directory-lock.js';
 import type { FileSystem, LogPosition, ReplayProgress } from '../types.js';
+import { type RecoveredLog, recoverLog } from './recover.js';
 
 /** Options of {@link verifyLog}. */
 export interface VerifyLogOptions {

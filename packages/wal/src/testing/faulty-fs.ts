@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { nodeFileSystem } from '../node-fs.js';
+import { nodeFileSystem } from '../fs/node-fs.js';
 import type { AppendFile, FileSystem, ReadFile } from '../types.js';
 import { type CrashOptions, DurabilityTracker } from './durability.js';
 import {

@@ -1,8 +1,9 @@
 import { FILE_HEADER, type LogRecord } from '@hermes/record';
-import { WalError, type WalErrorCode } from './errors.js';
+import type { WalError, WalErrorCode } from '../errors.js';
+import type { AppendFile, FileSystem, WalObserver } from '../types.js';
+import type { LogState } from './log-state.js';
 import type { AppendQueue, Batch } from './queue.js';
 import { createSegment } from './segment-file.js';
-import type { AppendFile, FileSystem, WalObserver } from './types.js';
 
 /** What the actor needs to know; resolved options of `openWal`. */
 export interface ActorConfig {
@@ -12,6 +13,8 @@ export interface ActorConfig {
   readonly segmentBytes: number;
   readonly maxBatchBytes: number;
   readonly observer: WalObserver | undefined;
+  /** The log's state, shared with `OpenWal`: the actor poisons it. */
+  readonly state: LogState;
 }
 
 /** Counters the actor keeps for `stats()`. */
@@ -62,12 +65,13 @@ export class LogActor {
   #syncWaiters: SyncWaiter[] = [];
   #barriers: Barrier[] = [];
   #idleWaiters: (() => void)[] = [];
-  #poison: WalError | null = null;
+  readonly #state: LogState;
   #ticker: NodeJS.Timeout | undefined;
   readonly #run = (): void => void this.#loop();
 
   constructor(config: ActorConfig, queue: AppendQueue, file: AppendFile, seq: number) {
     this.#config = config;
+    this.#state = config.state;
     this.#queue = queue;
     this.#file = file;
     this.#seq = seq;
@@ -85,11 +89,6 @@ export class LogActor {
   /** Bytes in the current segment. */
   get segmentSize(): number {
     return this.#file.size;
-  }
-
-  /** The error that poisoned the log, or `null`. */
-  get poison(): WalError | null {
-    return this.#poison;
   }
 
   /** Milliseconds the oldest unsynced write has waited for an fsync (0 if none). */
@@ -114,7 +113,7 @@ export class LogActor {
 
   /** Resolves once every record accepted so far is fsynced (forcing an fsync). */
   sync(): Promise<void> {
-    if (this.#poison) return Promise.reject(this.#poisonedError());
+    if (this.#state.poison !== null) return Promise.reject(this.#state.rejection());
     const target = this.#accepted;
     if (target <= this.#durable) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -128,7 +127,7 @@ export class LogActor {
    * segment (header only) is kept and its number returned.
    */
   rotate(): Promise<number> {
-    if (this.#poison) return Promise.reject(this.#poisonedError());
+    if (this.#state.poison !== null) return Promise.reject(this.#state.rejection());
     return new Promise((resolve, reject) => {
       this.#barriers.push({
         at: this.#accepted,
@@ -181,20 +180,10 @@ export class LogActor {
     }
   }
 
-  #poisonedError(): WalError {
-    const cause = this.#poison;
-    if (cause?.code === 'WAL_CLOSE_TIMEOUT' || cause?.code === 'WAL_CLOSED') return cause;
-    return new WalError(
-      'WAL_POISONED',
-      'An earlier write or fsync of this log failed; it takes no more appends. Close it and open it again to replay what is on disk.',
-      { cause },
-    );
-  }
-
   async #loop(): Promise<void> {
     try {
       for (;;) {
-        if (this.#poison) break;
+        if (this.#state.poison !== null) break;
         const barrier = this.#barriers[0];
         if (barrier !== undefined && barrier.at <= this.#written) {
           this.#barriers.shift();
@@ -207,7 +196,7 @@ export class LogActor {
           const batch = this.#queue.take(this.#config.maxBatchBytes, limit);
           await this.#writeBatch(batch);
           this.#settle(batch);
-          if (this.#file.size >= this.#config.segmentBytes && !this.#poison)
+          if (this.#file.size >= this.#config.segmentBytes && this.#state.poison === null)
             await this.#rotateFile();
           continue;
         }
@@ -261,8 +250,8 @@ export class LogActor {
 
   /** Settles a written batch in log order: each append's `onDurable`, then its promise. */
   #settle(batch: Batch): void {
-    if (this.#poison) {
-      this.#settleRejected(batch, this.#poisonedError());
+    if (this.#state.poison !== null) {
+      this.#settleRejected(batch, this.#state.rejection());
       return;
     }
     if (batch.settled) return;
@@ -296,7 +285,7 @@ export class LogActor {
 
   /** One fdatasync covering every write completed so far; shares one already running. */
   #fsync(): Promise<void> {
-    if (this.#poison) return Promise.reject(this.#poisonedError());
+    if (this.#state.poison !== null) return Promise.reject(this.#state.rejection());
     if (this.#syncing !== null) {
       return this.#syncing.then(() => (this.#durable < this.#written ? this.#fsync() : undefined));
     }
@@ -315,7 +304,7 @@ export class LogActor {
       (error: unknown) => {
         this.#syncing = null;
         this.#fail('WAL_SYNC_FAILED', error, null);
-        throw this.#poison;
+        throw this.#state.poison;
       },
     );
     this.#syncing = syncing;
@@ -332,7 +321,8 @@ export class LogActor {
   }
 
   #tick(): void {
-    if (this.#poison || this.#syncing !== null || this.#durable >= this.#written) return;
+    if (this.#state.poison !== null || this.#syncing !== null || this.#durable >= this.#written)
+      return;
     this.#fsync().catch(() => {});
   }
 
@@ -342,7 +332,7 @@ export class LogActor {
       while (this.#syncing !== null) await this.#syncing;
       if (this.#durable < this.#written) await this.#fsync();
     } catch {
-      throw this.#poison;
+      throw this.#state.poison;
     }
     const next = this.#seq + 1;
     try {
@@ -350,28 +340,26 @@ export class LogActor {
       this.#file = await createSegment(this.#config.fs, this.#config.dir, next);
     } catch (error) {
       this.#fail('WAL_WRITE_FAILED', error, null);
-      throw this.#poison;
+      throw this.#state.poison;
     }
     this.#seq = next;
     this.counters.bytesWritten += FILE_HEADER.length;
   }
 
-  #fail(code: WalErrorCode, cause: unknown, batch: Batch | null): void {
-    const what = code === 'WAL_SYNC_FAILED' ? 'An fsync' : 'A write';
-    const error = new WalError(
-      code,
-      `${what} of the log in ${this.#config.dir} failed (${(cause as Error)?.message ?? String(cause)}); the records it covered may be lost. The log is poisoned: close it and open it again.`,
-      { cause },
-    );
+  #fail(
+    code: Extract<WalErrorCode, 'WAL_WRITE_FAILED' | 'WAL_SYNC_FAILED'>,
+    cause: unknown,
+    batch: Batch | null,
+  ): void {
+    const error = this.#state.ioFailedError(code, cause);
     if (batch !== null) this.#settleRejected(batch, error);
     this.#setPoison(error);
   }
 
   #setPoison(error: WalError): void {
-    if (this.#poison) return;
-    this.#poison = error;
+    if (!this.#state.poisonWith(error)) return;
     this.stopTicker();
-    const rejection = this.#poisonedError();
+    const rejection = this.#state.rejection();
     const syncError = error.code === 'WAL_SYNC_FAILED' ? error : rejection;
     this.#queue.rejectAll(rejection);
     const waiters = this.#syncWaiters;

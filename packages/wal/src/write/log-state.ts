@@ -1,4 +1,4 @@
-import { WalError, type WalErrorCode } from './errors.js';
+import { WalError, type WalErrorCode } from '../errors.js';
 
 type Phase = 'open' | 'closing' | 'closed';
 

@@ -45,16 +45,10 @@ interface Waiting {
   readonly onDurable: OnDurable;
 }
 
+const noop = (): void => {};
+
 /** Lines longer than this get a buffer of their own instead of arena room. */
 const LARGE_LINE = CHUNK_BYTES / 4;
-
-let capturedResolve: Resolve = () => {};
-let capturedReject: Reject = () => {};
-/** One executor for every append's promise: no closure is allocated per append. */
-function capture(resolve: Resolve, reject: Reject): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
 
 /**
  * Bytes a set or delete of a string key can take at most, or -1 for anything else (a batch, a
@@ -95,6 +89,14 @@ export class AppendQueue {
   #inFlightBytes = 0;
   #inFlightRecords = 0;
   #waiting: Waiting[] = [];
+  /** The settle functions of the promise just created by {@link AppendQueue.#capture}. */
+  #capturedResolve: Resolve = noop;
+  #capturedReject: Reject = noop;
+  /** One executor for every append's promise of this queue: no closure is allocated per append. */
+  readonly #capture = (resolve: Resolve, reject: Reject): void => {
+    this.#capturedResolve = resolve;
+    this.#capturedReject = reject;
+  };
 
   constructor(limits: QueueLimits, codec: RecordLimits) {
     this.#limits = limits;
@@ -144,7 +146,7 @@ export class AppendQueue {
       const chunk = this.#arena.room(bound);
       const at = chunk.used;
       const size = encodeRecordInto(record, chunk.buffer, at, this.#codec);
-      promise = new Promise(capture);
+      promise = new Promise(this.#capture);
       if (this.#fits(size)) {
         chunk.used = at + size;
         this.#addLine(chunk.buffer, chunk, at, size);
@@ -156,21 +158,26 @@ export class AppendQueue {
       }
     } else {
       const line = encodeRecord(record, this.#codec);
-      promise = new Promise(capture);
+      promise = new Promise(this.#capture);
       if (this.#waiting.length > 0 || !this.#fits(line.byteLength)) {
         this.#wait(line, onDurable);
         return promise;
       }
       this.#admit(line);
     }
-    this.#resolves.push(capturedResolve);
-    this.#rejects.push(capturedReject);
+    this.#resolves.push(this.#capturedResolve);
+    this.#rejects.push(this.#capturedReject);
     this.#durables.push(onDurable);
     return promise;
   }
 
   #wait(line: Uint8Array, onDurable: OnDurable): void {
-    this.#waiting.push({ line, resolve: capturedResolve, reject: capturedReject, onDurable });
+    this.#waiting.push({
+      line,
+      resolve: this.#capturedResolve,
+      reject: this.#capturedReject,
+      onDurable,
+    });
   }
 
   /** Queues an encoded line: copied into the arena, or on its own if large. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { FILE_HEADER } from '@hermes/record';
-import { segmentName } from './layout.js';
-import type { AppendFile, FileSystem } from './types.js';
+import { segmentName } from '../layout.js';
+import type { AppendFile, FileSystem } from '../types.js';
 
 /**
  * Creates segment `seq` holding only the file header, durably: the file is created exclusively

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { encodeRecord, FILE_HEADER, type LogRecord, type RecordLimits } from '@hermes/record';
-import { parseLogFileName, snapshotName, snapshotTempName } from './layout.js';
-import type { AppendFile, FileSystem, SnapshotWriter } from './types.js';
+import { parseLogFileName, snapshotName, snapshotTempName } from '../layout.js';
+import type { AppendFile, FileSystem, SnapshotWriter } from '../types.js';
 
 /** Bytes a snapshot writer gathers before it writes them out. */
 const SNAPSHOT_BUFFER_BYTES = 1024 * 1024;

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { LogRecord } from '@hermes/record';
+import { WalError } from '../errors.js';
+import { snapshotTempName } from '../layout.js';
+import type { DirectoryLock } from '../lock/directory-lock.js';
+import type { ResolvedWalOptions } from '../options.js';
+import type { SnapshotWriter, Wal, WalStats } from '../types.js';
 import type { LogActor } from './actor.js';
-import { WalError } from './errors.js';
-import { snapshotTempName } from './layout.js';
-import type { DirectoryLock } from './lock.js';
-import type { ResolvedWalOptions } from './options.js';
+import type { LogState } from './log-state.js';
 import type { AppendQueue } from './queue.js';
 import { installSnapshotFile, writeSnapshot } from './snapshot.js';
-import type { SnapshotWriter, Wal, WalStats } from './types.js';
 
 /** Sizes of the files in the log at open, for `stats()`. */
 export interface InitialSizes {
@@ -15,21 +16,16 @@ export interface InitialSizes {
   readonly snapshotBytes: number;
 }
 
-function closedError(dir: string): WalError {
-  return new WalError(
-    'WAL_CLOSED',
-    `The log in ${dir} is closed. Open it again with openWal to append.`,
-  );
-}
-
-/** The {@link Wal} `openWal` returns: checks and encodes on the caller's side, hands off to the actor. */
+/**
+ * The {@link Wal} `openWal` returns: a thin shell that asks the log's {@link LogState} whether a
+ * call may go on and hands it to the actor (appends are encoded on the caller's side).
+ */
 export class OpenWal implements Wal {
   readonly #options: ResolvedWalOptions;
+  readonly #state: LogState;
   readonly #actor: LogActor;
   readonly #queue: AppendQueue;
   readonly #lock: DirectoryLock;
-  #closing = false;
-  #closed = false;
   #closePromise: Promise<void> | undefined;
   #snapshotChain: Promise<unknown> = Promise.resolve();
   #segmentBytesAtOpen: number;
@@ -37,12 +33,14 @@ export class OpenWal implements Wal {
 
   constructor(
     options: ResolvedWalOptions,
+    state: LogState,
     actor: LogActor,
     queue: AppendQueue,
     lock: DirectoryLock,
     sizes: InitialSizes,
   ) {
     this.#options = options;
+    this.#state = state;
     this.#actor = actor;
     this.#queue = queue;
     this.#lock = lock;
@@ -50,22 +48,8 @@ export class OpenWal implements Wal {
     this.#snapshotBytes = sizes.snapshotBytes;
   }
 
-  #refusal(): WalError | null {
-    if (this.#closing) return closedError(this.#options.dir);
-    const poison = this.#actor.poison;
-    if (poison !== null) {
-      if (poison.code === 'WAL_CLOSE_TIMEOUT') return closedError(this.#options.dir);
-      return new WalError(
-        'WAL_POISONED',
-        'An earlier write or fsync of this log failed; it takes no more appends. Close it and open it again to replay what is on disk.',
-        { cause: poison },
-      );
-    }
-    return null;
-  }
-
   append(record: LogRecord, onDurable?: () => void): Promise<void> {
-    const refusal = this.#refusal();
+    const refusal = this.#state.refusal();
     if (refusal !== null) return Promise.reject(refusal);
     try {
       return this.#actor.append(record, onDurable);
@@ -75,19 +59,19 @@ export class OpenWal implements Wal {
   }
 
   sync(): Promise<void> {
-    const refusal = this.#refusal();
+    const refusal = this.#state.refusal();
     if (refusal !== null) return Promise.reject(refusal);
     return this.#actor.sync();
   }
 
   rotate(): Promise<number> {
-    const refusal = this.#refusal();
+    const refusal = this.#state.refusal();
     if (refusal !== null) return Promise.reject(refusal);
     return this.#actor.rotate();
   }
 
   installSnapshot(upTo: number, write: (writer: SnapshotWriter) => Promise<void>): Promise<void> {
-    const refusal = this.#refusal();
+    const refusal = this.#state.refusal();
     if (refusal !== null) return Promise.reject(refusal);
     if (!Number.isSafeInteger(upTo) || upTo < 1 || upTo > this.#actor.segment) {
       return Promise.reject(
@@ -132,8 +116,8 @@ export class OpenWal implements Wal {
       queuedRecords: this.#queue.records,
       queuedBytes: this.#queue.bytes,
       waitingAppends: this.#queue.waiting,
-      poisoned: this.#actor.poison,
-      closed: this.#closed,
+      poisoned: this.#state.poison,
+      closed: this.#state.closed,
     };
   }
 
@@ -143,15 +127,12 @@ export class OpenWal implements Wal {
   }
 
   async #close(): Promise<void> {
-    this.#closing = true;
-    const { closeTimeoutMs, dir } = this.#options;
+    this.#state.beginClose();
+    const { closeTimeoutMs } = this.#options;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new WalError(
-          'WAL_CLOSE_TIMEOUT',
-          `Closing the log in ${dir} did not finish within ${closeTimeoutMs} ms (a write or fsync is stuck). Pending appends were rejected; the lock is released when the stuck call returns or the process exits.`,
-        );
+        const error = this.#state.closeTimeoutError(closeTimeoutMs);
         this.#actor.poisonWith(error);
         reject(error);
       }, closeTimeoutMs);
@@ -170,7 +151,7 @@ export class OpenWal implements Wal {
     let failure: unknown = null;
     await this.#actor.whenIdle();
     await this.#snapshotChain;
-    if (this.#actor.poison === null) {
+    if (this.#state.poison === null) {
       try {
         await this.#actor.sync();
       } catch (error) {
@@ -188,15 +169,8 @@ export class OpenWal implements Wal {
     } catch (error) {
       failure ??= error;
     }
-    this.#closed = true;
-    const poison = this.#actor.poison;
-    if (failure === null && poison !== null && poison.code !== 'WAL_CLOSE_TIMEOUT') {
-      failure = new WalError(
-        'WAL_POISONED',
-        'The log was closed, but an earlier write or fsync had failed: records acknowledged before the failure are safe, the rest were rejected. Open it again to replay what is on disk.',
-        { cause: poison },
-      );
-    }
+    this.#state.finishClose();
+    failure ??= this.#state.closeFailure();
     if (failure !== null) throw failure;
   }
 }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord, FILE_HEADER, type LogRecord, resolveLimits } from '@hermes/record';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { segmentName, snapshotName } from '../../src/layout.js';
-import { nodeFileSystem } from '../../src/node-fs.js';
-import { type RecoveredLog, type RecoverOptions, recoverLog } from '../../src/recover.js';
+import { type RecoveredLog, type RecoverOptions, recoverLog } from '../../src/read/recover.js';
 import type { LogPosition } from '../../src/types.js';
 
 /** A fresh temporary directory; remove it with {@link removeDir}. */
