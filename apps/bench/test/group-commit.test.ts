@@ -26,7 +26,7 @@ describe('GroupCommitBaseline', () => {
         );
         expect(log.bytes).toBe(Buffer.concat(lines).length);
         // Called in one turn, the 500 writes are one batch: the first does not go out alone.
-        expect(log.batches).toBe(1);
+        expect(log.commits).toBe(1);
       });
 
   it('starts the next batch with the writes that came while one was in flight', async () => {
@@ -38,7 +38,7 @@ describe('GroupCommitBaseline', () => {
     const again = first.map((done, i) => done.then(() => log.write(Buffer.from(`b${i}\n`))));
     await Promise.all(again);
     await log.close();
-    expect(log.batches).toBe(2);
+    expect(log.commits).toBe(2);
     expect(log.bytes).toBe(60);
   });
 });

@@ -55,7 +55,7 @@ export const DEFAULT_MAX_KEY_BYTES: number = DEFAULT_LIMITS.maxKeyBytes;
 /** The default batch size limit: the log codec's (`DEFAULT_LIMITS.maxBatchOps`, 10 000 operations). */
 export const DEFAULT_MAX_BATCH_OPS: number = DEFAULT_LIMITS.maxBatchOps;
 /** The default `POST /batch` body limit: 64 MiB. */
-export const DEFAULT_MAX_BATCH_BYTES: number = 64 * 1024 * 1024;
+export const DEFAULT_MAX_BATCH_BODY_BYTES: number = 64 * 1024 * 1024;
 
 /** Fills in the defaults of {@link AppOptions}. */
 export function appLimits(options: AppOptions): AppLimits {
@@ -63,7 +63,7 @@ export function appLimits(options: AppOptions): AppLimits {
     maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
     maxKeyBytes: options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES,
     maxBatchOps: options.maxBatchOps ?? DEFAULT_MAX_BATCH_OPS,
-    maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    maxBatchBytes: options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BODY_BYTES,
     drain: {
       maxBytes: options.drain?.maxBytes ?? DEFAULT_DRAIN_BYTES,
       maxMs: options.drain?.maxMs ?? DEFAULT_DRAIN_MS,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RecoveryMode } from '@hermes/wal';
 import { Command, CommanderError, Option } from 'commander';
 import {
-  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_BATCH_BODY_BYTES,
   DEFAULT_MAX_BATCH_OPS,
   DEFAULT_MAX_KEY_BYTES,
   DEFAULT_MAX_VALUE_BYTES,
@@ -182,7 +182,7 @@ const FLAGS: readonly Flag[] = [
     name: 'maxBatchBytes',
     env: 'HERMES_MAX_BATCH_BYTES',
     help: 'largest POST /batch body',
-    fallback: `${DEFAULT_MAX_BATCH_BYTES / 1024 ** 2}MiB`,
+    fallback: `${DEFAULT_MAX_BATCH_BODY_BYTES / 1024 ** 2}MiB`,
   },
   {
     flags: '--discard-bytes <size>',

@@ -26,10 +26,10 @@ export function trackLogActivity(next: MetricsObserver): {
   let maxGroupRecords = 0;
   return {
     observer: {
-      batchWritten(records, bytes) {
+      commitWritten(records, bytes) {
         lastGroupRecords = records;
         if (records > maxGroupRecords) maxGroupRecords = records;
-        next.batchWritten(records, bytes);
+        next.commitWritten(records, bytes);
       },
       synced(durationMs) {
         lastFsyncAt = Date.now();

@@ -3,7 +3,7 @@ import { VERSION } from './version.js';
 
 /** The wal's observer hooks (a `WalObserver` of `@hermes/wal`), feeding the histograms. */
 export interface MetricsObserver {
-  batchWritten(records: number, bytes: number): void;
+  commitWritten(records: number, bytes: number): void;
   synced(durationMs: number): void;
   poisoned(error: Error): void;
 }
@@ -175,7 +175,7 @@ export function createMetrics(): ServiceMetrics {
   return {
     registry,
     observer: {
-      batchWritten(records, bytes) {
+      commitWritten(records, bytes) {
         appends.inc(records);
         writes.inc();
         writtenBytes.inc(bytes);

@@ -12,10 +12,8 @@ export {
   type StoreSnapshot,
 } from './contract.js';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.js';
-export { hashString } from './hash.js';
 export { type KeyBounds, keyBounds } from './key-bounds.js';
 export { compareKeys } from './key-order.js';
 export { LockTable } from './lock-table.js';
 export { LockedStore, type LockedStoreOptions } from './locked-store.js';
-export type { MapStore } from './map-store.js';
 export { DEFAULT_SHARDS, ShardedStore, type ShardedStoreOptions } from './sharded-store.js';

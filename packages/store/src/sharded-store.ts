@@ -42,12 +42,15 @@ export class ShardedStore extends MapStore {
         `shards must be an integer from 1 to 65536, got ${String(shards)}.`,
       );
     }
-    const mask = shards - 1;
-    const shardOf =
-      (shards & mask) === 0
-        ? (key: string): number => hashString(key) & mask
-        : (key: string): number => hashString(key) % shards;
-    super(shards, shardOf, options.maxKeysPerShard ?? MAX_KEYS_PER_SHARD);
+    super(shards, shardFunction(shards), options.maxKeysPerShard ?? MAX_KEYS_PER_SHARD);
     this.shards = shards;
   }
+}
+
+/** The function that picks the shard of a key in a `ShardedStore` of `shards` shards. */
+export function shardFunction(shards: number): (key: string) => number {
+  const mask = shards - 1;
+  return (shards & mask) === 0
+    ? (key: string): number => hashString(key) & mask
+    : (key: string): number => hashString(key) % shards;
 }

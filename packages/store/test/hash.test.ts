@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashString } from '../src/index.js';
+import { hashString } from '../src/hash.js';
 
 describe('hashString', () => {
   it('is deterministic and an unsigned 32-bit integer', () => {

@@ -1,4 +1,5 @@
-import { type EVERY_KEY, hashString, type LockableStore, type LockMode } from '../src/index.js';
+import type { EVERY_KEY, LockableStore, LockMode } from '../src/index.js';
+import { shardOfKey } from '../src/testing/shards.js';
 
 /** A promise with its resolve function, to hold a critical section open until the test says so. */
 export function gate(): { promise: Promise<void>; open: () => void } {
@@ -19,7 +20,7 @@ export function keysInDifferentShards(shards: number): [string, string] {
   const first = 'a';
   for (let i = 0; ; i++) {
     const other = `b${i}`;
-    if ((hashString(other) & (shards - 1)) !== (hashString(first) & (shards - 1))) {
+    if (shardOfKey(other, shards) !== shardOfKey(first, shards)) {
       return [first, other];
     }
   }

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   EVERY_KEY,
-  hashString,
   type LockableStore,
   LockedStore,
   type LockMode,
   ShardedStore,
 } from '../src/index.js';
+import { shardOfKey } from '../src/testing/shards.js';
 import { b, gate, keysInDifferentShards, settle, text, withLock } from './helpers.js';
 
 const stores: [string, () => LockableStore][] = [
@@ -219,7 +219,7 @@ describe.each(stores)('%s lock discipline', (_name, make) => {
           const store = make();
           const holders = new Map<string, { shared: number; exclusive: number }>();
           const shardOf = (key: string): string =>
-            store instanceof ShardedStore ? String(hashString(key) & 7) : '0';
+            store instanceof ShardedStore ? String(shardOfKey(key, 8)) : '0';
           const shardsOf = (keys: readonly string[] | typeof EVERY_KEY): Set<string> =>
             new Set(
               keys === EVERY_KEY ? ['a', 'b', 'c', 'd', 'e', 'f'].map(shardOf) : keys.map(shardOf),

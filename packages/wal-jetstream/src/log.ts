@@ -603,7 +603,7 @@ export class JetStreamLog implements LogPort {
   stats(): JetStreamLogStats {
     return {
       appends: this.#appends,
-      batches: this.#published,
+      commits: this.#published,
       fsyncs: 0,
       logBytes: this.#snapshotBytes + this.#tailBytes,
       snapshotBytes: this.#snapshotBytes,

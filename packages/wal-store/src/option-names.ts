@@ -8,7 +8,7 @@ const LOCAL_LOG_OPTIONS = [
   'dir',
   'sync',
   'segmentBytes',
-  'maxBatchBytes',
+  'maxCommitBytes',
   'maxQueueBytes',
   'maxQueueRecords',
   'closeTimeoutMs',

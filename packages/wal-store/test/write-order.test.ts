@@ -1,7 +1,8 @@
 // Writes called without awaiting reach the log and memory in call order on every key they
 // share, whatever their kind and whatever lock they wait for: the durable store takes every
 // write's locks with the wrapped store's one primitive, acquire(), at the moment it is called.
-import { hashString, type LockableStore, ShardedStore } from '@hermes/store';
+import { type LockableStore, ShardedStore } from '@hermes/store';
+import { shardOfKey } from '@hermes/store/testing';
 import { FaultyFileSystem } from '@hermes/wal/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDurableStore } from '../src/index.js';
@@ -23,7 +24,7 @@ function lockFree(store: LockableStore, key: string): boolean {
 }
 
 /** The shard of `key` in a 16-shard ShardedStore. */
-const shardOf = (key: string): number => hashString(key) & 15;
+const shardOf = (key: string): number => shardOfKey(key, 16);
 
 describe('write order of the durable store', () => {
   it.each([

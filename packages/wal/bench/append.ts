@@ -114,7 +114,7 @@ async function walSide(sync: number): Promise<Side> {
     close: async () => {
       const stats = wal.stats();
       console.log(
-        `    (wal: ${(stats.appends / stats.batches).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`,
+        `    (wal: ${(stats.appends / stats.commits).toFixed(1)} appends/batch, ${stats.fsyncs} fsyncs)`,
       );
       await wal.close();
       await rm(root, { recursive: true, force: true });

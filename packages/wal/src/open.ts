@@ -78,7 +78,7 @@ export async function openWal(options: WalOptions): Promise<{ wal: Wal; report: 
         state,
         sync: resolved.sync,
         segmentBytes: resolved.segmentBytes,
-        maxBatchBytes: resolved.maxBatchBytes,
+        maxCommitBytes: resolved.maxCommitBytes,
         observer: resolved.observer,
       },
       queue,

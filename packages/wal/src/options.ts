@@ -14,7 +14,7 @@ export interface ResolvedWalOptions {
   readonly dir: string;
   readonly sync: number;
   readonly segmentBytes: number;
-  readonly maxBatchBytes: number;
+  readonly maxCommitBytes: number;
   readonly maxQueueBytes: number;
   readonly maxQueueRecords: number;
   readonly closeTimeoutMs: number;
@@ -27,7 +27,7 @@ export interface ResolvedWalOptions {
 /** Default segment size: 64 MiB. */
 export const DEFAULT_SEGMENT_BYTES: number = 64 * 1024 * 1024;
 /** Default cap of one group commit: 4 MiB. */
-export const DEFAULT_MAX_BATCH_BYTES: number = 4 * 1024 * 1024;
+export const DEFAULT_MAX_COMMIT_BYTES: number = 4 * 1024 * 1024;
 /** Default queue bound in bytes: 64 MiB. */
 export const DEFAULT_MAX_QUEUE_BYTES: number = 64 * 1024 * 1024;
 /** Default queue bound in records. */
@@ -101,7 +101,11 @@ export function resolveOptions(options: WalOptions): ResolvedWalOptions {
       DEFAULT_SEGMENT_BYTES,
       FILE_HEADER.length + 1,
     ),
-    maxBatchBytes: positiveInteger('maxBatchBytes', options.maxBatchBytes, DEFAULT_MAX_BATCH_BYTES),
+    maxCommitBytes: positiveInteger(
+      'maxCommitBytes',
+      options.maxCommitBytes,
+      DEFAULT_MAX_COMMIT_BYTES,
+    ),
     maxQueueBytes: positiveInteger('maxQueueBytes', options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES),
     maxQueueRecords: positiveInteger(
       'maxQueueRecords',

@@ -81,8 +81,8 @@ export type RecoveryMode = 'tolerate-tail' | 'strict' | 'salvage';
 
 /** Hooks for metrics: each is called synchronously by the log's actor; keep them cheap. */
 export interface WalObserver {
-  /** A group of records was written with one write. */
-  batchWritten?(records: number, bytes: number): void;
+  /** A group commit was written: `records` records in one write of `bytes` bytes. */
+  commitWritten?(records: number, bytes: number): void;
   /** An fsync succeeded after `durationMs`. */
   synced?(durationMs: number): void;
   /** The log was poisoned by a failed write or fsync; every later append rejects. */
@@ -136,7 +136,7 @@ export interface WalOptions {
   /** Rotate to a new segment once the current one reaches this size. @default 64 MiB */
   readonly segmentBytes?: number;
   /** Most bytes one group commit writes (bounds latency). @default 4 MiB */
-  readonly maxBatchBytes?: number;
+  readonly maxCommitBytes?: number;
   /** Most bytes waiting in the queue before `append` waits (backpressure). @default 64 MiB */
   readonly maxQueueBytes?: number;
   /** Most records waiting in the queue before `append` waits. @default 65536 */
@@ -165,7 +165,8 @@ export interface SnapshotWriter {
 /** Point-in-time facts about the log, for metrics and health checks. */
 export interface WalStats {
   readonly appends: number;
-  readonly batches: number;
+  /** Group commits written: each one write (and, under `SyncEveryWrite`, one fsync) of many appends. */
+  readonly commits: number;
   readonly fsyncs: number;
   /** Bytes in the log: snapshot plus segments. */
   readonly logBytes: number;

@@ -105,7 +105,7 @@ describe('SyncEveryWrite (0)', () => {
     await Promise.all([first, ...rest]);
     expect(fs.counts.datasync).toBe(2);
     expect(fs.counts.write).toBe(2);
-    expect(wal.stats()).toMatchObject({ appends: 256, batches: 2, fsyncs: 2 });
+    expect(wal.stats()).toMatchObject({ appends: 256, commits: 2, fsyncs: 2 });
   });
 
   test('many concurrent appenders need few fsyncs', async () => {
@@ -190,7 +190,7 @@ describe('SyncEverySecond and other intervals', () => {
 
 describe('order and backpressure', () => {
   test("one caller's records land in call order, across callers too", async () => {
-    const wal = await open(SyncEveryWrite, { maxBatchBytes: 200, maxQueueRecords: 7 });
+    const wal = await open(SyncEveryWrite, { maxCommitBytes: 200, maxQueueRecords: 7 });
     const callers = Array.from({ length: 5 }, async (_, c) => {
       const mine = Array.from({ length: 40 }, (_, i) => wal.append(setRecord(c * 1000 + i)));
       await Promise.all(mine);
@@ -208,12 +208,12 @@ describe('order and backpressure', () => {
   });
 
   test('a full queue makes append wait instead of growing the queue', async () => {
-    const batches: { records: number; bytes: number }[] = [];
+    const commits: { records: number; bytes: number }[] = [];
     const wal = await open(SyncEveryWrite, {
       maxQueueRecords: 4,
       maxQueueBytes: 1 << 20,
       observer: {
-        batchWritten: (records: number, bytes: number) => batches.push({ records, bytes }),
+        commitWritten: (records: number, bytes: number) => commits.push({ records, bytes }),
       },
     });
     const hang = fs.hang('datasync');
@@ -225,19 +225,19 @@ describe('order and backpressure', () => {
     expect(appends.some((a) => a.settled)).toBe(false);
     hang.release();
     await Promise.all(appends.map((a) => a.promise));
-    expect(batches.every((b) => b.records <= 4)).toBe(true);
+    expect(commits.every((c) => c.records <= 4)).toBe(true);
     expect(wal.stats()).toMatchObject({ queuedRecords: 0, waitingAppends: 0, appends: 20 });
   });
 
   test('a byte bound holds too', async () => {
     const record = setRecord(1, 'x'.repeat(1000));
-    const batches: number[] = [];
+    const commits: number[] = [];
     const wal = await open(SyncEveryWrite, {
       maxQueueBytes: 4096,
-      observer: { batchWritten: (_records: number, bytes: number) => batches.push(bytes) },
+      observer: { commitWritten: (_records: number, bytes: number) => commits.push(bytes) },
     });
     await Promise.all(Array.from({ length: 50 }, () => wal.append(record)));
-    expect(Math.max(...batches)).toBeLessThanOrEqual(4096);
+    expect(Math.max(...commits)).toBeLessThanOrEqual(4096);
     expect(wal.stats().appends).toBe(50);
   });
 

@@ -52,7 +52,7 @@ for (const [name, sync] of [
       dir,
       fs,
       sync,
-      maxBatchBytes: 64 * 1024,
+      maxCommitBytes: 64 * 1024,
       maxQueueRecords: 300,
       maxQueueBytes: 3 * CHUNK_BYTES,
       segmentBytes: 4 * CHUNK_BYTES,

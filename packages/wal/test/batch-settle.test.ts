@@ -3,7 +3,7 @@ import { SyncEverySecond, type Wal, type WalError } from '../src/index.js';
 import type { FaultyFileSystem } from '../src/testing/index.js';
 import { replayKeys, settleTurns, track, useFaultyWal } from './helpers/wal-fixtures.js';
 
-// A burst of appends split into several batches (maxBatchBytes): each batch settles on its own
+// A burst of appends split into several batches (maxCommitBytes): each batch settles on its own
 // write, so a stuck or failed later write neither holds back nor fails an earlier batch, and no
 // append resolves before the write that carries it returned.
 
@@ -15,7 +15,7 @@ const openWith = useFaultyWal((d, f) => {
 });
 
 async function open(): Promise<Wal> {
-  return openWith({ sync: SyncEverySecond, maxBatchBytes: 16 * 1024 });
+  return openWith({ sync: SyncEverySecond, maxCommitBytes: 16 * 1024 });
 }
 
 /** 300 appends of about 170 bytes, all in one synchronous burst. */

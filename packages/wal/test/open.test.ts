@@ -19,7 +19,7 @@ test.each<[string, Partial<WalOptions>]>([
   ['a NaN sync', { sync: Number.NaN }],
   ['a fractional segment size', { segmentBytes: 1.5 }],
   ['a segment smaller than its header', { segmentBytes: 2 }],
-  ['a zero batch cap', { maxBatchBytes: 0 }],
+  ['a zero batch cap', { maxCommitBytes: 0 }],
   ['a zero queue', { maxQueueRecords: 0 }],
   ['an unknown recovery mode', { recovery: 'yolo' as never }],
   ['a negative close timeout', { closeTimeoutMs: -5 }],
@@ -44,7 +44,7 @@ test('stats count appends, batches, fsyncs and bytes', async () => {
   const stats = wal.stats();
   expect(stats).toMatchObject({
     appends: 3,
-    batches: 2,
+    commits: 2,
     fsyncs: 2,
     queuedRecords: 0,
     poisoned: null,

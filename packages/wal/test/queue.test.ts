@@ -1,7 +1,7 @@
 import { encodeRecord, type LogRecord, type Op, resolveLimits } from '@hermes/record';
 import { describe, expect, test } from 'vitest';
 import { CHUNK_BYTES } from '../src/write/arena.js';
-import { AppendQueue, type Batch } from '../src/write/queue.js';
+import { AppendQueue, type Commit } from '../src/write/queue.js';
 
 const limits = resolveLimits();
 const roomy = { maxBytes: 1 << 30, maxRecords: 1 << 20 };
@@ -26,7 +26,7 @@ function pushAll(q: AppendQueue, records: LogRecord[], settled: string[], prefix
   for (const [i, r] of records.entries()) push(q, r, settled, `${prefix}${i}`);
 }
 
-const bytesOf = (batch: Batch): Buffer => Buffer.concat(batch.chunks);
+const bytesOf = (batch: Commit): Buffer => Buffer.concat(batch.chunks);
 const expected = (records: LogRecord[]): Buffer =>
   Buffer.concat(records.map((r) => encodeRecord(r, limits)));
 
@@ -152,7 +152,7 @@ describe('AppendQueue', () => {
     const records = Array.from({ length: 5 }, (_, i) => record(i));
     pushAll(q, records, settled, 'r');
     expect([q.ready, q.waiting]).toEqual([2, 3]);
-    const taken: Batch[] = [];
+    const taken: Commit[] = [];
     while (q.ready > 0) {
       const batch = q.take(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
       taken.push(batch);

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { openWal, parseLogFileName, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
+import { openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
+import { parseLogFileName } from '../src/layout.js';
 import { FaultyFileSystem } from '../src/testing/index.js';
 import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
 

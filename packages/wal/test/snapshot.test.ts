@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type LogRecord, openWal, parseLogFileName, type Wal } from '../src/index.js';
+import { type LogRecord, openWal, type Wal } from '../src/index.js';
+import { parseLogFileName } from '../src/layout.js';
 import { type FaultTarget, FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
 import { replayState, tempDir } from './helpers/wal-fixtures.js';
 

@@ -19,8 +19,8 @@ export class GroupCommitBaseline {
   #queue: Uint8Array[] = [];
   #waiters: Array<(error?: Error) => void> = [];
   #busy = false;
-  /** Batches written, for the report. */
-  batches = 0;
+  /** Group commits written, for the report. */
+  commits = 0;
   /** Bytes written. */
   bytes = 0;
 
@@ -62,7 +62,7 @@ export class GroupCommitBaseline {
     let size = 0;
     for (const c of chunks) size += c.length;
     const done = (error?: Error | null): void => {
-      this.batches++;
+      this.commits++;
       this.bytes += size;
       for (const w of waiters) w(error ?? undefined);
       if (this.#queue.length > 0) this.#flush();

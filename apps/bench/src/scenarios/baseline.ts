@@ -17,7 +17,7 @@ export function recordLine(key: string, value: Buffer): Uint8Array {
 
 /**
  * The disk's limit as a race contender: N producers hand a pre-encoded record line each (the
- * bytes the log writes) to one consumer doing one writev (+ one fdatasync when `sync`) per batch
+ * bytes the log writes) to one consumer doing one writev (+ one fdatasync when `sync`) per group commit
  * gathered over a turn, with fs callbacks or FileHandle.
  */
 export function baselineContender(sync: boolean, io: BaselineIo): Contender {
@@ -35,7 +35,7 @@ export function baselineContender(sync: boolean, io: BaselineIo): Contender {
         async close() {
           await log.close();
           await ctx.remove(dir);
-          return `${(log.bytes / Math.max(1, log.batches)).toFixed(0)} B per batch on average`;
+          return `${(log.bytes / Math.max(1, log.commits)).toFixed(0)} B per group commit on average`;
         },
       };
     },

@@ -34,7 +34,7 @@ export function walStoreContender(kind: 'sharded' | 'locked'): Contender {
           const stats = store.stats();
           await store.close();
           await ctx.remove(dir);
-          return `${(stats.appends / Math.max(1, stats.batches)).toFixed(1)} appends per batch`;
+          return `${(stats.appends / Math.max(1, stats.commits)).toFixed(1)} appends per group commit`;
         },
       };
     },

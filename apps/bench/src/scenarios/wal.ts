@@ -33,7 +33,7 @@ export function walContender(policy: 'every' | 'everysec', size: 100 | 4096): Co
           const stats = wal.stats();
           await wal.close();
           await ctx.remove(dir);
-          return `${(stats.appends / Math.max(1, stats.batches)).toFixed(1)} appends per batch, ${stats.fsyncs} fsyncs`;
+          return `${(stats.appends / Math.max(1, stats.commits)).toFixed(1)} appends per group commit, ${stats.fsyncs} fsyncs`;
         },
       };
     },

@@ -74,10 +74,10 @@ const SECTIONS: Record<string, (s: InfoSources) => Fields> = {
       ],
       ['hermes_last_fsync_duration_ms', activity.lastFsyncMs.toFixed(3)],
       ['hermes_appends', stats.appends],
-      ['hermes_group_commits', stats.batches],
+      ['hermes_group_commits', stats.commits],
       [
         'hermes_group_commit_avg_records',
-        stats.batches === 0 ? 0 : (stats.appends / stats.batches).toFixed(2),
+        stats.commits === 0 ? 0 : (stats.appends / stats.commits).toFixed(2),
       ],
       ['hermes_group_commit_last_records', activity.lastGroupRecords],
       ['hermes_group_commit_max_records', activity.maxGroupRecords],

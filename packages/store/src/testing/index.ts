@@ -24,6 +24,7 @@ export {
 } from './ops.js';
 export type { ResolvedSuiteOptions, StoreFactory, StoreSuiteOptions } from './options.js';
 export { ORDER_KEYS, scanOptionsArbitrary, selectKeys, utf8Order } from './order.js';
+export { shardOfKey } from './shards.js';
 export { expectScan };
 
 /**

@@ -110,7 +110,7 @@ export class SharedLogHandle implements LogPort {
   stats(): WalStats {
     return {
       appends: 0,
-      batches: 0,
+      commits: 0,
       fsyncs: 0,
       logBytes: 0,
       snapshotBytes: 0,

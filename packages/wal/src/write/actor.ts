@@ -2,7 +2,7 @@ import { FILE_HEADER, type LogRecord } from '@hermes/record';
 import type { WalError, WalErrorCode } from '../errors.js';
 import type { AppendFile, FileSystem, WalObserver } from '../types.js';
 import type { LogState } from './log-state.js';
-import type { AppendQueue, Batch } from './queue.js';
+import type { AppendQueue, Commit } from './queue.js';
 import { createSegment } from './segment-file.js';
 
 /** What the actor needs to know; resolved options of `openWal`. */
@@ -11,7 +11,7 @@ export interface ActorConfig {
   readonly dir: string;
   readonly sync: number;
   readonly segmentBytes: number;
-  readonly maxBatchBytes: number;
+  readonly maxCommitBytes: number;
   readonly observer: WalObserver | undefined;
   /** The log's state, shared with `OpenWal`: the actor poisons it. */
   readonly state: LogState;
@@ -20,7 +20,7 @@ export interface ActorConfig {
 /** Counters the actor keeps for `stats()`. */
 export interface ActorCounters {
   appends: number;
-  batches: number;
+  commits: number;
   fsyncs: number;
   /** Bytes written to segments since open (headers included). */
   bytesWritten: number;
@@ -41,13 +41,13 @@ interface Barrier {
 
 /**
  * The one consumer that owns the current segment's file handle. Each turn it takes every pending
- * append (up to `maxBatchBytes`), writes them with one `write` and, under `sync === 0`, one
+ * append (up to `maxCommitBytes`), writes them with one `write` and, under `sync === 0`, one
  * `datasync`, then settles them in log order. Appends arriving meanwhile gather for the next turn
  * (group commit). Under `sync > 0`, appends settle after the write and an unref'd ticker fsyncs.
  * A failed write or fsync poisons it for good.
  */
 export class LogActor {
-  readonly counters: ActorCounters = { appends: 0, batches: 0, fsyncs: 0, bytesWritten: 0 };
+  readonly counters: ActorCounters = { appends: 0, commits: 0, fsyncs: 0, bytesWritten: 0 };
   readonly #config: ActorConfig;
   readonly #queue: AppendQueue;
   #file: AppendFile;
@@ -59,8 +59,8 @@ export class LogActor {
   /** When the oldest write not yet covered by an fsync completed (ms, `performance.now()`). */
   #unsyncedSince = 0;
   #running = false;
-  /** The batch being written or fsynced, if any. */
-  #inFlight: Batch | null = null;
+  /** The commit being written or fsynced, if any. */
+  #inFlight: Commit | null = null;
   #syncing: Promise<void> | null = null;
   #syncWaiters: SyncWaiter[] = [];
   #barriers: Barrier[] = [];
@@ -165,8 +165,8 @@ export class LogActor {
   }
 
   /**
-   * Poisons the log from outside (close timeout): everything queued, and the batch whose write
-   * or fsync is stuck, rejects with `error` now (whether that batch reached the disk is unknown).
+   * Poisons the log from outside (close timeout): everything queued, and the commit whose write
+   * or fsync is stuck, rejects with `error` now (whether that commit reached the disk is unknown).
    */
   poisonWith(error: WalError): void {
     this.#setPoison(error);
@@ -193,9 +193,9 @@ export class LogActor {
         if (this.#queue.ready > 0) {
           const limit =
             barrier === undefined ? Number.POSITIVE_INFINITY : barrier.at - this.#written;
-          const batch = this.#queue.take(this.#config.maxBatchBytes, limit);
-          await this.#writeBatch(batch);
-          this.#settle(batch);
+          const commit = this.#queue.take(this.#config.maxCommitBytes, limit);
+          await this.#writeCommit(commit);
+          this.#settle(commit);
           if (this.#file.size >= this.#config.segmentBytes && this.#state.poison === null)
             await this.#rotateFile();
           continue;
@@ -217,29 +217,29 @@ export class LogActor {
     }
   }
 
-  /** Writes a batch (and fsyncs it under `sync === 0`); a failure rejects it and poisons. */
-  async #writeBatch(batch: Batch): Promise<void> {
-    this.#inFlight = batch;
+  /** Writes a commit (and fsyncs it under `sync === 0`); a failure rejects it and poisons. */
+  async #writeCommit(commit: Commit): Promise<void> {
+    this.#inFlight = commit;
     try {
       try {
-        await this.#file.write(batch.chunks);
+        await this.#file.write(commit.chunks);
       } catch (error) {
-        this.#fail('WAL_WRITE_FAILED', error, batch);
+        this.#fail('WAL_WRITE_FAILED', error, commit);
         throw error;
       }
-      this.#queue.written(batch);
-      const count = batch.count;
+      this.#queue.written(commit);
+      const count = commit.count;
       if (this.#written === this.#durable) this.#unsyncedSince = performance.now();
       this.#written += count;
       const counters = this.counters;
-      counters.batches++;
-      counters.bytesWritten += batch.bytes;
-      this.#config.observer?.batchWritten?.(count, batch.bytes);
+      counters.commits++;
+      counters.bytesWritten += commit.bytes;
+      this.#config.observer?.commitWritten?.(count, commit.bytes);
       if (this.#config.sync === 0) {
         try {
           await this.#fsync();
         } catch (error) {
-          this.#settleRejected(batch, error);
+          this.#settleRejected(commit, error);
           throw error;
         }
       }
@@ -248,17 +248,17 @@ export class LogActor {
     }
   }
 
-  /** Settles a written batch in log order: each append's `onDurable`, then its promise. */
-  #settle(batch: Batch): void {
+  /** Settles a written commit in log order: each append's `onDurable`, then its promise. */
+  #settle(commit: Commit): void {
     if (this.#state.poison !== null) {
-      this.#settleRejected(batch, this.#state.rejection());
+      this.#settleRejected(commit, this.#state.rejection());
       return;
     }
-    if (batch.settled) return;
-    batch.settled = true;
-    const count = batch.count;
+    if (commit.settled) return;
+    commit.settled = true;
+    const count = commit.count;
     this.counters.appends += count;
-    const { resolves, durables } = batch;
+    const { resolves, durables } = commit;
     for (let i = 0; i < count; i++) {
       const onDurable = durables[i];
       if (onDurable !== undefined) {
@@ -267,20 +267,20 @@ export class LogActor {
         } catch (error) {
           // The record is durable, but its caller must hear that its callback failed; later
           // appends settle as usual.
-          batch.rejects[i]!(error);
+          commit.rejects[i]!(error);
           continue;
         }
       }
       resolves[i]!();
     }
-    this.#queue.release(batch);
+    this.#queue.release(commit);
   }
 
-  #settleRejected(batch: Batch, error: unknown): void {
-    if (batch.settled) return;
-    batch.settled = true;
-    for (const reject of batch.rejects) reject(error);
-    this.#queue.release(batch);
+  #settleRejected(commit: Commit, error: unknown): void {
+    if (commit.settled) return;
+    commit.settled = true;
+    for (const reject of commit.rejects) reject(error);
+    this.#queue.release(commit);
   }
 
   /** One fdatasync covering every write completed so far; shares one already running. */
@@ -349,10 +349,10 @@ export class LogActor {
   #fail(
     code: Extract<WalErrorCode, 'WAL_WRITE_FAILED' | 'WAL_SYNC_FAILED'>,
     cause: unknown,
-    batch: Batch | null,
+    commit: Commit | null,
   ): void {
     const error = this.#state.ioFailedError(code, cause);
-    if (batch !== null) this.#settleRejected(batch, error);
+    if (commit !== null) this.#settleRejected(commit, error);
     this.#setPoison(error);
   }
 

@@ -1,8 +1,8 @@
-/** Bytes of one arena chunk: many batches of small records fit, so a batch is one or two buffers. */
+/** Bytes of one arena chunk: many commits of small records fit, so a commit is one or two buffers. */
 export const CHUNK_BYTES: number = 1024 * 1024;
 
 /**
- * A piece of arena memory that appends encode their lines into. Batches are written straight
+ * A piece of arena memory that appends encode their lines into. Commits are written straight
  * from it (subarrays), so its bytes must not change until every write reading them returned:
  * `refs` counts the runs of records (queued or being written) that still point into it.
  */

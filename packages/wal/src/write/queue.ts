@@ -6,8 +6,8 @@ type Resolve = () => void;
 type Reject = (error: unknown) => void;
 type OnDurable = (() => void) | undefined;
 
-/** Appends taken together for one write, in log order (parallel arrays: no object per append). */
-export interface Batch {
+/** One group commit: the appends taken together for one write (and, under `SyncEveryWrite`, one fsync), in log order (parallel arrays: no object per append). */
+export interface Commit {
   /** The encoded lines, in order: a few contiguous pieces of arena chunks. */
   readonly chunks: Uint8Array[];
   /** The arena chunks the pieces live in (one entry per piece; `null` for a line of its own). */
@@ -69,9 +69,9 @@ function lineBound(record: LogRecord): number {
 
 /**
  * The bounded queue between appenders and the log's actor. Each append is encoded at once,
- * straight into an arena chunk after the one before it, so that a batch is one contiguous buffer
+ * straight into an arena chunk after the one before it, so that a commit is one contiguous buffer
  * (or a few) written with one call, and no buffer is allocated per record. While it has room
- * (`maxBytes`, `maxRecords`, counting the batch in flight) records enter; past that they wait in
+ * (`maxBytes`, `maxRecords`, counting the commit in flight) records enter; past that they wait in
  * a FIFO line (so one caller's records keep their call order) and enter as the actor frees room.
  */
 export class AppendQueue {
@@ -85,7 +85,7 @@ export class AppendQueue {
   #rejects: Reject[] = [];
   #durables: OnDurable[] = [];
   #bytes = 0;
-  /** Bytes and records of taken batches not yet released (still in flight). */
+  /** Bytes and records of taken commits not yet released (still in flight). */
   #inFlightBytes = 0;
   #inFlightRecords = 0;
   #waiting: Waiting[] = [];
@@ -123,7 +123,7 @@ export class AppendQueue {
     return this.#resolves.length;
   }
 
-  /** Whether nothing is queued or waiting (in-flight batches aside). */
+  /** Whether nothing is queued or waiting (in-flight commits aside). */
   get empty(): boolean {
     return this.#resolves.length === 0 && this.#waiting.length === 0;
   }
@@ -210,7 +210,7 @@ export class AppendQueue {
   }
 
   /** Takes up to `maxBytes` (at least one record) and at most `maxRecords` from the head. */
-  take(maxBytes: number, maxRecords: number): Batch {
+  take(maxBytes: number, maxRecords: number): Commit {
     const all = this.#resolves.length;
     const chunks: Uint8Array[] = [];
     const owners: (Chunk | null)[] = [];
@@ -257,9 +257,9 @@ export class AppendQueue {
       runs.splice(0, done);
       sizes.splice(0, count);
     }
-    let batch: Batch;
+    let commit: Commit;
     if (count === all) {
-      batch = {
+      commit = {
         chunks,
         owners,
         resolves: this.#resolves,
@@ -273,7 +273,7 @@ export class AppendQueue {
       this.#rejects = [];
       this.#durables = [];
     } else {
-      batch = {
+      commit = {
         chunks,
         owners,
         resolves: this.#resolves.splice(0, count),
@@ -287,18 +287,18 @@ export class AppendQueue {
     this.#bytes -= bytes;
     this.#inFlightBytes += bytes;
     this.#inFlightRecords += count;
-    return batch;
+    return commit;
   }
 
-  /** The batch's write returned successfully: its arena bytes may be reused. */
-  written(batch: Batch): void {
-    for (const owner of batch.owners) if (owner !== null) this.#arena.unref(owner);
+  /** The commit's write returned successfully: its arena bytes may be reused. */
+  written(commit: Commit): void {
+    for (const owner of commit.owners) if (owner !== null) this.#arena.unref(owner);
   }
 
-  /** Frees the room a settled batch held, letting waiting appends in (in order). */
-  release(batch: Batch): void {
-    this.#inFlightBytes -= batch.bytes;
-    this.#inFlightRecords -= batch.count;
+  /** Frees the room a settled commit held, letting waiting appends in (in order). */
+  release(commit: Commit): void {
+    this.#inFlightBytes -= commit.bytes;
+    this.#inFlightRecords -= commit.count;
     const waiting = this.#waiting;
     let admitted = 0;
     while (admitted < waiting.length) {

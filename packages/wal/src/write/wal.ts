@@ -108,7 +108,7 @@ export class OpenWal implements Wal {
     const counters = this.#actor.counters;
     return {
       appends: counters.appends,
-      batches: counters.batches,
+      commits: counters.commits,
       fsyncs: counters.fsyncs,
       logBytes: this.#segmentBytesAtOpen + counters.bytesWritten + this.#snapshotBytes,
       snapshotBytes: this.#snapshotBytes,
