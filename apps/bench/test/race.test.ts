@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Contender, race, raceScenario } from '../src/core/race.js';
+import { type Contender, interleave, race, raceScenario } from '../src/core/race.js';
 import { SMOKE } from '../src/profile.js';
 import type { Context } from '../src/types.js';
 
@@ -47,6 +47,33 @@ describe('race', () => {
     expect(rows[0]!.value!.median).toBeGreaterThan(rows[1]!.value!.median);
     expect(rows[0]!.note).toBe('settled 4');
     expect(rows[1]!.latency!.p50).toBeGreaterThanOrEqual(4);
+  });
+
+  it('counts CPU time per round, and GC time when asked', async () => {
+    const busy: Contender = {
+      id: 'busy',
+      group: 'peer',
+      label: 'busy',
+      async open() {
+        return {
+          // Allocates and spins, so each round uses CPU and causes collections.
+          op: async () => {
+            let junk: number[][] = [];
+            for (let i = 0; i < 2_000; i++) junk.push([i, i + 1]);
+            junk = [];
+            return junk;
+          },
+          async close() {
+            return undefined;
+          },
+        };
+      },
+    };
+    const plain = await interleave(ctx, [busy], 2);
+    expect(plain.rounds[0]).toHaveLength(3);
+    expect(plain.rounds[0]!.every((r) => r.cpuUs > 0 && r.gcMs === 0)).toBe(true);
+    const timed = await interleave(ctx, [busy], 2, { gc: true });
+    expect(timed.rounds[0]!.reduce((sum, r) => sum + r.gcMs, 0)).toBeGreaterThan(0);
   });
 
   it('narrows to the contenders --only matches, or to nothing', () => {

@@ -87,6 +87,8 @@ describe('pnpm bench --smoke', () => {
       'wal-store.open.hermes',
       'wal-store.open.bare',
       'wal-store.open.compacted',
+      'wal-store.layers.every.n1.durable',
+      'wal-store.layers.everysec.n256.floor',
       'demo.bare',
       'demo.always',
       'demo.everysec',

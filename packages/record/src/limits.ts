@@ -8,7 +8,8 @@ import type { RecordLimits } from './types.js';
 /**
  * Ranges at least this long are checksummed by one native call, shorter ones in JavaScript:
  * below it the call (and the subarray it needs) costs more than the work. Measured crossovers
- * (`bench/crc.ts`): about 160 bytes for `@node-rs/crc32`, about 256 for `zlib.crc32`.
+ * (with `packages/record/bench/crc.ts`, before that script was removed): about 160 bytes for
+ * `@node-rs/crc32`, about 256 for `zlib.crc32`.
  */
 export const NATIVE_CRC_FROM: number = crc32Backend === 'node-rs' ? 160 : 256;
 

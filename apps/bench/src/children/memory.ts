@@ -1,7 +1,7 @@
 /**
  * Child process of the store rows, run with `--expose-gc`:
  * `memory <map|locked|sharded> <entries>` fills a fresh store with `entries` 16-byte keys and
- * 100 B values, and prints JSON: heap and off-heap (Buffer) bytes per entry, after full GCs.
+ * 100 B values, and prints JSON: heap, off-heap (Buffer) and RSS bytes per entry, after full GCs.
  * `grow <locked|sharded> <entries>` times every `set` while growing to `entries` keys and
  * prints the p50/p99/p99.9 latency in ms.
  */

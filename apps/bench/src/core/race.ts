@@ -1,5 +1,6 @@
-import type { Context, Group, Row, Scenario } from '../types.js';
+import type { Context, Group, Latency, Row, Scenario } from '../types.js';
 import { driveFor, type Operation } from './drive.js';
+import { gcClock } from './gc-clock.js';
 import { LatencyRecorder } from './latency.js';
 import { summarize } from './stats.js';
 
@@ -69,9 +70,64 @@ async function raceRunnable(
   n: number,
   raceId: string,
 ): Promise<Row[]> {
+  const { rounds, latencies, notes } = await interleave(ctx, contenders, n);
+  return contenders.map((c, i): Row => {
+    const latency = latencies[i];
+    const note = [c.note, notes[i]].filter(Boolean).join('; ');
+    return {
+      id: `${c.id}.n${n}${c.suffix ?? ''}`,
+      group: c.group,
+      label: `${c.label}, N=${n}`,
+      unit: 'ops/s',
+      higherIsBetter: true,
+      value: summarize(rounds[i]!.map((r) => (r.ops * 1000) / r.elapsedMs)),
+      ...(latency ? { latency } : {}),
+      concurrency: n,
+      race: raceId,
+      ...(c.series ? { series: c.series } : {}),
+      ...(note ? { note } : {}),
+    };
+  });
+}
+
+/** What one contender did in one measured round. */
+export interface RoundFigures {
+  /** Operations completed. */
+  readonly ops: number;
+  /** Wall time of the round, in milliseconds. */
+  readonly elapsedMs: number;
+  /** CPU time the process used during the round (user + system), in microseconds. */
+  readonly cpuUs: number;
+  /** Milliseconds V8 spent collecting garbage during the round; 0 unless `gc` was asked for. */
+  readonly gcMs: number;
+}
+
+/** What {@link interleave} measured, one entry per contender in the order given. */
+export interface Interleaved {
+  /** Each contender's measured rounds. */
+  readonly rounds: readonly (readonly RoundFigures[])[];
+  /** Latency percentiles over each contender's measured operations. */
+  readonly latencies: readonly (Latency | undefined)[];
+  /** What each contender's `close` returned. */
+  readonly notes: readonly (string | undefined)[];
+}
+
+/**
+ * Opens `contenders` for `n` callers, warms each up, then runs `profile.rounds` rounds in which
+ * every contender runs once for `profile.roundMs`, the order rotating each round; closes them
+ * all (also when one throws). With `gc`, V8's garbage collections are timed too (a
+ * `PerformanceObserver`, so only when asked: the write races do without it).
+ */
+export async function interleave(
+  ctx: Context,
+  contenders: readonly Contender[],
+  n: number,
+  options: { readonly gc?: boolean } = {},
+): Promise<Interleaved> {
   const { warmupMs, roundMs, rounds } = ctx.profile;
   const sessions: Session[] = [];
   const notes: (string | undefined)[] = [];
+  const gc = options.gc ? gcClock() : undefined;
   try {
     for (const c of contenders) {
       ctx.status(`N=${n} opening ${c.id}`);
@@ -79,7 +135,7 @@ async function raceRunnable(
     }
     const seqs = sessions.map(() => ({ next: 0 }));
     const latencies = sessions.map(() => new LatencyRecorder());
-    const rates: number[][] = sessions.map(() => []);
+    const figures: RoundFigures[][] = sessions.map(() => []);
     for (let i = 0; i < sessions.length; i++) {
       ctx.status(`N=${n} warming up ${contenders[i]!.id}`);
       await driveFor(n, warmupMs, sessions[i]!.op, seqs[i]!);
@@ -89,32 +145,25 @@ async function raceRunnable(
       for (let k = 0; k < sessions.length; k++) {
         const i = (k + r) % sessions.length;
         ctx.status(`N=${n} round ${r + 1}/${rounds} ${contenders[i]!.id}`);
+        const gcBefore = (await gc?.ms()) ?? 0;
+        const cpu = process.cpuUsage();
         const res = await driveFor(n, roundMs, sessions[i]!.op, seqs[i]!, latencies[i]);
-        rates[i]!.push((res.ops * 1000) / res.elapsedMs);
+        const used = process.cpuUsage(cpu);
+        figures[i]!.push({
+          ...res,
+          cpuUs: used.user + used.system,
+          gcMs: ((await gc?.ms()) ?? 0) - gcBefore,
+        });
         await sessions[i]!.settle?.();
       }
     }
     for (const s of sessions) notes.push(await s.close());
-    return contenders.map((c, i): Row => {
-      const latency = latencies[i]!.percentiles();
-      const note = [c.note, notes[i]].filter(Boolean).join('; ');
-      return {
-        id: `${c.id}.n${n}${c.suffix ?? ''}`,
-        group: c.group,
-        label: `${c.label}, N=${n}`,
-        unit: 'ops/s',
-        higherIsBetter: true,
-        value: summarize(rates[i]!),
-        ...(latency ? { latency } : {}),
-        concurrency: n,
-        race: raceId,
-        ...(c.series ? { series: c.series } : {}),
-        ...(note ? { note } : {}),
-      };
-    });
+    return { rounds: figures, latencies: latencies.map((l) => l.percentiles()), notes };
   } catch (error) {
     await Promise.allSettled(sessions.slice(notes.length).map((s) => s.close()));
     throw error;
+  } finally {
+    gc?.stop();
   }
 }
 

@@ -2,6 +2,7 @@ import { QUICK } from '../profile.js';
 import type { Scenario } from '../types.js';
 import { fdatasyncScenario } from './baseline.js';
 import { demoScenario } from './demo.js';
+import { layersScenario } from './layers.js';
 import { listScenario } from './list.js';
 import { readsScenario } from './reads.js';
 import { recordScenario } from './record.js';
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly Scenario[] = [
   walReplayScenario,
   openScenario,
   compactionScenario,
+  layersScenario,
   storeMemoryScenario,
   readsScenario,
   demoScenario,

@@ -15,6 +15,8 @@ interface MemoryOut {
   heap: number;
   external: number;
   total: number;
+  /** Resident set growth per entry: one store per child, so it is that store's alone. */
+  rss: number;
   fillMs: number;
 }
 
@@ -28,7 +30,8 @@ const KINDS = [
  * Memory per entry of 16-byte keys and 100 B values in a plain `Map<string, Buffer>`, a
  * `LockedStore` and a `ShardedStore`, each in its own child process (`--expose-gc`). The figure
  * is the heapUsed delta plus the off-heap (`external`, where Buffer bytes live) delta, so that
- * no layout can hide its values from the count.
+ * no layout can hide its values from the count; the note adds the RSS delta (which also counts
+ * malloc overhead), meaningful because each child holds one structure.
  */
 export const storeMemoryScenario: Scenario = {
   id: 'store.memory',
@@ -44,6 +47,7 @@ export const storeMemoryScenario: Scenario = {
         runs.push(await child<MemoryOut>(ctx, ['memory', kind.id, String(n)]));
       const heap = summarize(runs.map((x) => x.heap)).median;
       const external = summarize(runs.map((x) => x.external)).median;
+      const rss = summarize(runs.map((x) => x.rss)).median;
       rows.push({
         id: `store.memory.${kind.id}`,
         group: 'store',
@@ -51,7 +55,7 @@ export const storeMemoryScenario: Scenario = {
         unit: 'B/entry',
         higherIsBetter: false,
         value: summarize(runs.map((x) => x.total)),
-        note: `heapUsed ${heap.toFixed(0)} + external ${external.toFixed(0)} B/entry; filled in ${summarize(runs.map((x) => x.fillMs)).median.toFixed(0)} ms`,
+        note: `heapUsed ${heap.toFixed(0)} + external ${external.toFixed(0)} B/entry; RSS ${rss.toFixed(0)} B/entry; filled in ${summarize(runs.map((x) => x.fillMs)).median.toFixed(0)} ms`,
       });
     }
     return rows;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type LockableStore, LockedStore, ShardedStore } from '@hermes/store';
-import { SyncEveryWrite } from '@hermes/wal';
+import { SyncEverySecond, SyncEveryWrite } from '@hermes/wal';
 import { openDurableStore } from '@hermes/wal-store';
 import { bareReplay } from '../core/bare-replay.js';
 import { keyOf, mbPerSec, valuePool } from '../core/data.js';
@@ -10,26 +10,36 @@ import type { Contender } from '../core/race.js';
 import { summarize } from '../core/stats.js';
 import type { Row, Scenario, Summary } from '../types.js';
 
-/** `set` through the durable store over Sharded or Locked, SyncEveryWrite, as a race contender. */
-export function walStoreContender(kind: 'sharded' | 'locked'): Contender {
+/**
+ * `set` through the durable store over Sharded or Locked, as a race contender, under
+ * `SyncEveryWrite` (the write rows) or `SyncEverySecond`.
+ * @default policy 'every'
+ */
+export function walStoreContender(
+  kind: 'sharded' | 'locked',
+  policy: 'every' | 'everysec' = 'every',
+): Contender {
   const name = kind === 'sharded' ? 'Sharded' : 'Locked';
+  const sync = policy === 'every' ? 'SyncEveryWrite' : 'SyncEverySecond';
   return {
     id: `wal-store.${kind}`,
     group: 'wal-store',
-    label: `durable ${name} set SyncEveryWrite`,
+    label: `durable ${name} set ${sync}`,
     series: `Hermes durable ${name} set`,
     async open(ctx, n) {
-      const dir = await ctx.dir(`wal-store-${kind}-${n}`);
+      const dir = await ctx.dir(`wal-store-${kind}-${policy}-${n}`);
       const values = valuePool(100);
       const inner: LockableStore = kind === 'sharded' ? new ShardedStore() : new LockedStore();
       const store = await openDurableStore({
         dir,
-        sync: SyncEveryWrite,
+        sync: policy === 'every' ? SyncEveryWrite : SyncEverySecond,
         store: inner,
         compaction: false,
       });
       return {
         op: (_w, seq) => store.set(keyOf(seq), values[seq & 63]!),
+        // SyncEverySecond leaves up to a second of fsync debt: pay it before the next contender runs.
+        ...(policy === 'everysec' ? { settle: () => store.sync() } : {}),
         async close() {
           const stats = store.stats();
           await store.close();
