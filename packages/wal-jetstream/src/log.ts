@@ -150,8 +150,16 @@ export class JetStreamLog implements LogPort {
   /** Every record below this sequence is in the snapshot loaded last (an ack below it is covered). */
   #coveredBelow = 0;
   #fromSnapshot = false;
-  /** Set while a gap in the stream is looked into: deliveries are dropped, then read again. */
+  /**
+   * Set while a gap in the stream is looked into (the consumer that met it is stopped; the next
+   * one starts after what the mend applied).
+   */
   #mending = false;
+  /** Counts mends and consumers started: a late result of an earlier one is dropped. */
+  #mends = 0;
+  #follows = 0;
+  /** Set when a mend failed for want of an answer: the watchdog follows again at its next check. */
+  #followAgain = false;
   #queuedBytes = 0;
   /** Appends not settled yet (gathered, or in a message in flight). */
   #queuedRecords = 0;
@@ -220,8 +228,12 @@ export class JetStreamLog implements LogPort {
     });
   }
 
-  /** Consumes the stream from the message after the last one applied (an ordered consumer). */
+  /**
+   * Consumes the stream from the message after the last one applied (an ordered consumer). A
+   * consumer started meanwhile by a later call (or after close) wins: this one is stopped.
+   */
   async #follow(): Promise<void> {
+    const follow = ++this.#follows;
     // No filter: the stream holds only the log's subjects (and 2.9 has one filter subject only).
     const consumer = await this.#s.js.consumers.get(this.#s.stream, {
       opt_start_seq: this.#appliedSeq + 1,
@@ -233,6 +245,10 @@ export class JetStreamLog implements LogPort {
       },
       idle_heartbeat: HEARTBEAT_MS,
     });
+    if (follow !== this.#follows || this.#closed || this.#poisoned) {
+      await messages.close().catch(ignore);
+      return;
+    }
     const previous = this.#messages;
     this.#messages = messages;
     this.#heardAt = performance.now();
@@ -294,11 +310,13 @@ export class JetStreamLog implements LogPort {
     const now = performance.now();
     const oldest = this.#unread.values().next().value?.entry;
     const stuck = oldest !== undefined && now - oldest.ackedAt >= SILENCE_MS;
-    if (now - this.#heardAt < SILENCE_MS && !stuck) return;
+    if (now - this.#heardAt < SILENCE_MS && !stuck && !this.#followAgain) return;
+    this.#followAgain = false;
     this.#resubscribing = true;
     this.#resubscribes++;
-    // A failure (no quorum to create the consumer on) is retried at the next check.
-    void this.#follow()
+    // A failure (no quorum to create the consumer on), or no answer within `SILENCE_MS`, is
+    // retried at a later check.
+    void within(this.#follow(), SILENCE_MS, 'starting a consumer')
       .catch(ignore)
       .finally(() => {
         this.#resubscribing = false;
@@ -379,45 +397,72 @@ export class JetStreamLog implements LogPort {
    * records there (the newest snapshot covers past them), this node fell behind it: it loads that
    * snapshot in place of its memory (a whole clear, then the snapshot's records, as one step) and
    * follows from the message after it. A gap that no snapshot covers, where only messages that
-   * were deleted on purpose were (a bad message, as its error advises), is stepped over. Messages
-   * are not applied meanwhile; the consumer starts again where this leaves off.
+   * were deleted on purpose were (a bad message, as its error advises), is stepped over. The
+   * consumer that met the gap is stopped at once, so nothing it still delivers is applied; the
+   * next one starts where the mend leaves off. When the cluster does not answer (a server
+   * restarting, no quorum yet) or not within `timeoutMs`, the watchdog meets the gap again at its
+   * next check and the mend is retried; only a verdict (no snapshot for the hole, a bad one)
+   * stops the log.
    */
   #mendGap(seq: number): void {
     this.#mending = true;
+    const mend = ++this.#mends;
     const first = this.#appliedSeq + 1;
-    void (async () => {
-      const latest = await this.#s.snapshots.latest();
-      if (latest !== undefined && latest.marker.upTo > first) {
-        const snapshot = await this.#s.snapshots.load();
-        if (snapshot === undefined || snapshot.marker.upTo <= first) {
-          throw new JetStreamLogError(
-            'JETSTREAM_GAP',
-            `Stream ${this.#s.stream} has no snapshot for the messages from ${first} that it no longer holds; the log stops rather than serve a state with a hole. Reopen the store.`,
-          );
+    const stopped = this.#messages;
+    this.#messages = undefined;
+    void stopped?.close().catch(ignore);
+    const current = (): boolean => {
+      if (mend !== this.#mends || this.#closed || this.#poisoned) return false;
+      this.#mends++;
+      this.#mending = false;
+      return true;
+    };
+    within(this.#snapshotPast(first), this.#s.timeoutMs, 'reading the snapshot').then(
+      (snapshot) => {
+        if (!current()) return;
+        if (snapshot !== undefined) {
+          this.#loadSnapshot(snapshot, true);
+        } else {
+          // Nothing purged there: messages deleted one by one. Their places are skipped.
+          this.#appliedSeq = seq - 1;
         }
-        this.#loadSnapshot(snapshot, true);
-      } else {
-        // Nothing purged there: messages deleted one by one. Their places are skipped.
-        this.#appliedSeq = seq - 1;
-      }
-      this.#mending = false;
-      if (this.#replay !== undefined && this.#appliedSeq >= this.#replay.upTo) this.#replay.done();
-      if (this.#reachers.length > 0) this.#wakeReachers();
-      this.#sweepUnread();
-      await this.#follow();
-    })().catch((error: unknown) => {
-      this.#mending = false;
-      if (this.#closed) return;
-      this.#poison(
-        error instanceof JetStreamLogError
-          ? error
-          : new JetStreamLogError(
-              'JETSTREAM_FOLLOW_FAILED',
-              `The log could not read on past a gap in stream ${this.#s.stream} at message ${first} (${errorText(error)}); writes are refused. Reopen the store.`,
-              { cause: error },
-            ),
+        const replay = this.#replay;
+        if (replay !== undefined && this.#appliedSeq >= replay.upTo) replay.done();
+        if (this.#reachers.length > 0) this.#wakeReachers();
+        this.#sweepUnread();
+        this.#heardAt = performance.now();
+        // A consumer that does not start is started again by the watchdog after `SILENCE_MS`.
+        void this.#follow().catch(ignore);
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        if (error instanceof JetStreamLogError) {
+          this.#poison(error);
+          return;
+        }
+        // The cluster did not answer: the watchdog follows again at its next check.
+        this.#followAgain = true;
+      },
+    );
+  }
+
+  /**
+   * The newest snapshot when it covers messages from `first` on (a compaction purged them), or
+   * `undefined` when none does (messages deleted one by one left the gap).
+   * @throws JetStreamLogError `JETSTREAM_GAP` when a compaction purged them and no snapshot is
+   *   there to replace them, `JETSTREAM_BAD_SNAPSHOT` for a snapshot that does not load
+   */
+  async #snapshotPast(first: number): Promise<LoadedSnapshot | undefined> {
+    const latest = await this.#s.snapshots.latest();
+    if (latest === undefined || latest.marker.upTo <= first) return undefined;
+    const snapshot = await this.#s.snapshots.load();
+    if (snapshot === undefined || snapshot.marker.upTo <= first) {
+      throw new JetStreamLogError(
+        'JETSTREAM_GAP',
+        `Stream ${this.#s.stream} has no snapshot for the messages from ${first} that it no longer holds; the log stops rather than serve a state with a hole. Reopen the store.`,
       );
-    });
+    }
+    return snapshot;
   }
 
   /**
@@ -909,6 +954,18 @@ function staleCheckOf(error: unknown): StaleCheck | undefined {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `promise`, or a rejection naming `what` once `ms` pass first (the cluster not answering; the
+ * late result is dropped by whoever started it).
+ */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function ignore(): void {}
