@@ -53,7 +53,7 @@ export const SMOKE: Profile = {
   scaleGrowKeys: 50_000,
 };
 
-/** The default profile: every row, under 3 minutes on 2 cores. */
+/** The default profile: every row, about 5 minutes on 2 cores. */
 export const QUICK: Profile = {
   name: 'quick',
   warmupMs: 200,

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { openWal, SyncEverySecond, SyncEveryWrite, type Wal, type WalError } from '../src/index.js';
 import type { FaultyFileSystem } from '../src/testing/index.js';
-import { replayKeys, setRecord, settleTurns, track, useFaultyWal } from './helpers/wal-fixtures.js';
+import { setRecord } from '../src/testing/index.js';
+import { replayKeys, settleTurns, track, useFaultyWal } from './helpers/wal-fixtures.js';
 
 let dir: string;
 let fs: FaultyFileSystem;

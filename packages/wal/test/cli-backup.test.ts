@@ -5,16 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../src/index.js';
 import { LOCK_FILE } from '../src/layout.js';
 import { processStartTime } from '../src/lock/directory-lock.js';
+import { setRecord, setRecords } from '../src/testing/index.js';
 import { hermesWal } from './helpers/cli.js';
-import {
-  listDir,
-  replay,
-  setRecord,
-  setRecords,
-  useTempDir,
-  writeSegment,
-  writeSnapshot,
-} from './helpers/log-dir.js';
+import { listDir, replay, useTempDir, writeSegment, writeSnapshot } from './helpers/log-dir.js';
 
 let root = '';
 let dir = '';
@@ -58,16 +51,16 @@ async function stateOf(at: string): Promise<Map<string, string>> {
 async function sampleLog(): Promise<void> {
   await writeSnapshot(dir, 2, setRecords(0, 5));
   await writeSegment(dir, 2, [
-    { type: 'delete', key: 'key-1' },
+    { type: 'delete', key: 'k1' },
     {
       type: 'batch',
       ops: [
-        { type: 'set', key: 'key-7', value: Buffer.from('value-7') },
-        { type: 'set', key: 'key-2', value: Buffer.from('two') },
+        { type: 'set', key: 'k7', value: Buffer.from('value-7') },
+        { type: 'set', key: 'k2', value: Buffer.from('two') },
       ],
     },
   ]);
-  await writeSegment(dir, 3, [{ type: 'clear', gte: 'key-3', lt: 'key-5' }, setRecord(9)]);
+  await writeSegment(dir, 3, [{ type: 'clear', gte: 'k3', lt: 'k5' }, setRecord(9)]);
 }
 
 /** The names and bytes of every file in `at`. */
@@ -86,10 +79,10 @@ describe('hermes-wal backup', () => {
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
     const expected = new Map([
-      ['key-0', 'value-0'],
-      ['key-2', 'two'],
-      ['key-7', 'value-7'],
-      ['key-9', 'value-9'],
+      ['k0', 'value-0'],
+      ['k2', 'two'],
+      ['k7', 'value-7'],
+      ['k9', 'value-9'],
     ]);
     expect(await stateOf(dir)).toEqual(expected);
     expect(await stateOf(target)).toEqual(expected);
@@ -139,8 +132,8 @@ describe('hermes-wal backup', () => {
     expect(ran.stdout).toContain(`left out a torn tail of`);
     expect(await stateOf(target)).toEqual(
       new Map([
-        ['key-0', 'value-0'],
-        ['key-1', 'value-1'],
+        ['k0', 'value-0'],
+        ['k1', 'value-1'],
       ]),
     );
     expect((await readFile(seg.path)).length).toBe(seg.size - 2);

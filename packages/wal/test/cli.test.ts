@@ -3,8 +3,9 @@ import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE, segmentName } from '../src/layout.js';
+import { setRecord } from '../src/testing/index.js';
 import { CLI, hermesWal } from './helpers/cli.js';
-import { makeTempDir, removeDir, setRecord, writeSegment } from './helpers/log-dir.js';
+import { makeTempDir, removeDir, writeSegment } from './helpers/log-dir.js';
 
 let dir: string;
 beforeEach(async () => {

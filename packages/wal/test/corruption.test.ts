@@ -4,12 +4,11 @@ import { resolveLimits } from '@hermes/record';
 import { describe, expect, it } from 'vitest';
 import { WalCorruptError, WalError } from '../src/errors.js';
 import { segmentName } from '../src/layout.js';
+import { setRecord, setRecords } from '../src/testing/index.js';
 import {
   listDir,
   plain,
   replay,
-  setRecord,
-  setRecords,
   thrown,
   useTempDir,
   writeSegment,

@@ -2,15 +2,9 @@ import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_FILE, openWal, segmentName, snapshotName, verifyLog } from '../src/index.js';
-import { FaultyFileSystem } from '../src/testing/index.js';
+import { FaultyFileSystem, setRecord } from '../src/testing/index.js';
 import { hermesWal } from './helpers/cli.js';
-import {
-  makeTempDir,
-  removeDir,
-  setRecord,
-  writeSegment,
-  writeSnapshot,
-} from './helpers/log-dir.js';
+import { makeTempDir, removeDir, writeSegment, writeSnapshot } from './helpers/log-dir.js';
 
 let root: string;
 let dir: string;
@@ -103,7 +97,7 @@ describe('a segment in which no line decodes is a foreign file, not a torn tail'
     await writeFile(path, 'hello');
     const { error, keys } = await open();
     expect(error).toMatchObject({ code: 'WAL_CORRUPT', file: path, reason: 'foreign-file' });
-    expect(keys).toEqual(['key-0']);
+    expect(keys).toEqual(['k0']);
     expect(await names()).toEqual([segmentName(1), segmentName(2)]);
   });
 
@@ -120,17 +114,17 @@ describe('legacy lines only where the documented migration puts them', () => {
   it('a legacy segment after checksummed ones is refused before any of its records is read', async () => {
     await writeSegment(dir, 1, [setRecord(0)]);
     const path = join(dir, segmentName(2));
-    await writeFile(path, `SET key-0 ${Buffer.from('overwritten').toString('base64')}\n`);
+    await writeFile(path, `SET k0 ${Buffer.from('overwritten').toString('base64')}\n`);
     const { error, keys } = await open();
     expect(error).toMatchObject({ code: 'WAL_CORRUPT', file: path, reason: 'legacy-misplaced' });
-    expect(keys).toEqual(['key-0']);
+    expect(keys).toEqual(['k0']);
     await expectVerifySays(error);
   });
 
   it('a legacy segment after a snapshot is refused', async () => {
     await writeSnapshot(dir, 2, [setRecord(0)]);
     const path = join(dir, segmentName(2));
-    await writeFile(path, `SET key-1 ${Buffer.from('v').toString('base64')}\n`);
+    await writeFile(path, `SET k1 ${Buffer.from('v').toString('base64')}\n`);
     const { error } = await open();
     expect(error).toMatchObject({ code: 'WAL_CORRUPT', file: path, reason: 'legacy-misplaced' });
   });
@@ -162,7 +156,7 @@ describe('files the log does not know', () => {
     await writeFile(join(dir, `${segmentName(1)}.broken.2`), 'cut bytes');
     const { error, keys } = await open();
     expect(error).toBeNull();
-    expect(keys).toEqual(['key-0']);
+    expect(keys).toEqual(['k0']);
   });
 });
 

@@ -4,7 +4,8 @@ import { encodeRecord, FILE_HEADER, FILE_HEADER_V1, type LogRecord } from '@herm
 import { describe, expect, it } from 'vitest';
 import { openWal } from '../src/index.js';
 import { segmentName } from '../src/layout.js';
-import { plain, replay, setRecord, thrown, useTempDir } from './helpers/log-dir.js';
+import { setRecord } from '../src/testing/index.js';
+import { plain, replay, thrown, useTempDir } from './helpers/log-dir.js';
 
 let dir: string;
 useTempDir((d) => {
@@ -28,13 +29,13 @@ describe('log format version 2', () => {
   });
 
   it('OlderLogReplays: v1 segments replay unchanged, and appends go to a fresh v2 segment, never into the v1 one', async () => {
-    const old = [setRecord(0), setRecord(1), { type: 'delete', key: 'key-0' } as const];
+    const old = [setRecord(0), setRecord(1), { type: 'delete', key: 'k0' } as const];
     const v1 = await writeV1Segment(1, old);
     const before = await readFile(v1);
     const seen: LogRecord[] = [];
     const { wal } = await openWal({ dir, onRecord: (r) => seen.push(r) });
     expect(seen.map(plain)).toEqual(old.map(plain));
-    const clear: LogRecord = { type: 'clear', gte: 'key-', lt: 'key.' };
+    const clear: LogRecord = { type: 'clear', gte: 'k', lt: 'l' };
     await wal.append(clear);
     await wal.append(setRecord(2));
     await wal.close();

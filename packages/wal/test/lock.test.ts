@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type FileSystem, LOCK_FILE, nodeFileSystem, openWal } from '../src/index.js';
 import { processStartTime } from '../src/lock/directory-lock.js';
 import { INIT_PID_NAMESPACE, machineId, pidNamespace } from '../src/lock/identity.js';
+import { setRecord } from '../src/testing/index.js';
 import { hermesWal } from './helpers/cli.js';
 import { Holders, openOnce, pidNamespaces, processState, until } from './helpers/holders.js';
-import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
+import { replayKeys, tempDir } from './helpers/wal-fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { nodeFileSystem, openWal } from '../src/index.js';
-import { FaultyFileSystem } from '../src/testing/index.js';
-import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
+import { FaultyFileSystem, setRecord } from '../src/testing/index.js';
+import { replayKeys, tempDir } from './helpers/wal-fixtures.js';
 
 let root: string;
 let cleanup: () => Promise<void>;

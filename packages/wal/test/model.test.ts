@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { openWal, SyncEveryWrite } from '../src/index.js';
-import { FaultyFileSystem } from '../src/testing/index.js';
-import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
+import { FaultyFileSystem, setRecord } from '../src/testing/index.js';
+import { replayKeys, tempDir } from './helpers/wal-fixtures.js';
 
 type Step =
   | { readonly kind: 'appends'; readonly count: number }

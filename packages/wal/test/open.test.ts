@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { openWal, segmentName, type WalOptions } from '../src/index.js';
-import { setRecord, tempDir } from './helpers/wal-fixtures.js';
+import { setRecord } from '../src/testing/index.js';
+import { tempDir } from './helpers/wal-fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

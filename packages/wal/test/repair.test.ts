@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { resolveLimits } from '@hermes/record';
 import { describe, expect, it } from 'vitest';
 import { recoverLog } from '../src/read/recover.js';
-import { FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
-import { replay, setRecord, useTempDir, writeSegment, writeSnapshot } from './helpers/log-dir.js';
+import { FaultyFileSystem, type FsOperation, setRecord } from '../src/testing/index.js';
+import { replay, useTempDir, writeSegment, writeSnapshot } from './helpers/log-dir.js';
 
 let dir: string;
 useTempDir((d) => {

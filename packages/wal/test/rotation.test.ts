@@ -2,8 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { openWal, SyncEverySecond, SyncEveryWrite } from '../src/index.js';
 import { parseLogFileName } from '../src/layout.js';
-import { FaultyFileSystem } from '../src/testing/index.js';
-import { replayKeys, setRecord, tempDir } from './helpers/wal-fixtures.js';
+import { FaultyFileSystem, setRecord } from '../src/testing/index.js';
+import { replayKeys, tempDir } from './helpers/wal-fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

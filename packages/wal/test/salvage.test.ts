@@ -10,15 +10,8 @@ import { segmentName, snapshotName } from '../src/layout.js';
 import { openWal } from '../src/open.js';
 import { salvageLog } from '../src/read/salvage.js';
 import { verifyLog } from '../src/read/verify-log.js';
-import { FaultyFileSystem, type FsOperation } from '../src/testing/index.js';
-import {
-  encodeFile,
-  replay,
-  setRecord,
-  setRecords,
-  useTempDir,
-  writeSegment,
-} from './helpers/log-dir.js';
+import { FaultyFileSystem, type FsOperation, setRecord, setRecords } from '../src/testing/index.js';
+import { encodeFile, replay, useTempDir, writeSegment } from './helpers/log-dir.js';
 
 let dir: string;
 useTempDir((d) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LogRecord } from '@hermes/record';
 import { describe, expect, it } from 'vitest';
 import { segmentName } from '../src/layout.js';
+import { setRecord } from '../src/testing/index.js';
 import {
   encodeFile,
   listDir,
@@ -10,7 +11,6 @@ import {
   plain,
   removeDir,
   replay,
-  setRecord,
   useTempDir,
   writeSegment,
 } from './helpers/log-dir.js';
@@ -24,7 +24,7 @@ const finalBatch: LogRecord = {
   type: 'batch',
   ops: [
     { type: 'set', key: 'batch a', value: Buffer.from('first op of the final batch') },
-    { type: 'delete', key: 'key-1' },
+    { type: 'delete', key: 'k1' },
     { type: 'set', key: 'batch/c', value: Buffer.from([0, 1, 2, 10, 13, 255]) },
   ],
 };

@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { TempDirs } from '@hermes/wal/testing';
 
 /** A fresh temp folder; `remove()` deletes it. */
 export async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hermes-demo-'));
-  return { path: dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  const dirs = new TempDirs();
+  const dir = await dirs.make('hermes-demo-');
+  return { path: dir, remove: () => dirs.cleanup() };
 }

@@ -1,5 +1,6 @@
 /**
- * Test helpers of `@hermes/wal`: a fault-injecting file system for the log's port.
+ * Test helpers of `@hermes/wal`: a fault-injecting file system for the log's port, temp folders
+ * removed together, and the small records the log's tests write.
  * @module
  */
 export type { CrashOptions } from './durability.js';
@@ -12,3 +13,5 @@ export {
   faultError,
 } from './faults.js';
 export { FaultyFileSystem } from './faulty-fs.js';
+export { setRecord, setRecords, testKey } from './records.js';
+export { TempDirs } from './temp-dirs.js';

@@ -1,16 +1,16 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeRecord, FILE_HEADER, type LogRecord, resolveLimits } from '@hermes/record';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { nodeFileSystem } from '../../src/fs/node-fs.js';
 import { segmentName, snapshotName } from '../../src/layout.js';
 import { type RecoveredLog, type RecoverOptions, recoverLog } from '../../src/read/recover.js';
+import { TempDirs } from '../../src/testing/index.js';
 import type { LogPosition } from '../../src/types.js';
 
 /** A fresh temporary directory; remove it with {@link removeDir}. */
 export function makeTempDir(prefix = 'hermes-wal-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  return new TempDirs().make(prefix);
 }
 
 /** Removes a temporary directory and everything in it. */
@@ -32,16 +32,6 @@ export function useTempDir(set: (dir: string) => void, scope: 'test' | 'file' = 
   (scope === 'test' ? afterEach : afterAll)(async () => {
     if (dir !== undefined) await removeDir(dir);
   });
-}
-
-/** The small `set` records numbered `from` up to (not including) `to`. */
-export function setRecords(from: number, to: number): LogRecord[] {
-  return Array.from({ length: to - from }, (_, i) => setRecord(from + i));
-}
-
-/** A small `set` record numbered `i`. */
-export function setRecord(i: number, value = `value-${i}`): LogRecord {
-  return { type: 'set', key: `key-${i}`, value: Buffer.from(value) };
 }
 
 /** The bytes of a file holding `records` (in the format written now, v2), and each record's line offset. */

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import {
@@ -9,12 +7,13 @@ import {
   type Wal,
   type WalOptions,
 } from '../../src/index.js';
-import { FaultyFileSystem } from '../../src/testing/index.js';
+import { FaultyFileSystem, TempDirs } from '../../src/testing/index.js';
 
-/** A fresh temporary directory; `cleanup` removes it. */
+/** A log directory not yet created, in a fresh temporary folder; `cleanup` removes the folder. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const root = await mkdtemp(join(tmpdir(), 'hermes-wal-'));
-  return { dir: join(root, 'log'), cleanup: () => rm(root, { recursive: true, force: true }) };
+  const dirs = new TempDirs();
+  const root = await dirs.make('hermes-wal-');
+  return { dir: join(root, 'log'), cleanup: () => dirs.cleanup() };
 }
 
 /**
@@ -44,11 +43,6 @@ export function useFaultyWal(
     fs.resetCounts();
     return wal;
   };
-}
-
-/** A `set` record of key `k<i>` with a small value. */
-export function setRecord(i: number, value = `value-${i}`): LogRecord {
-  return { type: 'set', key: `k${i}`, value: Buffer.from(value) };
 }
 
 /** Opens the log read-only-ish with the real file system, collects every replayed key, closes it. */

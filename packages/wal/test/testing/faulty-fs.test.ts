@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nodeFileSystem, openWal } from '../../src/index.js';
-import { FaultyFileSystem } from '../../src/testing/index.js';
-import { replayKeys, setRecord, settleTurns, tempDir, track } from '../helpers/wal-fixtures.js';
+import { FaultyFileSystem, setRecord } from '../../src/testing/index.js';
+import { replayKeys, settleTurns, tempDir, track } from '../helpers/wal-fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
