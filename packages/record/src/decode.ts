@@ -2,11 +2,12 @@ import { asBuffer } from './as-buffer.js';
 import { decodeClear, isClear } from './clear.js';
 import { crc32 } from './crc32.js';
 import { Cursor, failure, LineFault } from './failure.js';
+import { decodeFastSet } from './fast-set.js';
 import { CRC_PREFIX, type LogFormat, SPACE } from './format.js';
 import { readHex32 } from './hex.js';
 import { decodeLegacyBody } from './legacy.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { fieldEnd, isBatch, parseOp } from './parse-op.js';
+import { fieldEnd, isBatch, isSet, parseOp } from './parse-op.js';
 import type { DecodeResult, LogRecord, Op, RecordLimits } from './types.js';
 
 /**
@@ -67,6 +68,10 @@ function decodeChecked(
   limits: RecordLimits,
 ): LogRecord {
   const body = start + CRC_PREFIX;
+  if (isSet(line, body)) {
+    const op = decodeFastSet(line, start, end, limits);
+    if (op !== undefined) return op;
+  }
   if (end < body || line[body - 1] !== SPACE) {
     throw new LineFault('malformed', 'The line does not start with an 8-hex-digit checksum field.');
   }

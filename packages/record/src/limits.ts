@@ -19,6 +19,13 @@ export const NATIVE_CRC_FROM: number = crc32Backend === 'node-rs' ? 160 : 256;
  */
 export const NATIVE_BASE64_FROM = 256;
 
+/**
+ * Longest line offered to the WebAssembly kernel (the decoder's fast path for a short `SET`):
+ * room for a 64-byte key and a value under {@link NATIVE_BASE64_FROM}. A longer line is not the
+ * common case, and copying it into the kernel only to be sent back would cost more than it saves.
+ */
+export const KERNEL_LINE_UNTIL: number = 13 + 64 + 1 + 4 * Math.ceil((NATIVE_BASE64_FROM - 1) / 3);
+
 /** Keys up to this long are checked character by character; longer ones with one regular expression. */
 export const KEY_LOOP_UNTIL = 64;
 
