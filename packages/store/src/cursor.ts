@@ -1,6 +1,7 @@
 import type { BTree } from './btree.js';
 import { compareSortable } from './key-order.js';
 import type { KeyRange } from './range.js';
+import { type Held, heldValue } from './slot.js';
 import type { StoredValue } from './value-codec.js';
 
 /**
@@ -15,14 +16,14 @@ export class TreeCursor {
   key = '';
   /** The current stored value. */
   value: StoredValue = '';
-  readonly #pair: [string, StoredValue] = ['', ''];
-  readonly #entries: Iterator<[string, StoredValue]>;
+  readonly #pair: [string, Held] = ['', ''];
+  readonly #entries: Iterator<[string, Held]>;
   readonly #range: KeyRange;
   /** The start bound when it is exclusive and not yet passed, else `undefined`. */
   #skip: string | undefined;
 
   /** Positions before the first entry of `range` in `tree` (one descent). */
-  constructor(tree: BTree<string, StoredValue>, range: KeyRange) {
+  constructor(tree: BTree<string, Held>, range: KeyRange) {
     this.#range = range;
     if (range.reverse) {
       this.#entries =
@@ -52,7 +53,7 @@ export class TreeCursor {
     }
     if (!this.#inside(key)) return false;
     this.key = key;
-    this.value = this.#pair[1];
+    this.value = heldValue(this.#pair[1]);
     return true;
   }
 

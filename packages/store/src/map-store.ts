@@ -14,6 +14,7 @@ import { sortableKey } from './key-order.js';
 import { LockTable } from './lock-table.js';
 import { type KeyRange, resolveRange } from './range.js';
 import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
+import { type Held, heldValue, Slot } from './slot.js';
 import { TreeSnapshot } from './snapshot.js';
 import { checkKey, type StoredOp, storeOps, storeOptionalValue, storeValue } from './validate.js';
 import { decodeValue, type StoredValue, sameValue } from './value-codec.js';
@@ -24,7 +25,9 @@ type State = 'open' | 'closing' | 'closed';
  * The engine shared by `LockedStore` (one shard) and `ShardedStore` (many): per shard a `Map`
  * of key to compact value (for `get`/`has`, the hot path: one hash lookup) and one
  * {@link LockTable} lock, and for the whole store one B+ tree of the same entries in key order
- * (for ranges and snapshots). Shards exist for the locks and for V8's limit on a `Map`; the
+ * (for ranges and snapshots). A key overwritten holds its value in a {@link Slot} that both
+ * share, so that its later overwrites no reader can see change the slot in place: one hash
+ * lookup, no tree descent. Shards exist for the locks and for V8's limit on a `Map`; the
  * tree needs neither (it has no size limit, no rehash, and every write reaches memory
  * synchronously), so one tree serves every shard, and an ordered read is one descent and one
  * leaf walk instead of a merge of the shards. Not exported from the package; use one of the
@@ -37,8 +40,10 @@ type State = 'open' | 'closing' | 'closed';
  * then that write clones nothing.
  */
 export class MapStore implements LockableStore {
-  readonly #maps: Map<string, StoredValue>[];
-  #tree: BTree<string, StoredValue> = newTree();
+  readonly #maps: Map<string, Held>[];
+  #tree: BTree<string, Held> = newTree();
+  /** Moves on each time the tree is cloned for a reader: slots of earlier epochs are never changed (see `Slot`). */
+  #epoch = 0;
   /** Open readers (iterators, snapshots) of the current tree. */
   #readers = 0;
   readonly #check = (): void => this.#checkReadable();
@@ -82,8 +87,8 @@ export class MapStore implements LockableStore {
   get(key: string): Buffer | undefined {
     this.#checkReadable();
     checkKey(key);
-    const stored = this.#maps[this.#shardOf(key)]!.get(key);
-    return stored === undefined ? undefined : decodeValue(stored);
+    const held = this.#maps[this.#shardOf(key)]!.get(key);
+    return held === undefined ? undefined : decodeValue(heldValue(held));
   }
 
   /** Whether `key` is present. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
@@ -143,7 +148,7 @@ export class MapStore implements LockableStore {
       const stored = storeValue(value);
       const shard = this.#shardOf(key);
       return this.#exec(shard, 'shared', () => {
-        this.#put(shard, key, stored, false);
+        this.#put(shard, key, stored);
       });
     } catch (error) {
       return Promise.reject(error);
@@ -171,7 +176,7 @@ export class MapStore implements LockableStore {
       const shard = this.#shardOf(key);
       return this.#exec(shard, 'exclusive', () => {
         if (this.#maps[shard]!.has(key)) return false;
-        this.#put(shard, key, stored, false);
+        this.#put(shard, key, stored);
         return true;
       });
     } catch (error) {
@@ -196,12 +201,13 @@ export class MapStore implements LockableStore {
       const shard = this.#shardOf(key);
       return this.#exec(shard, 'exclusive', () => {
         const map = this.#maps[shard]!;
-        const current = map.get(key);
+        const held = map.get(key);
+        const current = held === undefined ? undefined : heldValue(held);
         if (want === undefined ? current !== undefined : current === undefined) return false;
         if (want !== undefined && !sameValue(current!, want)) return false;
         if (put === undefined) {
           if (current !== undefined) this.#remove(shard, key);
-        } else this.#put(shard, key, put, current !== undefined);
+        } else this.#put(shard, key, put);
         return true;
       });
     } catch (error) {
@@ -321,19 +327,9 @@ export class MapStore implements LockableStore {
     return this.#clearRange(resolveRange(range));
   }
 
-  /** Stores `value` under `key`; returns whether `key` was present (one lookup, not two, when there is room). */
+  /** Stores `value` under `key`; returns whether `key` was present. */
   #setOne(key: string, value: StoredValue): boolean {
-    const shard = this.#shardOf(key);
-    const map = this.#maps[shard]!;
-    const before = map.size;
-    if (before >= this.#maxKeysPerShard) {
-      const present = map.has(key);
-      this.#put(shard, key, value, present);
-      return present;
-    }
-    this.#put(shard, key, value, true);
-    // A new key grows the map; an overwrite leaves its size alone.
-    return this.#maps[shard]!.size === before;
+    return this.#put(this.#shardOf(key), key, value);
   }
 
   #checkReadable(): void {
@@ -369,21 +365,22 @@ export class MapStore implements LockableStore {
   }
 
   /** The current tree for a new reader, marked read so that writers clone it before writing. */
-  #takeTree(): BTree<string, StoredValue> {
+  #takeTree(): BTree<string, Held> {
     this.#readers++;
     return this.#tree;
   }
 
   /** A reader is done with `tree`: if it is still current, it may be written in place again. */
-  #giveBack(tree: BTree<string, StoredValue>): void {
+  #giveBack(tree: BTree<string, Held>): void {
     if (this.#tree === tree && this.#readers > 0) this.#readers--;
   }
 
   /** The tree, ready to write: cloned first (O(1), copy-on-write) if a reader holds it. */
-  #writableTree(): BTree<string, StoredValue> {
+  #writableTree(): BTree<string, Held> {
     if (this.#readers !== 0) {
       this.#tree = this.#tree.clone();
       this.#readers = 0;
+      this.#epoch++;
     }
     return this.#tree;
   }
@@ -403,10 +400,27 @@ export class MapStore implements LockableStore {
     return new ScanIterator(tree, range, project, this.#check, () => this.#giveBack(tree));
   }
 
-  /** Inserts or overwrites; enforces the per-shard cap and compacts a map V8 refuses to grow. */
-  #put(shard: number, key: string, value: StoredValue, exists: boolean): void {
+  /**
+   * Inserts or overwrites; returns whether `key` was present. A new key holds its value directly;
+   * an overwrite that no reader can see changes the key's slot in place (no descent of the
+   * tree); any other overwrite puts a new slot into the shard's map and the tree (see `Slot`).
+   * Enforces the per-shard cap and compacts a map V8 refuses to grow.
+   */
+  #put(shard: number, key: string, value: StoredValue): boolean {
     let map = this.#maps[shard]!;
-    if (!exists && map.size >= this.#maxKeysPerShard && !map.has(key)) {
+    const tree = this.#writableTree();
+    const held = map.get(key);
+    if (held !== undefined) {
+      if (held instanceof Slot && held.epoch === this.#epoch) {
+        held.value = value;
+      } else {
+        const slot = new Slot(value, this.#epoch);
+        map.set(key, slot);
+        tree.set(sortableKey(key), slot);
+      }
+      return true;
+    }
+    if (map.size >= this.#maxKeysPerShard) {
       throw new StoreError(
         'STORE_FULL',
         `A shard already holds ${map.size} keys, its limit; delete keys, raise the limit (at most ${MAX_KEYS_PER_SHARD}) or use a ShardedStore with more shards.`,
@@ -416,12 +430,13 @@ export class MapStore implements LockableStore {
       map.set(key, value);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      // Deleted slots count against V8's limit until a rehash: compact by copying, then retry.
+      // Deleted entries count against V8's limit until a rehash: compact by copying, then retry.
       map = new Map(map);
       this.#maps[shard] = map;
       map.set(key, value);
     }
-    this.#writableTree().set(sortableKey(key), value);
+    tree.set(sortableKey(key), value);
+    return false;
   }
 
   #apply(ops: readonly StoredOp[]): boolean {
@@ -431,9 +446,10 @@ export class MapStore implements LockableStore {
       for (; i < ops.length; i++) {
         const op = ops[i]!;
         const shard = this.#shardOf(op.key);
-        const old = this.#maps[shard]!.get(op.key);
+        const held = this.#maps[shard]!.get(op.key);
+        const old = held === undefined ? undefined : heldValue(held);
         previous[i] = old;
-        if (op.type === 'set') this.#put(shard, op.key, op.value, old !== undefined);
+        if (op.type === 'set') this.#put(shard, op.key, op.value);
         else if (old !== undefined) this.#remove(shard, op.key);
       }
     } catch (error) {
@@ -443,7 +459,7 @@ export class MapStore implements LockableStore {
         const shard = this.#shardOf(key);
         const old = previous[j];
         if (old === undefined) this.#remove(shard, key);
-        else this.#put(shard, key, old, true);
+        else this.#put(shard, key, old);
       }
       throw error;
     }

@@ -2,6 +2,7 @@ import type { BTree } from './btree.js';
 import { TreeCursor } from './cursor.js';
 import { keyOfSortable } from './key-order.js';
 import type { KeyRange } from './range.js';
+import type { Held } from './slot.js';
 import { decodeValue, type StoredValue } from './value-codec.js';
 
 /** Turns a stored entry (its key in `sortableKey` form) into what an iterator yields. */
@@ -36,7 +37,7 @@ export class ScanIterator<T> implements IterableIterator<T> {
 
   /** Starts the cursor (one descent; none when `tree` is `undefined`: nothing to read); see the class comment for `check` and `release`. */
   constructor(
-    tree: BTree<string, StoredValue> | undefined,
+    tree: BTree<string, Held> | undefined,
     range: KeyRange,
     project: Project<T>,
     check: () => void,

@@ -4,8 +4,9 @@ import { closedError } from './errors.js';
 import { sortableKey } from './key-order.js';
 import { resolveRange } from './range.js';
 import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
+import { type Held, heldValue } from './slot.js';
 import { checkKey } from './validate.js';
-import { decodeValue, type StoredValue } from './value-codec.js';
+import { decodeValue } from './value-codec.js';
 
 /**
  * A store's tree frozen at one moment (no writer touches it any more), read as a
@@ -13,7 +14,7 @@ import { decodeValue, type StoredValue } from './value-codec.js';
  * not frozen with it). Built by the stores' `snapshot()`.
  */
 export class TreeSnapshot implements StoreSnapshot {
-  #tree: BTree<string, StoredValue> | undefined;
+  #tree: BTree<string, Held> | undefined;
   readonly #checkStore: () => void;
   readonly #release: () => void;
   readonly #check = (): void => {
@@ -25,7 +26,7 @@ export class TreeSnapshot implements StoreSnapshot {
    * Reads `tree`; `checkStore` throws once the store is closed; `release` runs once, at
    * `close()`, handing the tree back to the store's writers.
    */
-  constructor(tree: BTree<string, StoredValue>, checkStore: () => void, release: () => void) {
+  constructor(tree: BTree<string, Held>, checkStore: () => void, release: () => void) {
     this.#tree = tree;
     this.#checkStore = checkStore;
     this.#release = release;
@@ -40,8 +41,8 @@ export class TreeSnapshot implements StoreSnapshot {
   get(key: string): Buffer | undefined {
     const tree = this.#open();
     checkKey(key);
-    const stored = tree.get(sortableKey(key));
-    return stored === undefined ? undefined : decodeValue(stored);
+    const held = tree.get(sortableKey(key));
+    return held === undefined ? undefined : decodeValue(heldValue(held));
   }
 
   /** Whether `key` was present at the snapshot's moment. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
@@ -78,7 +79,7 @@ export class TreeSnapshot implements StoreSnapshot {
     this.#release();
   }
 
-  #open(): BTree<string, StoredValue> {
+  #open(): BTree<string, Held> {
     this.#check();
     return this.#tree!;
   }

@@ -214,4 +214,67 @@ describe('what readers cost writers', () => {
       await store.close();
     },
   );
+
+  it.each(stores)(
+    "%s: overwrites after a key's first, while no reader can see them, change it in place without writing the tree",
+    async (_name, make) => {
+      const store = make();
+      await store.set('a', b('1'));
+      const sets = vi.spyOn(BTree.prototype, 'set');
+      await store.set('a', b('2'));
+      await withLock(store, 'a', 'shared', async () =>
+        store.applyUnlocked({ type: 'set', key: 'a', value: b('3') }),
+      );
+      await store.batch([{ type: 'set', key: 'a', value: b('4') }]);
+      // The first overwrite gives the key its slot (one tree write); the others change the slot.
+      expect(sets).toHaveBeenCalledTimes(1);
+      expect(text(store.get('a'))).toBe('4');
+      // A reader now holds the tree: the next overwrite puts a new slot in a cloned tree, once.
+      const snapshot = store.snapshot();
+      await store.set('a', b('5'));
+      await store.set('a', b('6'));
+      expect(sets).toHaveBeenCalledTimes(2);
+      expect(text(snapshot.get('a'))).toBe('4');
+      expect(text(store.get('a'))).toBe('6');
+      expect([...store.values()].map(text)).toEqual(['6']);
+      snapshot.close();
+      await store.close();
+    },
+  );
+
+  it.each(stores)(
+    '%s: readers keep their moment while their keys are rewritten before, between and after them',
+    async (_name, make) => {
+      const store = make();
+      for (const key of ['a', 'b', 'c']) await store.set(key, b(`${key}0`));
+      await store.set('b', b('b1'));
+      const first = store.snapshot();
+      const show = ([key, value]: [string, Buffer]): string => `${key}=${text(value)}`;
+      const iterator = store.entries();
+      expect(show(iterator.next().value!)).toBe('a=a0');
+      await store.set('b', b('b2'));
+      await store.set('c', b('c2'));
+      const second = store.snapshot();
+      await store.set('b', b('b3'));
+      await store.set('b', b('b4'));
+      await store.delete('c');
+      await store.set('c', b('c4'));
+      expect([...second.entries()].map(show)).toEqual(['a=a0', 'b=b2', 'c=c2']);
+      second.close();
+      await store.set('b', b('b5'));
+      await store.set('b', b('b6'));
+      const entries = (reader: Iterable<[string, Buffer]>): string[] => [...reader].map(show);
+      expect(entries(iterator)).toEqual(['b=b1', 'c=c0']);
+      expect(entries(first.entries())).toEqual(['a=a0', 'b=b1', 'c=c0']);
+      expect(() => second.get('b')).toThrow(StoreError);
+      expect(entries(store.entries())).toEqual(['a=a0', 'b=b6', 'c=c4']);
+      const third = store.snapshot();
+      await store.set('a', b('a7'));
+      expect(entries(third.entries())).toEqual(['a=a0', 'b=b6', 'c=c4']);
+      expect(text(first.get('b'))).toBe('b1');
+      first.close();
+      third.close();
+      await store.close();
+    },
+  );
 });
