@@ -38,6 +38,7 @@ const HERMES: readonly {
   { prefix: 'wal.every', suffix: '.v100', name: 'wal SyncEveryWrite' },
   { prefix: 'wal-store.sharded', suffix: '', name: 'durable Sharded set' },
   { prefix: 'wal-store.locked', suffix: '', name: 'durable Locked set' },
+  { prefix: 'wal-store.sharded-overwrite', suffix: '', name: 'durable Sharded overwrite' },
   { prefix: 'wal.everysec', suffix: '.v100', name: 'wal SyncEverySecond' },
 ];
 

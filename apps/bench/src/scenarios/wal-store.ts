@@ -10,24 +10,31 @@ import type { Contender } from '../core/race.js';
 import { summarize } from '../core/stats.js';
 import type { Row, Scenario, Summary } from '../types.js';
 
+/** Keys the overwrite row rewrites, round-robin. */
+export const OVERWRITE_KEYS = 65_536;
+
 /**
  * `set` through the durable store over Sharded or Locked, as a race contender, under
- * `SyncEveryWrite` (the write rows) or `SyncEverySecond`.
+ * `SyncEveryWrite` (the write rows) or `SyncEverySecond`. Each `set` writes a new key, or with
+ * `overwrite` one of {@link OVERWRITE_KEYS} keys that were each written twice before the
+ * measured rounds (steady-state overwrites, as a store of sessions or counters sees).
  * @default policy 'every'
  */
 export function walStoreContender(
   kind: 'sharded' | 'locked',
   policy: 'every' | 'everysec' = 'every',
+  overwrite = false,
 ): Contender {
   const name = kind === 'sharded' ? 'Sharded' : 'Locked';
   const sync = policy === 'every' ? 'SyncEveryWrite' : 'SyncEverySecond';
+  const what = overwrite ? 'overwrite' : 'set';
   return {
-    id: `wal-store.${kind}`,
+    id: `wal-store.${kind}${overwrite ? '-overwrite' : ''}`,
     group: 'wal-store',
-    label: `durable ${name} set ${sync}`,
-    series: `Hermes durable ${name} set`,
+    label: `durable ${name} ${what} ${sync}`,
+    series: `Hermes durable ${name} ${what}`,
     async open(ctx, n) {
-      const dir = await ctx.dir(`wal-store-${kind}-${policy}-${n}`);
+      const dir = await ctx.dir(`wal-store-${kind}-${what}-${policy}-${n}`);
       const values = valuePool(100);
       const inner: LockableStore = kind === 'sharded' ? new ShardedStore() : new LockedStore();
       const store = await openDurableStore({
@@ -36,8 +43,10 @@ export function walStoreContender(
         store: inner,
         compaction: false,
       });
+      if (overwrite) await writeEveryKeyTwice(store, values);
+      const keyAt = overwrite ? (seq: number) => keyOf(seq % OVERWRITE_KEYS) : keyOf;
       return {
-        op: (_w, seq) => store.set(keyOf(seq), values[seq & 63]!),
+        op: (_w, seq) => store.set(keyAt(seq), values[seq & 63]!),
         // SyncEverySecond leaves up to a second of fsync debt: pay it before the next contender runs.
         ...(policy === 'everysec' ? { settle: () => store.sync() } : {}),
         async close() {
@@ -49,6 +58,22 @@ export function walStoreContender(
       };
     },
   };
+}
+
+/** Writes each of the {@link OVERWRITE_KEYS} keys twice, in batches of 1,000 (one fsync each). */
+async function writeEveryKeyTwice(
+  store: { batch(ops: { type: 'set'; key: string; value: Uint8Array }[]): Promise<void> },
+  values: readonly Buffer[],
+): Promise<void> {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let from = 0; from < OVERWRITE_KEYS; from += 1000) {
+      const ops = [];
+      for (let i = from; i < Math.min(from + 1000, OVERWRITE_KEYS); i++) {
+        ops.push({ type: 'set' as const, key: keyOf(i), value: values[i & 63]! });
+      }
+      await store.batch(ops);
+    }
+  }
 }
 
 /** Times opening the durable Sharded store on `dir` (replay into memory); checks the key count. */

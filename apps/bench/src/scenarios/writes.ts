@@ -12,6 +12,7 @@ export const DURABLE: readonly Contender[] = [
   walContender('every', 100),
   walStoreContender('sharded'),
   walStoreContender('locked'),
+  walStoreContender('sharded', 'every', true),
   peerContender(peer('lmdb')),
   peerContender(peer('level-sync')),
   peerContender(peer('sqlite-full')),
