@@ -69,8 +69,9 @@ describe('evaluateTargets', () => {
 
   it('covers every target the issues name', () => {
     const ids = TARGETS.map((t) => t.id);
+    // The codec's ratios to bare base64 were retired by issue 15: end-to-end rows guard it.
+    expect(ids.filter((id) => id.startsWith('record.'))).toEqual([]);
     for (const id of [
-      'record.encode.v100',
       'wal.every.n1',
       'wal.every.n256',
       'wal.every.scaling',

@@ -32,18 +32,6 @@ export const DURABLE_PEERS: readonly { readonly id: string; readonly name: strin
 
 /** Every target (issues 2-7, 12, and the RESP front's), as printed at the end of a run. */
 export const TARGETS: readonly Target[] = [
-  ...(['100', '4096'] as const).flatMap((size) =>
-    (['encode', 'decode'] as const).map(
-      (dir): Target => ({
-        id: `record.${dir}.v${size}`,
-        text: `record ${dir} ${size === '100' ? '100 B' : '4 KiB'} / bare base64 ${dir}`,
-        op: '>=',
-        bound: 0.5,
-        numerator: v(`record.${dir}.v${size}`),
-        denominator: v(`record.base64-${dir}.v${size}`),
-      }),
-    ),
-  ),
   ...[1, 256].map(
     (n): Target => ({
       id: `wal.every.n${n}`,
