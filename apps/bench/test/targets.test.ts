@@ -82,6 +82,7 @@ describe('evaluateTargets', () => {
       'wal-store.sharded.n256',
       'wal-store.sharded.vs-wal.n256',
       'wal-store.sharded.vs-lmdb.n256',
+      'wal-store.sharded-scattered.vs-lmdb.n256',
       'wal-store.open',
       'wal-store.compaction',
       'demo.everysec',

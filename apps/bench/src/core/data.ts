@@ -17,6 +17,18 @@ export function keyOf(i: number): string {
 
 const KEY_BUFFER = Buffer.alloc(KEY_BYTES);
 
+/** In what order a write row's keys come: each `set` a new key, ascending or scattered. */
+export type KeyOrder = 'ascending' | 'scattered';
+
+/**
+ * The `i`-th key of a row in `order`: {@link keyOf}`(i)` when ascending; when scattered, the key
+ * of `i` multiplied by an odd constant modulo 2^32 (a bijection, so still a new key each time,
+ * for the first 2^32), which spreads consecutive writes across the key space as random keys do.
+ */
+export function orderedKeyOf(order: KeyOrder, i: number): string {
+  return keyOf(order === 'ascending' ? i : Math.imul(i, 0x9e3779b1) >>> 0);
+}
+
 /** A small pool of random values of `bytes` bytes, reused round-robin by the write rows. */
 export function valuePool(bytes: number, count = 64): Buffer[] {
   const pool: Buffer[] = [];

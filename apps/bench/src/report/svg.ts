@@ -2,7 +2,7 @@ import type { Results } from '../types.js';
 import { num } from './format.js';
 
 /** Hermes in warm colours, peers in cool ones, the baseline in black. */
-const HERMES_COLORS = ['#d62728', '#ff7f0e', '#8c2d04', '#c51b8a', '#a6761d', '#fdae61'];
+const HERMES_COLORS = ['#d62728', '#ff7f0e', '#8c2d04', '#c51b8a', '#a6761d', '#fdae61', '#e7298a'];
 const PEER_COLORS = [
   '#1f77b4',
   '#2ca02c',

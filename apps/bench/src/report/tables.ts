@@ -39,6 +39,11 @@ const HERMES: readonly {
   { prefix: 'wal-store.sharded', suffix: '', name: 'durable Sharded set' },
   { prefix: 'wal-store.locked', suffix: '', name: 'durable Locked set' },
   { prefix: 'wal-store.sharded-overwrite', suffix: '', name: 'durable Sharded overwrite' },
+  {
+    prefix: 'wal-store.sharded-scattered',
+    suffix: '',
+    name: 'durable Sharded set, scattered keys',
+  },
   { prefix: 'wal.everysec', suffix: '.v100', name: 'wal SyncEverySecond' },
 ];
 
@@ -46,6 +51,7 @@ const HERMES: readonly {
 const DIVISORS: readonly { readonly prefix: string; readonly name: string }[] = [
   { prefix: 'baseline.fsync', name: 'baseline' },
   ...DURABLE_PEERS.map((p) => ({ prefix: p.id, name: p.id.slice(5) })),
+  { prefix: 'peer.lmdb-scattered', name: 'lmdb-scattered' },
   { prefix: 'peer.level-nosync', name: 'level-nosync' },
   { prefix: 'peer.nedb', name: 'nedb' },
   { prefix: 'peer.redis-everysec', name: 'redis-everysec' },

@@ -110,6 +110,14 @@ export const TARGETS: readonly Target[] = [
     denominator: v('peer.lmdb.n256'),
   },
   {
+    id: 'wal-store.sharded-scattered.vs-lmdb.n256',
+    text: 'durable Sharded set N=256 / lmdb N=256, both with scattered keys',
+    op: '>=',
+    bound: 1.2,
+    numerator: v('wal-store.sharded-scattered.n256'),
+    denominator: v('peer.lmdb-scattered.n256'),
+  },
+  {
     id: 'wal-store.open',
     text: 'open of 1M live keys: bare stream+split+base64+Map time / Hermes open time',
     op: '>=',

@@ -4,7 +4,7 @@ import NedbModule from '@seald-io/nedb';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ClassicLevel } from 'classic-level';
 import { open as openLmdb } from 'lmdb';
-import { keyOf, valuePool } from '../core/data.js';
+import { type KeyOrder, orderedKeyOf, valuePool } from '../core/data.js';
 import type { Contender } from '../core/race.js';
 
 /**
@@ -131,21 +131,27 @@ export const PEERS: readonly Peer[] = [
   },
 ];
 
-/** A peer as a race contender: puts of 100 B values under fresh 16-byte keys. */
-export function peerContender(peer: Peer): Contender {
+/**
+ * A peer as a race contender: puts of 100 B values under fresh 16-byte keys, ascending (ids
+ * `peer.<id>`) or scattered (`peer.<id>-scattered`: B-trees such as lmdb's are much faster with
+ * keys in order).
+ * @default order 'ascending'
+ */
+export function peerContender(peer: Peer, order: KeyOrder = 'ascending'): Contender {
+  const scattered = order === 'scattered';
   return {
-    id: `peer.${peer.id}`,
+    id: `peer.${peer.id}${scattered ? '-scattered' : ''}`,
     group: 'peer',
-    label: `${peer.name} put`,
-    series: `${peer.name}${peer.durable ? '' : ' (not durable)'}`,
+    label: `${peer.name} put${scattered ? ' (scattered keys)' : ''}`,
+    series: `${peer.name}${scattered ? ' (scattered keys)' : ''}${peer.durable ? '' : ' (not durable)'}`,
     note: peer.note,
     ...(peer.unavailable ? { unavailable: peer.unavailable } : {}),
     async open(ctx, n) {
-      const dir = await ctx.dir(`peer-${peer.id}-${n}`);
+      const dir = await ctx.dir(`peer-${peer.id}-${order}-${n}`);
       const values = valuePool(100);
       const db = await peer.open(dir);
       return {
-        op: (_w, seq) => db.put(keyOf(seq), values[seq & 63]!),
+        op: (_w, seq) => db.put(orderedKeyOf(order, seq), values[seq & 63]!),
         async close() {
           await db.close();
           await ctx.remove(dir);

@@ -3,7 +3,7 @@ import { type LockableStore, LockedStore, ShardedStore } from '@hermes/store';
 import { SyncEverySecond, SyncEveryWrite } from '@hermes/wal';
 import { openDurableStore } from '@hermes/wal-store';
 import { bareReplay } from '../core/bare-replay.js';
-import { keyOf, mbPerSec, valuePool } from '../core/data.js';
+import { type KeyOrder, keyOf, mbPerSec, orderedKeyOf, valuePool } from '../core/data.js';
 import { measureRepeated } from '../core/drive.js';
 import { fillLog, sharedLog } from '../core/hermes-log.js';
 import type { Contender } from '../core/race.js';
@@ -15,26 +15,28 @@ export const OVERWRITE_KEYS = 65_536;
 
 /**
  * `set` through the durable store over Sharded or Locked, as a race contender, under
- * `SyncEveryWrite` (the write rows) or `SyncEverySecond`. Each `set` writes a new key, or with
- * `overwrite` one of {@link OVERWRITE_KEYS} keys that were each written twice before the
- * measured rounds (steady-state overwrites, as a store of sessions or counters sees).
- * @default policy 'every'
+ * `SyncEveryWrite` (the write rows) or `SyncEverySecond`. Each `set` writes a new key, ascending
+ * (ids `wal-store.<kind>`) or scattered (`-scattered`), or with `'overwrite'` one of
+ * {@link OVERWRITE_KEYS} keys that were each written twice before the measured rounds
+ * (`-overwrite`: steady-state overwrites, as a store of sessions or counters sees).
+ * @default policy 'every', keys 'ascending'
  */
 export function walStoreContender(
   kind: 'sharded' | 'locked',
   policy: 'every' | 'everysec' = 'every',
-  overwrite = false,
+  keys: KeyOrder | 'overwrite' = 'ascending',
 ): Contender {
   const name = kind === 'sharded' ? 'Sharded' : 'Locked';
   const sync = policy === 'every' ? 'SyncEveryWrite' : 'SyncEverySecond';
-  const what = overwrite ? 'overwrite' : 'set';
+  const overwrite = keys === 'overwrite';
+  const what = overwrite ? 'overwrite' : keys === 'scattered' ? 'set (scattered keys)' : 'set';
   return {
-    id: `wal-store.${kind}${overwrite ? '-overwrite' : ''}`,
+    id: `wal-store.${kind}${keys === 'ascending' ? '' : `-${keys}`}`,
     group: 'wal-store',
     label: `durable ${name} ${what} ${sync}`,
     series: `Hermes durable ${name} ${what}`,
     async open(ctx, n) {
-      const dir = await ctx.dir(`wal-store-${kind}-${what}-${policy}-${n}`);
+      const dir = await ctx.dir(`wal-store-${kind}-${keys}-${policy}-${n}`);
       const values = valuePool(100);
       const inner: LockableStore = kind === 'sharded' ? new ShardedStore() : new LockedStore();
       const store = await openDurableStore({
@@ -44,7 +46,8 @@ export function walStoreContender(
         compaction: false,
       });
       if (overwrite) await writeEveryKeyTwice(store, values);
-      const keyAt = overwrite ? (seq: number) => keyOf(seq % OVERWRITE_KEYS) : keyOf;
+      const keyAt = (seq: number): string =>
+        keys === 'overwrite' ? keyOf(seq % OVERWRITE_KEYS) : orderedKeyOf(keys, seq);
       return {
         op: (_w, seq) => store.set(keyAt(seq), values[seq & 63]!),
         // SyncEverySecond leaves up to a second of fsync debt: pay it before the next contender runs.
