@@ -87,8 +87,8 @@ export class MapStore implements LockableStore {
   get(key: string): Buffer | undefined {
     this.#checkReadable();
     checkKey(key);
-    const held = this.#maps[this.#shardOf(key)]!.get(key);
-    return held === undefined ? undefined : decodeValue(heldValue(held));
+    const stored = heldValue(this.#maps[this.#shardOf(key)]!.get(key));
+    return stored === undefined ? undefined : decodeValue(stored);
   }
 
   /** Whether `key` is present. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */
@@ -201,8 +201,7 @@ export class MapStore implements LockableStore {
       const shard = this.#shardOf(key);
       return this.#exec(shard, 'exclusive', () => {
         const map = this.#maps[shard]!;
-        const held = map.get(key);
-        const current = held === undefined ? undefined : heldValue(held);
+        const current = heldValue(map.get(key));
         if (want === undefined ? current !== undefined : current === undefined) return false;
         if (want !== undefined && !sameValue(current!, want)) return false;
         if (put === undefined) {
@@ -446,8 +445,7 @@ export class MapStore implements LockableStore {
       for (; i < ops.length; i++) {
         const op = ops[i]!;
         const shard = this.#shardOf(op.key);
-        const held = this.#maps[shard]!.get(op.key);
-        const old = held === undefined ? undefined : heldValue(held);
+        const old = heldValue(this.#maps[shard]!.get(op.key));
         previous[i] = old;
         if (op.type === 'set') this.#put(shard, op.key, op.value);
         else if (old !== undefined) this.#remove(shard, op.key);

@@ -23,7 +23,9 @@ export class Slot {
 /** What the map and the tree hold for a key: its value, or the slot holding it. */
 export type Held = StoredValue | Slot;
 
-/** The value `held` holds. */
-export function heldValue(held: Held): StoredValue {
+/** The value `held` holds (`undefined` for a key that is absent). */
+export function heldValue(held: Held): StoredValue;
+export function heldValue(held: Held | undefined): StoredValue | undefined;
+export function heldValue(held: Held | undefined): StoredValue | undefined {
   return held instanceof Slot ? held.value : held;
 }

@@ -41,8 +41,8 @@ export class TreeSnapshot implements StoreSnapshot {
   get(key: string): Buffer | undefined {
     const tree = this.#open();
     checkKey(key);
-    const held = tree.get(sortableKey(key));
-    return held === undefined ? undefined : decodeValue(heldValue(held));
+    const stored = heldValue(tree.get(sortableKey(key)));
+    return stored === undefined ? undefined : decodeValue(stored);
   }
 
   /** Whether `key` was present at the snapshot's moment. Throws `STORE_INVALID_KEY`, `STORE_CLOSED`. */

@@ -316,7 +316,11 @@ export class JetStreamLog implements LogPort {
     this.#resubscribes++;
     // A failure (no quorum to create the consumer on), or no answer within `SILENCE_MS`, is
     // retried at a later check.
-    void within(this.#follow(), SILENCE_MS, 'starting a consumer')
+    void within(
+      this.#follow(),
+      SILENCE_MS,
+      () => new Error(`starting a consumer took over ${SILENCE_MS} ms`),
+    )
       .catch(ignore)
       .finally(() => {
         this.#resubscribing = false;
@@ -417,7 +421,11 @@ export class JetStreamLog implements LogPort {
       this.#mending = false;
       return true;
     };
-    within(this.#snapshotPast(first), this.#s.timeoutMs, 'reading the snapshot').then(
+    within(
+      this.#snapshotPast(first),
+      this.#s.timeoutMs,
+      () => new Error(`reading the snapshot took over ${this.#s.timeoutMs} ms`),
+    ).then(
       (snapshot) => {
         if (!current()) return;
         if (snapshot !== undefined) {
@@ -618,21 +626,15 @@ export class JetStreamLog implements LogPort {
   ): Promise<void> {
     const refused = this.#refusal();
     if (refused) throw refused;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new JetStreamLogError(
-            'JETSTREAM_TIMEOUT',
-            `The snapshot of stream ${this.#s.stream} below ${upTo} was not installed within ${this.#s.timeoutMs} ms (is a quorum of the cluster up?); the stream is unchanged unless its marker went out meanwhile, which is as good.`,
-          ),
-        );
-      }, this.#s.timeoutMs);
-    });
-    const { installed, bytes } = await Promise.race([
+    const { installed, bytes } = await within(
       this.#s.snapshots.install(upTo, write),
-      late,
-    ]).finally(() => clearTimeout(timer));
+      this.#s.timeoutMs,
+      () =>
+        new JetStreamLogError(
+          'JETSTREAM_TIMEOUT',
+          `The snapshot of stream ${this.#s.stream} below ${upTo} was not installed within ${this.#s.timeoutMs} ms (is a quorum of the cluster up?); the stream is unchanged unless its marker went out meanwhile, which is as good.`,
+        ),
+    );
     if (installed) {
       this.#tailBytes -= Math.min(this.#cutTail, this.#tailBytes);
       this.#snapshotBytes = bytes;
@@ -957,15 +959,15 @@ function errorText(error: unknown): string {
 }
 
 /**
- * `promise`, or a rejection naming `what` once `ms` pass first (the cluster not answering; the
+ * `promise`, or a rejection with `late()` once `ms` pass first (the cluster not answering; the
  * late result is dropped by whoever started it).
  */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function within<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(late()), ms);
   });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function ignore(): void {}

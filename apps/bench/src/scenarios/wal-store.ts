@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type LockableStore, LockedStore, ShardedStore } from '@hermes/store';
 import { SyncEverySecond, SyncEveryWrite } from '@hermes/wal';
-import { openDurableStore } from '@hermes/wal-store';
+import { type DurableStore, openDurableStore } from '@hermes/wal-store';
 import { bareReplay } from '../core/bare-replay.js';
 import { type KeyOrder, keyOf, mbPerSec, orderedKeyOf, valuePool } from '../core/data.js';
 import { measureRepeated } from '../core/drive.js';
@@ -47,7 +47,7 @@ export function walStoreContender(
       });
       if (overwrite) await writeEveryKeyTwice(store, values);
       const keyAt = (seq: number): string =>
-        keys === 'overwrite' ? keyOf(seq % OVERWRITE_KEYS) : orderedKeyOf(keys, seq);
+        overwrite ? keyOf(seq % OVERWRITE_KEYS) : orderedKeyOf(keys, seq);
       return {
         op: (_w, seq) => store.set(keyAt(seq), values[seq & 63]!),
         // SyncEverySecond leaves up to a second of fsync debt: pay it before the next contender runs.
@@ -65,7 +65,7 @@ export function walStoreContender(
 
 /** Writes each of the {@link OVERWRITE_KEYS} keys twice, in batches of 1,000 (one fsync each). */
 async function writeEveryKeyTwice(
-  store: { batch(ops: { type: 'set'; key: string; value: Uint8Array }[]): Promise<void> },
+  store: Pick<DurableStore, 'batch'>,
   values: readonly Buffer[],
 ): Promise<void> {
   for (let pass = 0; pass < 2; pass++) {
