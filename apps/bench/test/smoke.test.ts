@@ -104,9 +104,12 @@ describe('pnpm bench --smoke', () => {
     ])
       expect(ids).toContain(id);
     for (const r of results.rows.filter((x) => !x.skipped)) {
-      expect(r.value!.min).toBeLessThanOrEqual(r.value!.median);
-      expect(r.value!.median).toBeLessThanOrEqual(r.value!.max);
-      expect(r.value!.median).toBeGreaterThan(0);
+      expect(r.value!.min, r.id).toBeLessThanOrEqual(r.value!.median);
+      expect(r.value!.median, r.id).toBeLessThanOrEqual(r.value!.max);
+      // A replica that applied a write before its writer heard the ack lags it by 0 ms, and on a
+      // busy machine 99% of a short round can do so; every other row measures work that takes time.
+      if (r.id.startsWith('replicated.lag.')) expect(r.value!.min, r.id).toBeGreaterThanOrEqual(0);
+      else expect(r.value!.median, r.id).toBeGreaterThan(0);
     }
   });
 

@@ -229,7 +229,9 @@ async function lagRow(ctx: Context, cluster: NatsCluster, nc: NatsConnection): P
       round = new LatencyRecorder();
       await driveFor(LAG_CALLERS, ctx.profile.roundMs, op, seq);
       await b.sync();
-      p99s.push(round.percentiles()?.p99 ?? 0);
+      const p99 = round.percentiles()?.p99;
+      if (p99 === undefined) throw new Error(`lag round ${r + 1}: no write reached node B`);
+      p99s.push(p99);
     }
     const latency = all.percentiles();
     return {
