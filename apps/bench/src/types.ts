@@ -45,6 +45,10 @@ export interface Row {
   /** The figure: median, min and max over rounds. Absent when the row was skipped. */
   readonly value?: Summary;
   readonly latency?: Latency;
+  /** Operations per second, for a row whose `value` is a cost per operation (CPU µs/op). */
+  readonly opsPerSec?: Summary;
+  /** Bytes V8 allocated per operation, where the row's rounds measured it. */
+  readonly allocatedPerOp?: Summary;
   /** Concurrency (producers, callers or connections), for the chart. */
   readonly concurrency?: number;
   /**

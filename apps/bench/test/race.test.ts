@@ -49,7 +49,7 @@ describe('race', () => {
     expect(rows[1]!.latency!.p50).toBeGreaterThanOrEqual(4);
   });
 
-  it('counts CPU time per round, and GC time when asked', async () => {
+  it('counts CPU time per round, and GC time and bytes allocated when asked', async () => {
     const busy: Contender = {
       id: 'busy',
       group: 'peer',
@@ -71,9 +71,13 @@ describe('race', () => {
     };
     const plain = await interleave(ctx, [busy], 2);
     expect(plain.rounds[0]).toHaveLength(3);
-    expect(plain.rounds[0]!.every((r) => r.cpuUs > 0 && r.gcMs === 0)).toBe(true);
-    const timed = await interleave(ctx, [busy], 2, { gc: true });
+    expect(
+      plain.rounds[0]!.every((r) => r.cpuUs > 0 && r.gcMs === 0 && r.allocatedBytes === 0),
+    ).toBe(true);
+    const timed = await interleave(ctx, [busy], 2, { heap: true });
     expect(timed.rounds[0]!.reduce((sum, r) => sum + r.gcMs, 0)).toBeGreaterThan(0);
+    // Each op allocates 2,000 two-element arrays (over 32 bytes each) and a growing outer array.
+    for (const r of timed.rounds[0]!) expect(r.allocatedBytes / r.ops).toBeGreaterThan(2_000 * 32);
   });
 
   it('narrows to the contenders --only matches, or to nothing', () => {

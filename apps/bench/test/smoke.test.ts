@@ -89,6 +89,7 @@ describe('pnpm bench --smoke', () => {
       'wal-store.open.compacted',
       'wal-store.layers.every.n1.durable',
       'wal-store.layers.everysec.n256.floor',
+      'wal-store.layers.everysec.n256.durable-locked',
       'demo.bare',
       'demo.always',
       'demo.everysec',
@@ -145,6 +146,12 @@ describe('pnpm bench --smoke', () => {
     expect(md).toContain('| target | measured | wanted |');
     expect(md).toContain('Do not edit by hand');
     expect(md).toContain('](benchmarks.svg)');
+    // Every layer of every layers race, with the bytes it allocated per op.
+    const layerLines = md
+      .split('\n')
+      .filter((l) => /^\| SyncEvery(Write|Second) \| \d+ \| /.test(l));
+    expect(layerLines).toHaveLength(2 * 3 * 5);
+    for (const line of layerLines) expect(line.split('|')[6]!.trim()).toMatch(/^[\d,.]+$/);
     expect(await readFile(join(out, 'benchmarks.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
   });
 });

@@ -83,6 +83,11 @@ describe('evaluateTargets', () => {
       'wal-store.sharded.vs-wal.n256',
       'wal-store.sharded.vs-lmdb.n256',
       'wal-store.sharded-scattered.vs-lmdb.n256',
+      'wal-store.layers.every.n1.durable',
+      'wal-store.layers.every.n16.durable-locked',
+      'wal-store.layers.everysec.n256.durable',
+      'wal-store.layers.everysec.n256.durable-locked',
+      'wal-store.layers.every.n256.allocated',
       'wal-store.open',
       'wal-store.compaction',
       'demo.everysec',
@@ -111,6 +116,38 @@ describe('paired ratios of raced rows', () => {
     const b = raced('b', [100, 10, 200]);
     expect(rowRatio(a, b)).toBeCloseTo(0.9);
     expect(evaluateTargets([a, b], [target({})])[0]).toMatchObject({ holds: true });
+  });
+
+  it('pairs the rounds of the figure a target names (ops/s, bytes allocated per op)', () => {
+    const summary = (rounds: number[]) => ({ median: rounds[1]!, min: 0, max: 0, rounds });
+    const costly: Row = {
+      ...raced('a', [4, 40, 5]),
+      opsPerSec: summary([90, 9, 60]),
+      allocatedPerOp: summary([400, 410, 300]),
+    };
+    const cheap: Row = {
+      ...raced('b', [2, 20, 3]),
+      opsPerSec: summary([100, 10, 200]),
+      allocatedPerOp: summary([100, 200, 100]),
+    };
+    const [ops, bytes] = evaluateTargets(
+      [costly, cheap],
+      [
+        target({
+          numerator: { id: 'a', figure: 'opsPerSec' },
+          denominator: { id: 'b', figure: 'opsPerSec' },
+        }),
+        target({
+          op: '<=',
+          bound: 2,
+          numerator: { id: 'a', figure: 'allocatedPerOp' },
+          denominator: { id: 'b', figure: 'allocatedPerOp' },
+        }),
+      ],
+    );
+    expect(ops).toMatchObject({ holds: true });
+    expect(ops!.measured).toBeCloseTo(0.9);
+    expect(bytes).toMatchObject({ measured: 3, holds: false });
   });
 
   it('falls back to the ratio of medians across races', () => {

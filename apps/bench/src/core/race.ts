@@ -1,6 +1,6 @@
 import type { Context, Group, Latency, Row, Scenario } from '../types.js';
 import { driveFor, type Operation } from './drive.js';
-import { gcClock } from './gc-clock.js';
+import { startHeapMeter } from './heap-meter.js';
 import { LatencyRecorder } from './latency.js';
 import { summarize } from './stats.js';
 
@@ -98,8 +98,10 @@ export interface RoundFigures {
   readonly elapsedMs: number;
   /** CPU time the process used during the round (user + system), in microseconds. */
   readonly cpuUs: number;
-  /** Milliseconds V8 spent collecting garbage during the round; 0 unless `gc` was asked for. */
+  /** Milliseconds V8 spent collecting garbage during the round; 0 unless `heap` was asked for. */
   readonly gcMs: number;
+  /** Bytes allocated on V8's heap during the round; 0 unless `heap` was asked for. */
+  readonly allocatedBytes: number;
 }
 
 /** What {@link interleave} measured, one entry per contender in the order given. */
@@ -115,19 +117,18 @@ export interface Interleaved {
 /**
  * Opens `contenders` for `n` callers, warms each up, then runs `profile.rounds` rounds in which
  * every contender runs once for `profile.roundMs`, the order rotating each round; closes them
- * all (also when one throws). With `gc`, V8's garbage collections are timed too (a
- * `PerformanceObserver`, so only when asked: the write races do without it).
+ * all (also when one throws). With `heap`, each round's garbage-collection time and bytes
+ * allocated are measured too (a `v8.GCProfiler`, so only when asked: the write races do without).
  */
 export async function interleave(
   ctx: Context,
   contenders: readonly Contender[],
   n: number,
-  options: { readonly gc?: boolean } = {},
+  options: { readonly heap?: boolean } = {},
 ): Promise<Interleaved> {
   const { warmupMs, roundMs, rounds } = ctx.profile;
   const sessions: Session[] = [];
   const notes: (string | undefined)[] = [];
-  const gc = options.gc ? gcClock() : undefined;
   try {
     for (const c of contenders) {
       ctx.status(`N=${n} opening ${c.id}`);
@@ -145,14 +146,16 @@ export async function interleave(
       for (let k = 0; k < sessions.length; k++) {
         const i = (k + r) % sessions.length;
         ctx.status(`N=${n} round ${r + 1}/${rounds} ${contenders[i]!.id}`);
-        const gcBefore = (await gc?.ms()) ?? 0;
+        const readHeap = options.heap ? startHeapMeter() : undefined;
         const cpu = process.cpuUsage();
         const res = await driveFor(n, roundMs, sessions[i]!.op, seqs[i]!, latencies[i]);
         const used = process.cpuUsage(cpu);
+        const heap = readHeap?.();
         figures[i]!.push({
           ...res,
           cpuUs: used.user + used.system,
-          gcMs: ((await gc?.ms()) ?? 0) - gcBefore,
+          gcMs: heap?.gcMs ?? 0,
+          allocatedBytes: heap?.allocatedBytes ?? 0,
         });
         await sessions[i]!.settle?.();
       }
@@ -162,8 +165,6 @@ export async function interleave(
   } catch (error) {
     await Promise.allSettled(sessions.slice(notes.length).map((s) => s.close()));
     throw error;
-  } finally {
-    gc?.stop();
   }
 }
 

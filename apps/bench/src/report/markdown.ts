@@ -1,6 +1,6 @@
 import type { Results } from '../types.js';
 import { markdownTable, num } from './format.js';
-import { ratioTable, respTable, rowsTable, targetsTable } from './tables.js';
+import { layersTable, ratioTable, respTable, rowsTable, targetsTable } from './tables.js';
 
 const md = (t: { header: string[]; body: string[][] }): string => markdownTable(t.header, t.body);
 
@@ -26,6 +26,21 @@ function respSection(results: Results): string {
 Requests/s of Hermes's RESP front divided by redis-server's under the same \`redis-benchmark\`
 command (100 B values, 100k random keys), each sync policy against the matching
 \`appendfsync\` (above 1: Hermes is faster).
+
+${md(table)}
+`;
+}
+
+function layersSection(results: Results): string {
+  const table = layersTable(results.rows);
+  if (table.body.length === 0) return '';
+  return `
+## Where a durable write's time goes
+
+Each layer a durable \`set\` crosses, measured on its own in interleaved rounds (scenario
+\`wal-store.layers\`, 100 B values, a fresh key per op): the in-memory store alone, the log alone,
+the floor (the log plus the store's key lock and apply, nothing else), and the durable Sharded
+and Locked stores. CPU and allocation are per op, for the whole process.
 
 ${md(table)}
 `;
@@ -72,7 +87,7 @@ Writes/s of each Hermes write path divided by the baseline's and each peer's at 
 concurrency (above 1: Hermes is faster).
 
 ${md(ratioTable(results.rows, concurrency))}
-${respSection(results)}
+${respSection(results)}${layersSection(results)}
 ## Every row
 
 Median of the rounds, with min and max; latencies over every measured operation.

@@ -129,3 +129,35 @@ export function respTable(rows: readonly Row[]): { header: string[]; body: strin
   }
   return { header, body };
 }
+
+/**
+ * Where a durable write's time goes: one line per layer of each `wal-store.layers` race (policy,
+ * callers), with its ops/s, CPU µs and bytes allocated per op, and the durable Sharded set's ops/s
+ * over the layer's, round by round. Empty when the scenario did not run.
+ */
+export function layersTable(rows: readonly Row[]): { header: string[]; body: string[][] } {
+  const header = ['policy', 'callers', 'layer', 'ops/s', 'CPU µs/op', 'B allocated/op'];
+  header.push('durable Sharded ÷ this (ops/s)');
+  const races = new Map<string, Row[]>();
+  for (const r of rows) {
+    if (!r.id.startsWith('wal-store.layers.') || r.skipped || !r.race) continue;
+    races.set(r.race, [...(races.get(r.race) ?? []), r]);
+  }
+  const body: string[][] = [];
+  for (const [race, layers] of races) {
+    const [, , policy] = race.split('.');
+    const durable = layers.find((r) => r.id === `${race}.durable`);
+    for (const r of layers) {
+      body.push([
+        policy === 'every' ? 'SyncEveryWrite' : 'SyncEverySecond',
+        String(r.concurrency ?? ''),
+        r.id.slice(race.length + 1),
+        num(r.opsPerSec?.median),
+        num(r.value?.median),
+        num(r.allocatedPerOp?.median),
+        durable ? ratio(rowRatio(durable, r, 'opsPerSec')) : '-',
+      ]);
+    }
+  }
+  return { header, body };
+}

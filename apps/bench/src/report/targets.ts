@@ -13,14 +13,19 @@ export interface Target {
   readonly denominator?: RowRef;
 }
 
-/** A row's median (`value`) or one of its latency percentiles. */
+/** Figures of a row measured round by round, so two rows of one race pair their rounds. */
+type RoundFigure = 'value' | 'opsPerSec' | 'allocatedPerOp';
+
+/** A row's median (`value`), another figure it measured round by round, or its latency p99. */
 export interface RowRef {
   readonly id: string;
-  readonly figure?: 'value' | 'p99';
+  readonly figure?: RoundFigure | 'p99';
 }
 
 const v = (id: string): RowRef => ({ id });
 const p99 = (id: string): RowRef => ({ id, figure: 'p99' });
+const opsPerSec = (id: string): RowRef => ({ id, figure: 'opsPerSec' });
+const allocated = (id: string): RowRef => ({ id, figure: 'allocatedPerOp' });
 
 /** Peers' durable modes that Hermes SyncEveryWrite must beat at N=256. */
 export const DURABLE_PEERS: readonly { readonly id: string; readonly name: string }[] = [
@@ -30,7 +35,7 @@ export const DURABLE_PEERS: readonly { readonly id: string; readonly name: strin
   { id: 'peer.redis-always', name: 'Redis appendfsync always' },
 ];
 
-/** Every target (issues 2-7, 12, and the RESP front's), as printed at the end of a run. */
+/** Every target (issues 2-7, 12, 27, and the RESP front's), as printed at the end of a run. */
 export const TARGETS: readonly Target[] = [
   ...[1, 256].map(
     (n): Target => ({
@@ -109,6 +114,32 @@ export const TARGETS: readonly Target[] = [
     numerator: v('wal-store.sharded.n256'),
     denominator: v('peer.lmdb.n256'),
   },
+  ...(['every', 'everysec'] as const).flatMap((policy) =>
+    [1, 16, 256].flatMap((n): Target[] => {
+      const race = `wal-store.layers.${policy}.n${n}`;
+      const sync = policy === 'every' ? 'SyncEveryWrite' : 'SyncEverySecond';
+      return [
+        ...(['durable', 'durable-locked'] as const).map(
+          (layer): Target => ({
+            id: `${race}.${layer}`,
+            text: `durable ${layer === 'durable' ? 'Sharded' : 'Locked'} set / wal append alone, ${sync} N=${n} (ops/s)`,
+            op: '>=',
+            bound: 0.85,
+            numerator: opsPerSec(`${race}.${layer}`),
+            denominator: opsPerSec(`${race}.wal`),
+          }),
+        ),
+        {
+          id: `${race}.allocated`,
+          text: `bytes allocated per durable Sharded set / per wal append, ${sync} N=${n}`,
+          op: '<=',
+          bound: 2,
+          numerator: allocated(`${race}.durable`),
+          denominator: allocated(`${race}.wal`),
+        },
+      ];
+    }),
+  ),
   {
     id: 'wal-store.sharded-scattered.vs-lmdb.n256',
     text: 'durable Sharded set N=256 / lmdb N=256, both with scattered keys',
@@ -231,13 +262,13 @@ export const TARGETS: readonly Target[] = [
 ];
 
 /**
- * `top ÷ bottom` for two rows' medians. When both rows come from the same race with the same
- * number of rounds, the median of the round-by-round ratios instead: each pair of rounds ran
- * back to back, so a burst of noise on a shared machine cancels out of the ratio.
+ * `top ÷ bottom` for two rows' medians of `figure`. When both rows come from the same race with
+ * the same number of rounds, the median of the round-by-round ratios instead: each pair of rounds
+ * ran back to back, so a burst of noise on a shared machine cancels out of the ratio.
  */
-export function rowRatio(top: Row, bottom: Row): number | undefined {
-  const a = top.value;
-  const b = bottom.value;
+export function rowRatio(top: Row, bottom: Row, figure: RoundFigure = 'value'): number | undefined {
+  const a = top[figure];
+  const b = bottom[figure];
   if (!a || !b || top.skipped || bottom.skipped) return undefined;
   if (
     top.race &&
@@ -253,7 +284,7 @@ function figure(rows: ReadonlyMap<string, Row>, ref: RowRef): number | string {
   const row = rows.get(ref.id);
   if (!row) return `${ref.id} not run`;
   if (row.skipped) return `${ref.id} skipped: ${row.skipped}`;
-  const value = ref.figure === 'p99' ? row.latency?.p99 : row.value?.median;
+  const value = ref.figure === 'p99' ? row.latency?.p99 : row[ref.figure ?? 'value']?.median;
   return value === undefined ? `${ref.id} has no ${ref.figure ?? 'value'}` : value;
 }
 
@@ -274,11 +305,10 @@ export function evaluateTargets(
     if (typeof top === 'string') return { ...base, measured: null, holds: null, missing: top };
     if (typeof bottom === 'string')
       return { ...base, measured: null, holds: null, missing: bottom };
+    const figureOf = t.numerator.figure ?? 'value';
     const paired =
-      t.denominator &&
-      (t.numerator.figure ?? 'value') === 'value' &&
-      (t.denominator.figure ?? 'value') === 'value'
-        ? rowRatio(byId.get(t.numerator.id)!, byId.get(t.denominator.id)!)
+      t.denominator && figureOf !== 'p99' && figureOf === (t.denominator.figure ?? 'value')
+        ? rowRatio(byId.get(t.numerator.id)!, byId.get(t.denominator.id)!, figureOf)
         : undefined;
     const measured = paired ?? top / bottom;
     if (!grade) {

@@ -90,6 +90,7 @@ function layers(policy: Policy): readonly Layer[] {
     { name: 'wal', label: 'wal append alone', c: walContender(policy, 100) },
     { name: 'floor', label: 'floor (wal + key lock + apply)', c: floorContender(policy) },
     { name: 'durable', label: 'durable Sharded set', c: walStoreContender('sharded', policy) },
+    { name: 'durable-locked', label: 'durable Locked set', c: walStoreContender('locked', policy) },
   ];
 }
 
@@ -106,12 +107,13 @@ function layerRows(
 ): Row[] {
   const race = `wal-store.layers.${policy}.n${n}`;
   const sync = policy === 'every' ? 'SyncEveryWrite' : 'SyncEverySecond';
-  const durable = measured.rounds.at(-1)!;
+  const durable = measured.rounds[sides.findIndex((side) => side.name === 'durable')]!;
   return sides.map((side, i): Row => {
     const rounds = measured.rounds[i]!;
     const latency = measured.latencies[i];
     const ratio = summarize(rounds.map((r, k) => opsPerSec(durable[k]!) / opsPerSec(r)));
     const gc = summarize(perOp(rounds, (r) => r.gcMs * 1000)).median;
+    const allocatedPerOp = summarize(perOp(rounds, (r) => r.allocatedBytes));
     return {
       id: `${race}.${side.name}`,
       group: 'wal-store',
@@ -119,12 +121,15 @@ function layerRows(
       unit: 'µs CPU/op',
       higherIsBetter: false,
       value: summarize(perOp(rounds, (r) => r.cpuUs)),
+      opsPerSec: summarize(rounds.map(opsPerSec)),
+      allocatedPerOp,
       ...(latency ? { latency } : {}),
       concurrency: n,
       race,
       note: [
         `${summarize(rounds.map(opsPerSec)).median.toFixed(0)} ops/s`,
         `GC ${gc.toFixed(2)} µs/op`,
+        `${allocatedPerOp.median.toFixed(0)} B allocated/op`,
         `durable set ÷ this ${ratio.median.toFixed(2)}x ops/s`,
         measured.notes[i],
       ]
@@ -137,8 +142,9 @@ function layerRows(
 /**
  * Where a durable write's time goes (issue 27): at each concurrency and under both policies,
  * the layers a `set` crosses measured on their own in interleaved rounds (memory set, wal append,
- * the floor, the durable set), each row the CPU microseconds per operation, with ops/s, GC
- * microseconds per operation and the durable set's ops/s over the layer's in the note.
+ * the floor, the durable Sharded set; the durable Locked set beside it), each row the CPU
+ * microseconds per operation with its ops/s and bytes allocated per operation, and in the note
+ * GC microseconds per operation and the durable Sharded set's ops/s over the layer's.
  */
 export const layersScenario: Scenario = {
   id: 'wal-store.layers',
@@ -149,7 +155,7 @@ export const layersScenario: Scenario = {
       const sides = layers(policy);
       for (const n of ctx.profile.concurrency) {
         const contenders = sides.map((s) => s.c);
-        const measured = await interleave(ctx, contenders, n, { gc: true });
+        const measured = await interleave(ctx, contenders, n, { heap: true });
         rows.push(...layerRows(sides, measured, policy, n));
       }
     }
