@@ -14,7 +14,7 @@ const firstShard = (): number => 0;
 
 /**
  * An in-memory store behind one readers-writer lock: every conditional write is ordered against
- * every other. One `Map` serves `get`/`has`, one ordered tree serves ranges and snapshots. Holds up to `MAX_KEYS_PER_SHARD` (15,728,640) keys; use `ShardedStore` for more.
+ * every other. One hash table serves `get`/`has`, one ordered tree serves ranges and snapshots. Holds up to `MAX_KEYS_PER_SHARD` (15,728,640) keys; use `ShardedStore` for more.
  * Throws `STORE_INVALID_OPTION` for a bad `maxKeys`.
  *
  * @example

@@ -11,6 +11,7 @@ import {
 } from './contract.js';
 import { closedError, StoreError } from './errors.js';
 import { sortableKey } from './key-order.js';
+import { KeyTable } from './key-table.js';
 import { LockTable } from './lock-table.js';
 import { type KeyRange, resolveRange } from './range.js';
 import { type Project, ScanIterator, toEntry, toKey, toValue } from './scan.js';
@@ -22,13 +23,13 @@ import { decodeValue, type StoredValue, sameValue } from './value-codec.js';
 type State = 'open' | 'closing' | 'closed';
 
 /**
- * The engine shared by `LockedStore` (one shard) and `ShardedStore` (many): per shard a `Map`
- * of key to compact value (for `get`/`has`, the hot path: one hash lookup) and one
+ * The engine shared by `LockedStore` (one shard) and `ShardedStore` (many): per shard a
+ * {@link KeyTable} of key to compact value (for `get`/`has`, the hot path: one hash lookup) and one
  * {@link LockTable} lock, and for the whole store one B+ tree of the same entries in key order
  * (for ranges and snapshots). A key overwritten holds its value in a {@link Slot} that both
  * share, so that its later overwrites no reader can see change the slot in place: one hash
- * lookup, no tree descent. Shards exist for the locks and for V8's limit on a `Map`; the
- * tree needs neither (it has no size limit, no rehash, and every write reaches memory
+ * lookup, no tree descent. Shards exist for the locks and to keep each table's rehash small; the
+ * tree needs neither (it has no rehash, and every write reaches memory
  * synchronously), so one tree serves every shard, and an ordered read is one descent and one
  * leaf walk instead of a merge of the shards. Not exported from the package; use one of the
  * two stores.
@@ -40,7 +41,7 @@ type State = 'open' | 'closing' | 'closed';
  * then that write clones nothing.
  */
 export class MapStore implements LockableStore {
-  readonly #maps: Map<string, Held>[];
+  readonly #maps: KeyTable<Held>[];
   #tree: BTree<string, Held> = newTree();
   /** Moves on each time the tree is cloned for a reader: slots of earlier epochs are never changed (see `Slot`). */
   #epoch = 0;
@@ -64,7 +65,7 @@ export class MapStore implements LockableStore {
     this.#locks = new LockTable(shards);
     this.#all = [];
     for (let i = 0; i < shards; i++) {
-      this.#maps.push(new Map());
+      this.#maps.push(new KeyTable());
       this.#all.push(i);
     }
     this.#shardOf = shardOf;
@@ -403,10 +404,10 @@ export class MapStore implements LockableStore {
    * Inserts or overwrites; returns whether `key` was present. A new key holds its value directly;
    * an overwrite that no reader can see changes the key's slot in place (no descent of the
    * tree); any other overwrite puts a new slot into the shard's map and the tree (see `Slot`).
-   * Enforces the per-shard cap and compacts a map V8 refuses to grow.
+   * Enforces the per-shard cap.
    */
   #put(shard: number, key: string, value: StoredValue): boolean {
-    let map = this.#maps[shard]!;
+    const map = this.#maps[shard]!;
     const tree = this.#writableTree();
     const held = map.get(key);
     if (held !== undefined) {
@@ -425,15 +426,7 @@ export class MapStore implements LockableStore {
         `A shard already holds ${map.size} keys, its limit; delete keys, raise the limit (at most ${MAX_KEYS_PER_SHARD}) or use a ShardedStore with more shards.`,
       );
     }
-    try {
-      map.set(key, value);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      // Deleted entries count against V8's limit until a rehash: compact by copying, then retry.
-      map = new Map(map);
-      this.#maps[shard] = map;
-      map.set(key, value);
-    }
+    map.set(key, value);
     tree.set(sortableKey(key), value);
     return false;
   }

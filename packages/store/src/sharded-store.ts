@@ -6,7 +6,7 @@ import { MapStore } from './map-store.js';
 /** Options of {@link ShardedStore}. */
 export interface ShardedStoreOptions {
   /**
-   * How many shards (each its own `Map` and its own lock): an integer from 1 to 65536; a power
+   * How many shards (each its own hash table and its own lock): an integer from 1 to 65536; a power
    * of two picks the shard with a mask instead of a division. @default 16
    */
   readonly shards?: number;
@@ -21,10 +21,10 @@ export interface ShardedStoreOptions {
 export const DEFAULT_SHARDS = 16;
 
 /**
- * An in-memory store split into shards by a hash of the key, each with its own `Map` and its
- * own readers-writer lock: conditional writes on different shards run concurrently, no single
- * `Map` nears V8's limit of 2^24 entries, and a growing shard rehashes only its share of the
- * data. One ordered tree beside the maps serves ordered reads and snapshots for every shard.
+ * An in-memory store split into shards by a hash of the key, each with its own hash table and
+ * its own readers-writer lock: conditional writes on different shards run concurrently, and a
+ * growing shard rehashes only its share of the data. One ordered tree beside the tables serves
+ * ordered reads and snapshots for every shard.
  * Multi-shard locks are taken in ascending shard order, so they never deadlock.
  *
  * Throws `STORE_INVALID_OPTION` for a bad shard count or key limit.
