@@ -25,7 +25,8 @@ export type JetStreamLogErrorCode =
   | 'JETSTREAM_BAD_MESSAGE'
   /**
    * The stream did not answer at open, or replay, `close()` or a compaction's snapshot did not
-   * finish, within `timeoutMs`.
+   * finish, within `timeoutMs`; or the read of a snapshot's object stopped before its end for a
+   * reason other than a failed digest check (a dropped connection, a server going away).
    */
   | 'JETSTREAM_TIMEOUT'
   /**

@@ -193,10 +193,19 @@ export class JetStreamLog implements LogPort {
    * silent (no message, no idle heartbeat) for `SILENCE_MS`: the consumer lives on one server, and
    * when that server dies the client library does not always notice.
    * @throws JetStreamLogError `JETSTREAM_BAD_MESSAGE` for a message that is not a record,
-   *   `JETSTREAM_TIMEOUT` when replay does not finish in time.
+   *   `JETSTREAM_BAD_SNAPSHOT` for a snapshot that does not load, `JETSTREAM_TIMEOUT` when the
+   *   snapshot's read or the replay does not finish in time.
    */
   async replay(upTo: number): Promise<void> {
-    const snapshot = await this.#s.snapshots.load();
+    const snapshot = await within(
+      this.#s.snapshots.load(),
+      this.#s.timeoutMs,
+      () =>
+        new JetStreamLogError(
+          'JETSTREAM_TIMEOUT',
+          `Reading the newest snapshot of stream ${this.#s.stream} did not finish within ${this.#s.timeoutMs} ms (timeoutMs): is a quorum of the cluster up? Raise timeoutMs for a large snapshot.`,
+        ),
+    );
     if (snapshot !== undefined) {
       this.#loadSnapshot(snapshot, false);
       this.#fromSnapshot = true;
@@ -444,7 +453,7 @@ export class JetStreamLog implements LogPort {
       },
       (error: unknown) => {
         if (!current()) return;
-        if (error instanceof JetStreamLogError) {
+        if (error instanceof JetStreamLogError && error.code !== 'JETSTREAM_TIMEOUT') {
           this.#poison(error);
           return;
         }

@@ -141,7 +141,8 @@ export class SnapshotStore {
   /**
    * Reads the newest snapshot, or `undefined` when there is none. A newer compaction may delete
    * the object being read; then the newer marker is read, a few times at most.
-   * @throws JetStreamLogError `JETSTREAM_BAD_SNAPSHOT` for an object missing or not decoding
+   * @throws JetStreamLogError `JETSTREAM_BAD_SNAPSHOT` for an object missing, failing its digest
+   *   check or not decoding; `JETSTREAM_TIMEOUT` when its read stops for another reason
    */
   async load(): Promise<LoadedSnapshot | undefined> {
     for (let attempt = 1; ; attempt++) {
@@ -251,15 +252,16 @@ export class SnapshotStore {
       else failure = `${decoded.reason}: ${decoded.message}`;
     };
     let bytes = 0;
-    for await (const chunk of result.data) {
-      bytes += chunk.length;
-      decoder.push(chunk, take);
+    try {
+      for await (const chunk of result.data) {
+        bytes += chunk.length;
+        decoder.push(chunk, take);
+      }
+      await result.error;
+    } catch (error) {
+      throw readFailure(this.#s.stream, marker, bytes, error);
     }
     decoder.end(take);
-    const error = await result.error;
-    if (error) {
-      throw badSnapshot(this.#s.stream, marker, `reading its object failed (${error.message})`);
-    }
     if (failure === undefined && decoder.format !== 'v2') failure = 'no format header';
     if (failure === undefined && records.length !== marker.records) {
       failure = `${records.length} records where its marker says ${marker.records}`;
@@ -356,6 +358,30 @@ class ChunkBuffer {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * What a failed read of a snapshot's object means. The object store checks the object's SHA-256
+ * digest once every chunk has come: a mismatch (a chunk lost or changed in the bucket) is a
+ * verdict on the snapshot, `JETSTREAM_BAD_SNAPSHOT`. Anything else (the connection dropped, the
+ * server serving the read went away) says nothing about the snapshot: `JETSTREAM_TIMEOUT`, which
+ * a replica mending a gap retries and an open reports as the cluster not answering.
+ */
+export function readFailure(
+  stream: string,
+  marker: SnapshotMarker,
+  bytes: number,
+  error: unknown,
+): JetStreamLogError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/digests do not match/.test(message)) {
+    return badSnapshot(stream, marker, `its object fails its digest check after ${bytes} bytes`);
+  }
+  return new JetStreamLogError(
+    'JETSTREAM_TIMEOUT',
+    `Reading the snapshot of stream ${stream} below sequence ${marker.upTo} (object ${marker.object} of bucket ${bucketOf(stream)}) stopped after ${bytes} of ${marker.bytes} bytes (${message}): is a quorum of the cluster up? Opening again, or a replica's next check, reads it anew.`,
+    { cause: error },
+  );
 }
 
 function badSnapshot(stream: string, marker: SnapshotMarker, why: string): JetStreamLogError {

@@ -46,6 +46,27 @@ describe.skipIf(binary === undefined)('compaction of a replicated log', () => {
   });
   const on = (stream: string) => ({ servers: [...cluster.servers], stream });
 
+  /**
+   * A closed stream whose one snapshot holds `keys` keys of 100 bytes: the snapshot object's name,
+   * its bucket, the name of the bucket's stream and the subject of its chunks.
+   */
+  async function compactedStream(stream: string, keys: number) {
+    const a = await openNode(on(stream));
+    const value = bytes('v'.repeat(100));
+    await Promise.all(Array.from({ length: keys }, (_, i) => a.set(`k${i}`, value)));
+    await a.compact();
+    await a.close();
+    const [name] = await objects(nc, stream);
+    const bucket = bucketOf(stream);
+    const info = (await (await new Objm(nc).open(bucket)).info(name!))!;
+    return {
+      name: name!,
+      chunks: info.chunks,
+      bucketStream: `OBJ_${bucket}`,
+      chunkSubject: `$O.${bucket}.C.${info.nuid}`,
+    };
+  }
+
   it('writes a snapshot to the object store, purges the records below it, and a new node starts from it plus the tail', async () => {
     const stream = freshStream();
     const a = await openNode(on(stream));
@@ -195,6 +216,33 @@ describe.skipIf(binary === undefined)('compaction of a replicated log', () => {
       code: 'JETSTREAM_BAD_SNAPSHOT',
       message: expect.stringContaining(name!),
     });
+  });
+
+  it('refuses to open on a snapshot whose object lost a chunk (its digest check fails), naming it', async () => {
+    const stream = freshStream();
+    // About 500 KB of snapshot: several chunks of the object store's 128 KiB.
+    const { name, chunks, bucketStream, chunkSubject } = await compactedStream(stream, 3000);
+    expect(chunks).toBeGreaterThan(1);
+    const jsm = await jetstreamManager(nc);
+    const last = await jsm.streams.getMessage(bucketStream, { last_by_subj: chunkSubject });
+    expect(await jsm.streams.deleteMessage(bucketStream, last!.seq)).toBe(true);
+    await expect(openNode(on(stream))).rejects.toMatchObject({
+      code: 'JETSTREAM_BAD_SNAPSHOT',
+      message: expect.stringMatching(new RegExp(`${name}.*digest check`)),
+    });
+  });
+
+  it('gives up opening within timeoutMs when the snapshot object never streams (every chunk gone)', async () => {
+    const stream = freshStream();
+    const { bucketStream, chunkSubject } = await compactedStream(stream, 1);
+    // The object's info says it has chunks, but none is left: the read waits for a first one.
+    await (await jetstreamManager(nc)).streams.purge(bucketStream, { filter: chunkSubject });
+    const started = performance.now();
+    await expect(openNode({ ...on(stream), timeoutMs: 1_500 })).rejects.toMatchObject({
+      code: 'JETSTREAM_TIMEOUT',
+      message: expect.stringContaining('newest snapshot'),
+    });
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   it('refuses to open on a marker that is not one, naming its sequence', async () => {
