@@ -106,9 +106,11 @@ describe('backup()', () => {
     const loops = [0, 1, 2, 3].map(writer);
     while (acknowledged < 500) await yieldToLoop();
 
+    // The target is made first: an await between reading the trace and the call lets more
+    // writes apply in between.
+    const target = join(await dirs.make(), 'backup');
     const appliedAtCall = trace.length;
     const acknowledgedAtCall = acknowledged;
-    const target = join(await dirs.make(), 'backup');
     const report = await db.backup(target);
     backupDone = true;
     const appliedAtEnd = trace.length;
