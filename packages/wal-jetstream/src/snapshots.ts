@@ -241,7 +241,12 @@ export class SnapshotStore {
   async #read(marker: SnapshotMarker): Promise<LogRecord[] | undefined> {
     const bucket = await this.#openBucket(false);
     if (bucket === undefined) return undefined;
-    const result = await bucket.get(marker.object);
+    let result: Awaited<ReturnType<ObjectStore['get']>>;
+    try {
+      result = await bucket.get(marker.object);
+    } catch (error) {
+      throw readFailure(this.#s.stream, marker, 0, error);
+    }
     if (result === null) return undefined;
     const records: LogRecord[] = [];
     let failure: string | undefined;
