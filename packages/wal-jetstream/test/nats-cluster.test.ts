@@ -1,3 +1,6 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +43,30 @@ describe.skipIf(binary === undefined)('startNatsCluster (real nats-server)', () 
     expect(node.pid).not.toBe(before);
     const nc = await connect({ servers: node.url });
     await nc.close();
+  });
+
+  it('boots again on fresh ports when a first boot fails', async () => {
+    // A server binary whose first run exits at once and whose later runs are the real server.
+    const dir = await mkdtemp(path.join(tmpdir(), 'hermes-nats-boot-'));
+    try {
+      const mark = path.join(dir, 'failed-once');
+      const wrapper = path.join(dir, 'nats-server');
+      await writeFile(
+        wrapper,
+        `#!/bin/sh\nif [ ! -e '${mark}' ]; then touch '${mark}'; exit 1; fi\nexec '${binary}' "$@"\n`,
+      );
+      await chmod(wrapper, 0o755);
+      const booted = await startNatsCluster({ binary: wrapper });
+      try {
+        const nc = await connect({ servers: [...booted.servers] });
+        await nc.close();
+        expect(booted.nodes.every((n) => n.pid !== undefined)).toBe(true);
+      } finally {
+        await booted.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops every node, by PID', async () => {

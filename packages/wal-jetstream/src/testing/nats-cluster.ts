@@ -255,13 +255,18 @@ class Node implements NatsNode {
   }
 }
 
+/** Boots of a cluster tried before `startNatsCluster` gives up (each on fresh ports and folders). */
+const BOOT_ATTEMPTS = 2;
+
 /**
  * Starts a local JetStream cluster: `nodes` processes of `nats-server -js` on 127.0.0.1, each on
  * free client and route ports, with `--cluster`, `--routes` to every node and its own store
  * folder; resolves once every node accepts clients and the JetStream meta group has a leader
  * (read from their logs, never by sleeping). With `nodes: 1` it is one plain JetStream server.
+ * A boot that fails (seen: three nats-server 2.9 nodes started together that elected no leader in
+ * 30 s) is stopped and tried once more on fresh ports, in a fresh folder unless `dir` was given.
  * Stop it with `stop()`; processes still running when this process exits are killed.
- * @throws Error if `nats-server` is missing, or with the logs if a node fails to start.
+ * @throws Error if `nats-server` is missing, or with the logs if a node fails to start twice.
  */
 export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsCluster> {
   const count = options.nodes ?? 3;
@@ -272,6 +277,29 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
   if (binary === undefined) {
     throw new Error('nats-server is not installed: apt-get install nats-server.');
   }
+  let failure: unknown;
+  const attempts = options.dir === undefined ? BOOT_ATTEMPTS : 1;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await bootCluster(options, count, binary);
+    } catch (error) {
+      failure = error;
+      if (attempt < attempts) {
+        process.stderr.write(
+          `startNatsCluster: boot ${attempt} failed, trying again on fresh ports: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+        );
+      }
+    }
+  }
+  throw failure;
+}
+
+/** One boot of {@link startNatsCluster}: stops what it started when it fails. */
+async function bootCluster(
+  options: NatsClusterOptions,
+  count: number,
+  binary: string,
+): Promise<NatsCluster> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'hermes-nats-')));
   const clusterName = options.clusterName ?? 'hermes';
