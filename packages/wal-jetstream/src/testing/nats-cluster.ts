@@ -256,17 +256,18 @@ class Node implements NatsNode {
 }
 
 /** Boots of a cluster tried before `startNatsCluster` gives up (each on fresh ports and folders). */
-const BOOT_ATTEMPTS = 2;
+const BOOT_ATTEMPTS = 3;
 
 /**
  * Starts a local JetStream cluster: `nodes` processes of `nats-server -js` on 127.0.0.1, each on
- * free client and route ports, with `--cluster`, `--routes` to every node and its own store
+ * free client and route ports, with `--cluster`, `--routes` to every other node and its own store
  * folder; resolves once every node accepts clients and the JetStream meta group has a leader
  * (read from their logs, never by sleeping). With `nodes: 1` it is one plain JetStream server.
- * A boot that fails (seen: three nats-server 2.9 nodes started together that elected no leader in
- * 30 s) is stopped and tried once more on fresh ports, in a fresh folder unless `dir` was given.
+ * Nodes start one after another. A boot that fails (seen: three nats-server 2.9 nodes started
+ * together that elected no leader in 30 s) is stopped and tried again on fresh ports, in a fresh
+ * folder unless `dir` was given, up to three boots.
  * Stop it with `stop()`; processes still running when this process exits are killed.
- * @throws Error if `nats-server` is missing, or with the logs if a node fails to start twice.
+ * @throws Error if `nats-server` is missing, or with the logs if the last boot fails.
  */
 export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsCluster> {
   const count = options.nodes ?? 3;
@@ -309,12 +310,17 @@ async function bootCluster(
     port: free[2 * i]!,
     routePort: free[2 * i + 1]!,
   }));
-  const routes = ports.map((p) => `nats://127.0.0.1:${p.routePort}`).join(',');
   const nodes = ports.map((p, i) => {
     const name = `n${i + 1}`;
     const storeDir = path.join(dir, name);
     const args = ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(p.port), '-n', name];
     if (count > 1) {
+      // Routes to the other nodes only: a route to itself is one more connection that the
+      // server opens and closes as a duplicate while the cluster forms.
+      const routes = ports
+        .filter((_, j) => j !== i)
+        .map((q) => `nats://127.0.0.1:${q.routePort}`)
+        .join(',');
       args.push('--cluster_name', clusterName, '--cluster', `nats://127.0.0.1:${p.routePort}`);
       args.push('--routes', routes);
     }
@@ -336,7 +342,9 @@ async function bootCluster(
     },
   };
   try {
-    await Promise.all(nodes.map((n) => n.start()));
+    // One after another, each accepting clients before the next starts: nodes that all dial one
+    // another at once churn their routes, and once (nats-server 2.9.10) elected no leader.
+    for (const node of nodes) await node.start();
     await cluster.ready();
   } catch (error) {
     await cluster.stop();
